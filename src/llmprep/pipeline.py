@@ -1,0 +1,179 @@
+"""One input file through every stage: detect → load → normalize → language → pii → chunk → quality.
+
+Dedup and the keep/reject policy run after this, across the whole run (see `runners/`); for a
+single file `llmprep.process` applies them to that file alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .errors import LoadError
+from .loaders.base import SourceFile
+from .loaders.registry import load_source
+from .models import Document, ErrorInfo, LoaderInfo, ManifestRow, Record, RejectedRecord
+from .stages.base import DocWork, Stage
+
+_STAGE_CACHE: dict[str, list[Stage]] = {}
+
+
+def build_stages(config: Config) -> list[Stage]:
+    """The per-document stages, in order. Cached per config: some hold loaded models."""
+    key = config.model_dump_json()
+    if key in _STAGE_CACHE:
+        return _STAGE_CACHE[key]
+    from .stages.chunk import ChunkStage
+    from .stages.language import ChunkLanguage, DocumentLanguage
+    from .stages.normalize import Normalize
+    from .stages.pii import Pii
+    from .stages.quality import Quality
+
+    stages: list[Stage] = [Normalize(config), DocumentLanguage(config)]
+    if config.redact:
+        stages.append(Pii(config))
+    stages += [ChunkStage(config), ChunkLanguage(config), Quality(config)]
+    _STAGE_CACHE[key] = stages
+    return stages
+
+
+@dataclass
+class FileOutcome:
+    """What processing one file produced, before run-wide dedup and policy."""
+
+    path: str
+    rel_path: str
+    status: str = "ok"
+    error: ErrorInfo | None = None
+    sha256: str | None = None
+    size: int | None = None
+    media_type: str | None = None
+    loader: LoaderInfo | None = None
+    documents: int = 0
+    records: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def manifest_row(self, config_hash: str, rejected: int = 0, kept: int | None = None) -> ManifestRow:
+        return ManifestRow(
+            path=self.path,
+            rel_path=self.rel_path,
+            sha256=self.sha256,
+            size=self.size,
+            media_type=self.media_type,
+            loader=self.loader,
+            status=self.status,  # type: ignore[arg-type]
+            error_code=self.error.code if self.error else None,
+            error_message=self.error.message if self.error else None,
+            documents=self.documents,
+            records=self.records - rejected if kept is None else kept,
+            rejected=rejected,
+            seconds=round(self.seconds, 4),
+            config_hash=config_hash,
+            warnings=self.warnings,
+        )
+
+
+DocSink = Callable[[Document, list[Record]], None]
+
+
+def process_path(
+    path: str | Path,
+    config: Config,
+    *,
+    rel_path: str | None = None,
+    on_document: DocSink,
+    sha256: str | None = None,
+) -> FileOutcome:
+    """Run one file through the stages, handing each finished document to `on_document`.
+
+    Never raises for bad input: every failure becomes a typed status on the outcome.
+    Documents are handed over one at a time so a 100 MB mailbox never sits in memory whole.
+    """
+    path = Path(path)
+    rel = rel_path or path.name
+    outcome = FileOutcome(path=str(path), rel_path=rel)
+    started = time.perf_counter()
+    config_hash = config.hash()
+    stage_name = "load"
+    try:
+        source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
+        outcome.size = source.size
+        if outcome.size > config.limits.max_file_mb * 1024 * 1024:
+            raise LoadError("file.too_large", f"file is over the {config.limits.max_file_mb:g} MB limit")
+        outcome.sha256 = source.sha256
+        stages = build_stages(config)
+        for doc in _documents(source):
+            outcome.loader = outcome.loader or source.loader_info
+            outcome.media_type = outcome.media_type or source.media_type
+            work = DocWork(document=doc, rel_path=rel, config=config, config_hash=config_hash)
+            for stage in stages:
+                stage_name = stage.name
+                stage(work)
+            stage_name = "load"
+            outcome.documents += 1
+            outcome.records += len(work.records)
+            on_document(work.document, work.records)
+        outcome.loader = outcome.loader or source.loader_info
+        outcome.media_type = outcome.media_type or source.media_type
+        if source.partial is not None:
+            outcome.status, outcome.error = "partial", source.partial
+        outcome.warnings = list(source.warnings)
+    except LoadError as exc:
+        # After some documents were delivered, the file is partly read rather than failed.
+        outcome.status = "partial" if outcome.documents and exc.status == "failed" else exc.status
+        outcome.error = exc.info()
+    except (OSError, MemoryError, RecursionError) as exc:
+        outcome.status = "partial" if outcome.documents else "failed"
+        outcome.error = ErrorInfo(code=f"{stage_name}.{_error_slug(exc)}", message=_safe_message(exc, stage_name))
+    except Exception as exc:  # a bug or a parser surprise: one failed row, never a crashed run
+        outcome.status = "partial" if outcome.documents else "failed"
+        outcome.error = ErrorInfo(code=f"{stage_name}.error", message=_safe_message(exc, stage_name))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _documents(source: SourceFile) -> Iterator[Document]:
+    yield from load_source(source)
+
+
+def _error_slug(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "unreadable"
+    if isinstance(exc, FileNotFoundError):
+        return "not_found"
+    if isinstance(exc, IsADirectoryError):
+        return "is_directory"
+    if isinstance(exc, MemoryError):
+        return "out_of_memory"
+    if isinstance(exc, RecursionError):
+        return "too_deep"
+    return "os_error"
+
+
+def _safe_message(exc: BaseException, stage: str) -> str:
+    # Parser exception texts can quote the document; only the exception type is reported.
+    return f"{type(exc).__name__} during {stage}"
+
+
+@dataclass
+class ProcessResult:
+    """What `llmprep.process` returns for one file."""
+
+    status: str
+    error: ErrorInfo | None
+    documents: list[Document]
+    records: list[Record]
+    rejected: list[RejectedRecord]
+    outcome: FileOutcome
+
+    @property
+    def text(self) -> str:
+        return self.documents[0].text if self.documents else ""
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.outcome.warnings

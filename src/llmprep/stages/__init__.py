@@ -1,0 +1,1 @@
+"""Per-document stages. Each stage is a callable taking a `DocWork` and mutating it in place."""

@@ -1,0 +1,55 @@
+"""Decoding bytes of unknown encoding into text."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    lossy: bool  # replacement characters were inserted
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark announces, and the mark's length."""
+    for bom, name in _BOMS:  # UTF-32 LE before UTF-16 LE: they share a prefix
+        if data.startswith(bom):
+            return name, len(bom)
+    return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
+    """BOM, then a declared charset, then UTF-8, then charset-normalizer, then cp1252 (lossy)."""
+    bom = bom_encoding(data)
+    if bom:
+        name, n = bom
+        text = data[n:].decode(name, errors="replace")
+        return Decoded(text, name, "\ufffd" in text)
+    for enc in (declared, "utf-8"):
+        if not enc:
+            continue
+        try:
+            return Decoded(data.decode(enc), enc, False)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    from charset_normalizer import from_bytes  # imported late: only for non-UTF-8 input
+
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is not None and best.encoding:
+        try:
+            return Decoded(data.decode(best.encoding), best.encoding, False)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    text = data.decode("cp1252", errors="replace")
+    return Decoded(text, "cp1252", True)
