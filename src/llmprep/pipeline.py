@@ -159,6 +159,19 @@ def _safe_message(exc: BaseException, stage: str) -> str:
     return f"{type(exc).__name__} during {stage}"
 
 
+def warm_up(config: Config) -> None:
+    """Load every stage's models and libraries once, so the first real file's clock is fair."""
+    from .loaders.registry import get_registry
+
+    get_registry()
+    stages = build_stages(config)
+    source = SourceFile(rel_path="warm-up.md", config=config, data=b"# Warm up\n\nA short text to load the stages.\n")
+    for doc in _documents(source):
+        work = DocWork(document=doc, rel_path="warm-up.md", config=config, config_hash=config.hash())
+        for stage in stages:
+            stage(work)
+
+
 @dataclass
 class ProcessResult:
     """What `llmprep.process` returns for one file."""

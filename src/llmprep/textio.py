@@ -45,7 +45,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             continue
     from charset_normalizer import from_bytes  # imported late: only for non-UTF-8 input
 
-    best = from_bytes(data[: 1 << 20]).best()
+    best = _best_match(from_bytes(data[: 1 << 20]))
     if best is not None and best.encoding:
         try:
             return Decoded(data.decode(best.encoding), best.encoding, False)
@@ -53,3 +53,20 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             pass
     text = data.decode("cp1252", errors="replace")
     return Decoded(text, "cp1252", True)
+
+
+# On ties, the encodings most text in the wild actually uses win over rarer look-alikes
+# (a short French cp1252 text scores the same as cp1250 and cp1257).
+_TIE_PREFERENCE = ("utf_8", "cp1252", "latin_1", "iso8859_15", "shift_jis", "gb18030", "euc_kr", "cp1251")
+
+
+def _best_match(matches):  # type: ignore[no-untyped-def]
+    best = matches.best()
+    if best is None:
+        return None
+    tied = [m for m in matches if m.chaos == best.chaos and m.coherence == best.coherence]
+    for name in _TIE_PREFERENCE:
+        for match in tied:
+            if match.encoding == name:
+                return match
+    return best

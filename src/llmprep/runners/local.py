@@ -21,7 +21,11 @@ from ..config import Config
 from ..models import ErrorInfo
 from ..output import ShardStore
 from .inputs import InputFile
+from ..pipeline import warm_up
 from .task import failure_row, run_task, store_failure
+
+READY = "ready"
+STARTUP_TIMEOUT = 300.0  # seconds for a new worker to import and load its models
 
 Job = tuple[InputFile, str | None, str]  # item, sha256, shard key
 RowCallback = Callable[[InputFile, dict[str, Any]], None]
@@ -35,6 +39,11 @@ def _worker_main(conn: Connection, config_json: str, out_dir: str, max_memory_mb
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     config = Config.model_validate_json(config_json)
     store = ShardStore(Path(out_dir))
+    try:
+        warm_up(config)
+    except Exception:  # a stage that cannot warm up will fail per file, with a typed row
+        pass
+    conn.send(READY)
     while True:
         try:
             job = conn.recv()
@@ -58,6 +67,9 @@ class _Worker:
     done: int = 0
     job: Job | None = None
     started: float = 0.0
+    ready: bool = False
+    spawned: float = 0.0
+    stopped: bool = False
 
 
 class LocalRunner:
@@ -79,7 +91,7 @@ class LocalRunner:
         )
         proc.start()
         child.close()
-        return _Worker(proc, parent)
+        return _Worker(proc, parent, spawned=time.monotonic())
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
         queue = deque(jobs)
@@ -95,39 +107,60 @@ class LocalRunner:
 
     def _loop(self, pool: list[_Worker], queue: deque[Job], timeout: float, on_row: RowCallback) -> None:
         def assign(w: _Worker) -> None:
-            if queue:
+            if queue and w.ready:
                 w.job = queue.popleft()
                 w.started = time.monotonic()
                 w.conn.send(w.job)
 
-        for w in pool:
-            assign(w)
-        while any(w.job is not None for w in pool):
-            busy = [w for w in pool if w.job is not None]
+        def deadline(w: _Worker) -> float:
+            return w.started + timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
+
+        start_failures = 0
+        while True:
+            live = [w for w in pool if w.job is not None or (not w.ready and not w.stopped)]
+            if not live:
+                return
             now = time.monotonic()
-            wait_for = max(0.0, min(w.started + timeout for w in busy) - now)
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
+            wait_for = max(0.0, min(deadline(w) for w in live) - now)
+            ready = wait([w.conn for w in live] + [w.process.sentinel for w in live], timeout=wait_for)
             now = time.monotonic()
             for i, w in enumerate(pool):
-                if w.job is None:
+                if w not in live:
                     continue
-                item, sha, key = w.job
-                row: dict[str, Any] | None = None
-                replace = False
+                message: Any = None
                 if w.conn in ready:
                     try:
-                        row = w.conn.recv()
+                        message = w.conn.recv()
                     except (EOFError, OSError):
-                        row = None
-                    if row is not None:
-                        w.done += 1
-                        replace = w.done >= self.config.run.recycle_after
-                if row is None and (w.conn in ready or w.process.sentinel in ready):
+                        message = None
+                if not w.ready:
+                    if message == READY:
+                        w.ready = True
+                        assign(w)
+                    elif (w.conn in ready or w.process.sentinel in ready) or now >= deadline(w):
+                        self._stop(w)
+                        start_failures += 1
+                        if start_failures > 3 * self.workers:
+                            # Workers cannot start at all: every remaining file gets a typed row.
+                            while queue:
+                                job = queue.popleft()
+                                on_row(job[0], self._fail(job, "failed", "worker.start_failed", "worker processes failed to start", 0.0))
+                        elif queue:
+                            pool[i] = self._spawn()
+                    continue
+                assert w.job is not None
+                item, _sha, _key = w.job
+                row: dict[str, Any] | None = message
+                replace = False
+                if row is not None:
+                    w.done += 1
+                    replace = w.done >= self.config.run.recycle_after
+                elif w.conn in ready or w.process.sentinel in ready:
                     w.process.join(timeout=1)
                     code = "worker.out_of_memory" if self.config.run.max_memory_mb else "worker.crashed"
                     row = self._fail(w.job, "failed", code, f"the worker process died (exit code {w.process.exitcode})", now - w.started)
                     replace = True
-                elif row is None and now - w.started >= timeout:
+                elif now >= deadline(w):
                     w.process.kill()
                     w.process.join(timeout=5)
                     row = self._fail(w.job, "timeout", "file.timeout", f"processing took longer than {timeout:g} s", now - w.started)
@@ -139,7 +172,8 @@ class LocalRunner:
                 if replace:
                     self._stop(w)
                     if queue:
-                        pool[i] = w = self._spawn()
+                        pool[i] = self._spawn()
+                    continue
                 assign(w)
 
     def _fail(self, job: Job, status: str, code: str, message: str, seconds: float) -> dict[str, Any]:
@@ -150,6 +184,7 @@ class LocalRunner:
 
     @staticmethod
     def _stop(w: _Worker) -> None:
+        w.stopped = True
         if w.process.is_alive():
             try:
                 w.conn.send(None)

@@ -1,0 +1,130 @@
+"""`llmprep run` on the sample knowledge base: one typed row per file, exit codes, stable ids."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from llmprep.schema import json_schema
+
+KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
+
+
+def _run(inputs: list[Path], out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "llmprep.cli", "run", *map(str, inputs), "--out", str(out), "--workers", "2", *extra],
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def kb_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("out")
+    return _run([KB], out), out
+
+
+def test_every_fixture_file_gets_exactly_one_manifest_row(kb_run) -> None:  # type: ignore[no-untyped-def]
+    _, out = kb_run
+    rows = _rows(out / "manifest.jsonl")
+    expected = sorted(p.relative_to(KB).as_posix() for p in KB.rglob("*") if p.is_file())
+    assert sorted(r["rel_path"] for r in rows) == expected
+
+
+def test_the_corrupt_pdf_fails_with_a_code_and_the_run_exits_1(kb_run) -> None:  # type: ignore[no-untyped-def]
+    proc, out = kb_run
+    rows = {r["rel_path"]: r for r in _rows(out / "manifest.jsonl")}
+    broken = rows["scanned-contract.pdf"]
+    assert broken["status"] == "failed" and broken["error_code"] == "pdf.corrupt"
+    assert proc.returncode == 1
+    assert all(r["status"] == "ok" for name, r in rows.items() if name != "scanned-contract.pdf"), rows
+
+
+def test_outputs_and_report_are_written(kb_run) -> None:  # type: ignore[no-untyped-def]
+    _, out = kb_run
+    for name in ("records.jsonl", "rejected.jsonl", "manifest.jsonl", "report.json", "report.html"):
+        assert (out / name).is_file(), name
+    report = json.loads((out / "report.json").read_text())
+    assert report["files"] == len(_rows(out / "manifest.jsonl"))
+    assert report["by_status"]["failed"] == 1
+
+
+def test_records_validate_against_the_published_schema(kb_run) -> None:  # type: ignore[no-untyped-def]
+    _, out = kb_run
+    records = _rows(out / "records.jsonl")
+    assert records
+    validator = jsonschema.Draft202012Validator(json_schema("record"))
+    for record in records:
+        validator.validate(record)
+    manifest_validator = jsonschema.Draft202012Validator(json_schema("manifest"))
+    for row in _rows(out / "manifest.jsonl"):
+        manifest_validator.validate(row)
+
+
+def test_the_exact_duplicate_file_is_marked_duplicate(kb_run) -> None:  # type: ignore[no-untyped-def]
+    _, out = kb_run
+    records = _rows(out / "records.jsonl") + _rows(out / "rejected.jsonl")
+    copies = [r for r in records if r["source"]["path"] == "archive/handbook-copy.md"]
+    originals = {r["id"] for r in records if r["source"]["path"] == "handbook.md"}
+    assert copies and all(r["duplicate_of"] in originals for r in copies)
+
+
+def test_ids_are_the_same_on_another_machine_and_path(tmp_path: Path, kb_run) -> None:  # type: ignore[no-untyped-def]
+    _, first_out = kb_run
+    elsewhere = tmp_path / "some" / "other" / "checkout" / "kb"
+    shutil.copytree(KB, elsewhere)
+    _run([elsewhere], tmp_path / "out2")
+    ids = lambda out: sorted((r["id"], r["doc_id"]) for r in _rows(out / "records.jsonl"))  # noqa: E731
+    assert ids(first_out) == ids(tmp_path / "out2")
+    assert all("/tmp" not in r["id"] for r in _rows(first_out / "records.jsonl"))
+
+
+def test_record_ids_are_unique_within_a_run(kb_run) -> None:  # type: ignore[no-untyped-def]
+    _, out = kb_run
+    ids = [r["id"] for r in _rows(out / "records.jsonl") + _rows(out / "rejected.jsonl")]
+    assert len(ids) == len(set(ids))
+
+
+def test_a_folder_of_good_files_exits_0(tmp_path: Path) -> None:
+    good = tmp_path / "good"
+    good.mkdir()
+    shutil.copy(KB / "handbook.md", good)
+    shutil.copy(KB / "maintenance-notes.txt", good)
+    proc = _run([good], tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert "2 ok" in proc.stderr
+
+
+def test_hidden_and_vcs_folders_and_the_output_folder_are_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    (root / ".git").mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".cache").mkdir()
+    (root / ".cache" / "x.md").write_text("cached\n")
+    (root / "a.md").write_text("# A\n\nhello\n")
+    out = root / "out"
+    _run([root], out)
+    _run([root], out)  # second run must not pick up its own outputs
+    assert [r["rel_path"] for r in _rows(out / "manifest.jsonl")] == ["a.md"]
+
+
+def test_a_file_over_the_timeout_gets_a_timeout_row_and_the_run_goes_on(tmp_path: Path) -> None:
+    """A plugin-free way to make a file slow: a huge text with a tiny timeout."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "big.txt").write_text(("word " * 200 + "\n\n") * 20000)
+    (root / "small.md").write_text("# Small\n\nfine\n")
+    proc = _run([root], tmp_path / "out", "--timeout", "0.5", "--no-redact")
+    rows = {r["rel_path"]: r for r in _rows(tmp_path / "out" / "manifest.jsonl")}
+    assert rows["big.txt"]["status"] == "timeout" and rows["big.txt"]["error_code"] == "file.timeout"
+    assert rows["small.md"]["status"] == "ok"
+    assert proc.returncode == 1
