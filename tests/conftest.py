@@ -28,3 +28,17 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def install_plugin(site: Path, dist_name: str, module_file: Path, entry_points: dict[str, str]) -> Path:
+    """Register a plugin module the way pip would (a dist-info with entry_points.txt) in `site`.
+
+    Returns `site`; put it on sys.path or PYTHONPATH to activate the plugin.
+    """
+    dist = site / f"{dist_name.replace('-', '_')}-0.1.dist-info"
+    dist.mkdir(parents=True, exist_ok=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist_name}\nVersion: 0.1\n")
+    lines = "".join(f"{name} = {target}\n" for name, target in entry_points.items())
+    (dist / "entry_points.txt").write_text(f"[llmprep.loaders]\n{lines}")
+    (site / module_file.name).write_text(module_file.read_text())
+    return site

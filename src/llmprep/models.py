@@ -15,6 +15,9 @@ SCHEMA_VERSION = "1.0"
 
 Status = Literal["ok", "partial", "unsupported", "encrypted", "failed", "timeout"]
 STATUSES: tuple[str, ...] = ("ok", "partial", "unsupported", "encrypted", "failed", "timeout")
+# Manifest rows may also be tombstones: a file seen by the previous run in the same output
+# folder and gone now (its records were removed).
+ManifestStatus = Literal["ok", "partial", "unsupported", "encrypted", "failed", "timeout", "deleted"]
 Severity = Literal["info", "warn", "block"]
 
 ElementType = Literal[
@@ -201,7 +204,7 @@ class ManifestRow(_Model):
     size: int | None = None
     media_type: str | None = None
     loader: LoaderInfo | None = None
-    status: Status
+    status: ManifestStatus
     error_code: str | None = None
     error_message: str | None = None
     documents: int = 0

