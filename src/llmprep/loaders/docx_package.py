@@ -1,0 +1,140 @@
+"""The OPC layer of a Word file: parts, relationships and safe XML parsing, read lazily.
+
+python-docx's `Document()` reads every part (images included) into memory up front and refuses
+macro-enabled and template variants; the loader needs only a handful of XML parts, so it opens
+them on demand from the ZIP whose sizes `docx_container.check_zip` has already vetted.
+Every part goes through one parser that never expands entities, loads no DTD and uses no network.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
+from urllib.parse import unquote
+
+from ..errors import CorruptDocument
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that leaves entities unexpanded and never reads a DTD or the network."""
+    from lxml import etree
+
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        dtd_validation=False,
+    )
+
+
+@dataclass(frozen=True)
+class Rel:
+    rid: str
+    type: str
+    target: str  # a part name inside the ZIP, or a URL when external
+    external: bool
+
+    def is_type(self, suffix: str) -> bool:
+        """Relationship types differ between Transitional and Strict OOXML only in their prefix."""
+        return self.type.rsplit("/", 1)[-1] == suffix
+
+
+class Package:
+    """Read-only access to the parts of an OOXML ZIP."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        fh.seek(0)
+        try:
+            self._zip = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+            raise CorruptDocument("docx.corrupt", "broken ZIP container") from None
+        self.infos = self._zip.infolist()
+        self._names = {info.filename: info for info in self.infos}
+        self._parser = safe_parser()
+
+    def close(self) -> None:
+        self._zip.close()
+
+    def has(self, name: str) -> bool:
+        return self._find(name) is not None
+
+    def _find(self, name: str) -> str | None:
+        if name in self._names:
+            return name
+        decoded = unquote(name)
+        if decoded in self._names:
+            return decoded
+        # Part names are case-insensitive in OPC; writers differ in case.
+        lower = name.lower()
+        return next((n for n in self._names if n.lower() == lower), None)
+
+    def read(self, name: str) -> bytes:
+        found = self._find(name)
+        if found is None:
+            raise KeyError(name)
+        try:
+            return self._zip.read(found)
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+            # CRC mismatch, truncated member, unknown compression...
+            raise CorruptDocument(
+                "docx.corrupt", f"unreadable ZIP member ({type(exc).__name__})"
+            ) from None
+
+    def xml(self, name: str) -> etree._Element:
+        from lxml import etree
+
+        data = self.read(name)
+        try:
+            root = etree.fromstring(data, self._parser)
+        except etree.XMLSyntaxError:
+            raise CorruptDocument(
+                "docx.corrupt", f"malformed XML in part {_safe_name(name)}"
+            ) from None
+        if root is None:
+            raise CorruptDocument("docx.corrupt", f"empty XML part {_safe_name(name)}")
+        return root
+
+    def rels(self, source: str) -> list[Rel]:
+        """Relationships of part `source` ("" for the package itself); missing rels -> []."""
+        folder, base = posixpath.split(source)
+        rels_name = posixpath.join(folder, "_rels", f"{base}.rels")
+        if not self.has(rels_name):
+            return []
+        out: list[Rel] = []
+        for node in self.xml(rels_name).iter(f"{{{_REL_NS}}}Relationship"):
+            rid, rtype, target = node.get("Id"), node.get("Type"), node.get("Target")
+            if not rid or not rtype or target is None:
+                continue
+            external = node.get("TargetMode") == "External"
+            if not external:
+                target = _resolve(folder, target)
+            out.append(Rel(rid=rid, type=rtype, target=target, external=external))
+        return out
+
+    def main_document(self) -> str:
+        """Name of the main document part (word/document.xml in almost every file)."""
+        for rel in self.rels(""):
+            if rel.is_type("officeDocument") and not rel.external:
+                return rel.target
+        if self.has("word/document.xml"):
+            return "word/document.xml"
+        raise CorruptDocument("docx.corrupt", "package has no main document part")
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _safe_name(name: str) -> str:
+    # Part names come from the file; keep them short and printable in error messages.
+    return "".join(c for c in name[:80] if c.isprintable())
