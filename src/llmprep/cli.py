@@ -86,6 +86,15 @@ def check(files: tuple[str, ...], config_file: str | None) -> None:
 
 
 @main.command()
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+def validate(files: tuple[str, ...]) -> None:
+    """Check JSONL files of records (or rejected records) against the published schema."""
+    from .validate import validate_files
+
+    sys.exit(validate_files(list(files), echo=click.echo))
+
+
+@main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML config file.")
 @click.option("--no-redact", is_flag=True, help="Show the text without redaction.")

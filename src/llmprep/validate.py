@@ -1,0 +1,41 @@
+"""`llmprep validate`: JSONL records checked against the published Record schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from pydantic import ValidationError
+
+from .models import SCHEMA_VERSION, Record, RejectedRecord
+
+
+def validate_files(files: list[str], echo: Callable[[str], None] = print) -> int:
+    problems = 0
+    rows = 0
+    for name in files:
+        model = RejectedRecord if name.endswith("rejected.jsonl") else Record
+        with open(name, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                rows += 1
+                try:
+                    data = json.loads(line)
+                    model.model_validate(data)
+                except ValueError as exc:
+                    problems += 1
+                    echo(f"{name}:{number}: {_describe(exc)}")
+                    continue
+                if data.get("schema_version") != SCHEMA_VERSION:
+                    problems += 1
+                    echo(f"{name}:{number}: schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION!r}")
+    echo(f"llmprep validate: {len(files)} files, {rows} rows, {problems} problems")
+    return 1 if problems else 0
+
+
+def _describe(exc: ValueError) -> str:
+    # Field paths and error types only: the offending values may be document text.
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['type']}" for e in exc.errors()[:5])
+    return "not valid JSON"
