@@ -397,7 +397,11 @@ class Config(BaseModel):
 
     def output_dict(self) -> dict[str, Any]:
         """The settings that change outputs (run mechanics and the check hook excluded)."""
-        return self.model_dump(mode="json", exclude={"run", "check"})
+        data = self.model_dump(mode="json", exclude={"run", "check"})
+        # Secrets never feed the hash (a hash of a short password can be brute-forced); their
+        # count does, so adding a password still invalidates cached `encrypted` results.
+        data["pdf"]["passwords"] = len(self.pdf.passwords)
+        return data
 
     def hash(self) -> str:
         blob = json.dumps(self.output_dict(), sort_keys=True, separators=(",", ":"))
