@@ -1,30 +1,276 @@
-"""PII detection and redaction on the whole document, before chunking."""
+"""PII detection and redaction on the whole document, before chunking.
+
+detect (pii.engine: Presidio + NER over windows) -> resolve (allow-list, overlaps) -> apply
+(pii.operators). The stage detects on the document's elements joined with blank lines, so an
+entity that runs over a line break is seen whole; each element then gets its redacted text and
+`Element.pii` spans that point at the placeholders in that text (never at values). Headings
+repeated in `heading_path` and the document's metadata (title, authors, email addresses,
+subject...) are redacted the same way, with the same pseudonyms.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import Config
-from ..models import PiiSpan
+from ..models import Document, Element, PiiSpan, PiiSummary
+from ..pii.findings import Finding
+from ..pii.operators import Anonymizer, env_key
+from ..pii.resolve import Known, known_values
 from .base import DocWork
+
+if TYPE_CHECKING:
+    from ..pii.engine import PiiEngine
+
+log = logging.getLogger("llmprep.pii")
+SEPARATOR = "\n\n"
+# Metadata fields that hold free text (detected like the body) or people (replaced whole).
+_TEXT_FIELDS = ("title", "subject", "description", "site_name")
+_PEOPLE_FIELDS = ("authors", "last_modified_by")
+_ADDRESS_FIELDS = ("from_", "to", "cc", "bcc", "reply_to")
+_MAILBOX_RE = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<addr>[^<>]+)>\s*$")
 
 
 @dataclass
 class Redaction:
+    """A redacted text; `spans` index the ORIGINAL text and never hold a value."""
+
     text: str
-    spans: list[PiiSpan] = field(default_factory=list)  # offsets in the ORIGINAL text
+    spans: list[PiiSpan] = field(default_factory=list)
+    engine: str = ""
+
+
+def _span(f: Finding, start: int, end: int, operator: str) -> PiiSpan:
+    return PiiSpan(
+        start=start,
+        end=end,
+        entity_type=f.entity_type,
+        score=round(f.score, 3),
+        detector=f.detector,
+        operator=operator,
+    )
+
+
+def new_anonymizer(config: Config) -> Anonymizer:
+    return Anonymizer(config.pii.default_operator, dict(config.pii.operators), env_key())
 
 
 def redact(text: str, language: str = "en", config: Config | None = None) -> Redaction:
-    """Placeholder until the PII engine lands: detects nothing."""
-    return Redaction(text=text)
+    """Detect and replace PII in one text."""
+    return redact_many([text], language, config)[0]
+
+
+def redact_many(
+    texts: list[str], language: str = "en", config: Config | None = None
+) -> list[Redaction]:
+    """`redact` for many texts at once (NER batched); pseudonym numbers restart per text."""
+    from ..pii.engine import get_engine
+
+    cfg = config or Config()
+    engine = get_engine(cfg.pii)
+    out = []
+    for text, findings in zip(texts, engine.detect(texts, language), strict=True):
+        new_text, done = new_anonymizer(cfg).apply(text, findings)
+        spans = [_span(r.finding, r.start, r.end, r.operator) for r in done]
+        out.append(Redaction(text=new_text, spans=spans, engine=engine.label))
+    return out
 
 
 class Pii:
+    """The stage: redacts a DocWork's document in place."""
+
     name = "pii"
 
     def __init__(self, config: Config) -> None:
         self.config = config
 
     def __call__(self, work: DocWork) -> None:
-        work.document.pii.engine = "none"
+        from ..pii.engine import get_engine
+
+        doc = work.document
+        engine = get_engine(self.config.pii)
+        anonymizer = new_anonymizer(self.config)
+        elements = [e for e in doc.elements if e.text]
+        originals = {e_id: " ".join(e.text.split()) for e_id, e in enumerate(elements)}
+        joined, starts = _join(elements)
+        # People the metadata names (authors, senders) are found in the body even where the
+        # model misses them; values found in the body are found in titles and headings.
+        seed = _metadata_people(doc)
+        findings = engine.detect([joined], doc.language, seed)[0] if joined else []
+        known = {**seed, **known_values(joined, findings, engine.allow)}
+        counts: Counter[str] = Counter(f.entity_type for f in findings)
+        _apply_to_elements(joined, starts, elements, findings, anonymizer)
+        _redact_heading_paths(doc, elements, originals, engine, anonymizer, counts, known)
+        _redact_metadata(doc, engine, anonymizer, counts, known)
+        doc.pii = PiiSummary(counts=dict(sorted(counts.items())), engine=engine.label)
+        extra = {"engine": engine.label, "ner": engine.ner}
+        if anonymizer.used_ephemeral_key:
+            extra["hash_key"] = "ephemeral"
+        doc.metadata.extra["pii"] = extra
+
+
+def _join(elements: list[Element]) -> tuple[str, list[int]]:
+    starts: list[int] = []
+    pos = 0
+    for e in elements:
+        starts.append(pos)
+        pos += len(e.text) + len(SEPARATOR)
+    return SEPARATOR.join(e.text for e in elements), starts
+
+
+def _apply_to_elements(
+    joined: str,
+    starts: list[int],
+    elements: list[Element],
+    findings: list[Finding],
+    anonymizer: Anonymizer,
+) -> None:
+    """Replace each finding in the element(s) it falls in; a finding over a break is cut there."""
+    pieces: list[list[tuple[int, int, str, Finding, str]]] = [[] for _ in elements]
+    for f in findings:
+        new, op = anonymizer.replacement(f.entity_type, joined[f.start : f.end])
+        for n in _elements_overlapping(starts, elements, f.start, f.end):
+            a = max(f.start, starts[n]) - starts[n]
+            b = min(f.end, starts[n] + len(elements[n].text)) - starts[n]
+            if b > a:
+                value = elements[n].text[a:b]
+                text = "*" * len(value) if op == "mask" else value if op == "keep" else new
+                pieces[n].append((a, b, text, f, op))
+    for el, todo in zip(elements, pieces, strict=True):
+        if not todo:
+            el.pii = []
+            continue
+        parts: list[str] = []
+        spans: list[PiiSpan] = []
+        pos = out = 0
+        for a, b, text, f, op in sorted(todo, key=lambda t: t[0]):
+            parts.append(el.text[pos:a])
+            out += a - pos
+            parts.append(text)
+            spans.append(_span(f, out, out + len(text), op))
+            out += len(text)
+            pos = b
+        parts.append(el.text[pos:])
+        el.text = "".join(parts)
+        el.pii = spans
+
+
+def _elements_overlapping(
+    starts: list[int], elements: list[Element], start: int, end: int
+) -> list[int]:
+    from bisect import bisect_right
+
+    n = max(0, bisect_right(starts, start) - 1)
+    out = []
+    while n < len(elements) and starts[n] < end:
+        if starts[n] + len(elements[n].text) > start:
+            out.append(n)
+        n += 1
+    return out
+
+
+def _metadata_people(doc: Document) -> Known:
+    """Names and addresses the metadata says belong to people: value -> (type, score)."""
+    meta = doc.metadata
+    known: Known = {}
+    for name in _PEOPLE_FIELDS:
+        value = getattr(meta, name)
+        for v in value if isinstance(value, list) else [value] if value else []:
+            if len(v.strip()) >= 3:
+                known[v.strip()] = ("PERSON", 0.8)
+    for name in _ADDRESS_FIELDS:
+        for v in getattr(meta, name):
+            m = _MAILBOX_RE.match(v)
+            person, addr = (m.group("name").strip().strip('"'), m.group("addr")) if m else ("", v)
+            if len(person) >= 3 and "@" not in person:
+                known[person] = ("PERSON", 0.8)
+            if "@" in addr:
+                known[addr.strip()] = ("EMAIL_ADDRESS", 0.9)
+    return known
+
+
+def _redact_texts(
+    values: list[str],
+    engine: PiiEngine,
+    anonymizer: Anonymizer,
+    language: str | None,
+    counts: Counter[str],
+    known: Known | None = None,
+) -> list[str]:
+    if not values:
+        return []
+    out = []
+    for value, findings in zip(values, engine.detect(values, language, known), strict=True):
+        counts.update(f.entity_type for f in findings)
+        out.append(anonymizer.apply(value, findings)[0])
+    return out
+
+
+def _redact_heading_paths(
+    doc: Document,
+    elements: list[Element],
+    originals: dict[int, str],
+    engine: PiiEngine,
+    anonymizer: Anonymizer,
+    counts: Counter[str],
+    known: Known,
+) -> None:
+    """Headings are copied into every later element's heading_path: redact the copies too."""
+    redacted = {
+        originals[n]: " ".join(e.text.split())
+        for n, e in enumerate(elements)
+        if e.type in ("title", "heading")
+    }
+    missing = sorted({h for e in doc.elements for h in e.heading_path if h not in redacted})
+    scratch: Counter[str] = Counter()  # same values as the headings already counted
+    for raw, new in zip(
+        missing,
+        _redact_texts(missing, engine, anonymizer, doc.language, scratch, known),
+        strict=True,
+    ):
+        redacted[raw] = new
+    for e in doc.elements:
+        e.heading_path = [redacted.get(h, h) for h in e.heading_path]
+
+
+def _redact_metadata(
+    doc: Document, engine: PiiEngine, anonymizer: Anonymizer, counts: Counter[str], known: Known
+) -> None:
+    meta = doc.metadata
+    fields = [(name, getattr(meta, name)) for name in _TEXT_FIELDS if getattr(meta, name)]
+    new = _redact_texts([v for _, v in fields], engine, anonymizer, doc.language, counts, known)
+    for (name, _), value in zip(fields, new, strict=True):
+        setattr(meta, name, value)
+    for name in _PEOPLE_FIELDS:
+        value = getattr(meta, name)
+        if isinstance(value, list):
+            setattr(meta, name, [_whole(anonymizer, "PERSON", v, counts) for v in value])
+        elif value:
+            setattr(meta, name, _whole(anonymizer, "PERSON", value, counts))
+    for name in _ADDRESS_FIELDS:
+        setattr(meta, name, [_mailbox(anonymizer, v, counts) for v in getattr(meta, name)])
+    for att in meta.attachments:
+        if att.name:
+            att.name = _redact_texts([att.name], engine, anonymizer, doc.language, counts, known)[0]
+
+
+def _whole(anonymizer: Anonymizer, entity_type: str, value: str, counts: Counter[str]) -> str:
+    if not value.strip():
+        return value
+    counts[entity_type] += 1
+    return anonymizer.replacement(entity_type, value.strip())[0]
+
+
+def _mailbox(anonymizer: Anonymizer, value: str, counts: Counter[str]) -> str:
+    """'Anna Berg <anna@example.com>' -> '<PERSON_1> <EMAIL_ADDRESS_1>'."""
+    m = _MAILBOX_RE.match(value)
+    if m:
+        name, addr = m.group("name").strip().strip('"'), m.group("addr")
+        parts = [_whole(anonymizer, "PERSON", name, counts)] if name else []
+        return " ".join([*parts, _whole(anonymizer, "EMAIL_ADDRESS", addr, counts)])
+    kind = "EMAIL_ADDRESS" if "@" in value else "PERSON"
+    return _whole(anonymizer, kind, value, counts)

@@ -1,0 +1,539 @@
+"""Street addresses, postal codes, and the name lines above an address block.
+
+An address is found from a street anchor (a street line in one of the shapes used around the
+world: "12 Baker Street", "Nassaustraat 123", "Rue de Rivoli 5", "87 Jakobi 69", "PO Box 7")
+and grown to the right over the parts that follow it on the same line or the next lines:
+second line (Apt./Suite), place names, state abbreviations, postal codes, countries.
+A part must end at a boundary (comma, newline, period, end): "12 Baker Street in case of" stops
+at "in". The lines just above a block are a person's or a company's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .findings import Finding
+from .lexicon import (
+    ADDRESS_CUES,
+    COMMON_CAPITALIZED,
+    COUNTRIES,
+    NAME_PARTICLES,
+    ORG_SUFFIXES,
+    STOP_WORDS,
+    STREET_SUFFIXES,
+    STREET_WORDS,
+    UNIT_WORDS,
+    words,
+)
+
+# Street types that come before the name ("Rue de Rivoli", "Via Roma", "Πλατεία Μαβίλη").
+STREET_FIRST = words(
+    """
+    al. alameda aleja allee allée av av. avenida avenue bd boulevard calle camino carrera chemin
+    corso cours estrada impasse largo nám náměstí osiedle paseo piazza piazzale plac place praça
+    quai rambla ronda route rua rue strada travessa ul ul. ulica via viale vicolo λεωφορος
+    λεωφόρος οδος οδός πλατεία πλατεια переулок пр проспект ул улица
+    """
+)
+# ... and the ones that only come first.
+ONLY_FIRST = words(
+    """
+    al. alameda aleja allée avenida calle camino carrera chemin corso estrada impasse largo nám
+    náměstí osiedle paseo piazza piazzale plac praça quai rambla ronda rua rue strada travessa
+    ul ul. ulica via viale vicolo λεωφορος λεωφόρος οδος οδός πλατεία πλατεια переулок пр
+    проспект ул улица
+    """
+)
+_DIRECTIONS = words(
+    """
+    e e. east est n n. ne nord north nw ost ouest s s. se south sud sw süd w w. west
+    """
+)
+_COUNTRIES_LOWER = frozenset(c.lower() for c in COUNTRIES)
+_CUES_RE = re.compile(
+    r"(?:" + "|".join(re.escape(c) for c in ADDRESS_CUES) + r")\W{0,3}(?:is\W+)?$", re.IGNORECASE
+)
+
+_TOKEN_RE = re.compile(
+    r"(?P<nl>\n)|(?P<num>\d[\w\-/]*\.?)|(?P<word>[^\W\d_][^\s,;:!?()\"<>\[\]{}]*)|(?P<punct>[^\s])"
+)
+_POSTAL_SHAPES = (
+    re.compile(r"^\d{3,6}(?:-\d{3,4})?$"),  # 12345, 12345-6789, 1234, 123-4567
+    re.compile(r"^\d{2}-\d{3}$"),  # Poland: 00-514
+    re.compile(r"^[A-Z]{1,2}-?\d{4,5}$"),  # D-12345, SE12345
+)
+_UK_POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+_CA_POSTCODE_RE = re.compile(r"^[A-Z]\d[A-Z] ?\d[A-Z]\d$")
+_BULLET_RE = re.compile(r"^[^\w\n]{1,4}$")
+_POSTAL_CUE_RE = re.compile(
+    r"\b(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal|cap)\s*[:#.]?\s*"
+    r"(?P<code>(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})|(?:[A-Z]\d[A-Z]\s?\d[A-Z]\d)|(?:[A-Z]{1,2}-)?\d{3,6}(?:-\d{3,4})?)(?![\w-])",
+    re.IGNORECASE,
+)
+_PO_BOX_RE = re.compile(
+    r"\bP\.?\s?O\.?\s+Box\s+\d{1,7}\b|\bPostfach\s+\d{1,7}\b|\bBo[iî]te\s+postale\s+\d{1,7}\b",
+    re.IGNORECASE,
+)
+_CORNER_RE = re.compile(r"(?:(?:at|on)\s+)?(?:the\s+)?corner\s+of\s+$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Tok:
+    kind: str  # nl | num | word | punct
+    start: int
+    end: int
+    text: str
+
+    @property
+    def core(self) -> str:
+        return self.text.rstrip(".").lower() if self.kind == "word" else self.text.rstrip(".")
+
+
+def tokenize(text: str) -> list[Tok]:
+    return [
+        Tok(m.lastgroup or "punct", m.start(), m.end(), m.group(0))
+        for m in _TOKEN_RE.finditer(text)
+    ]
+
+
+def _is_street_word(tok: Tok) -> bool:
+    return tok.kind == "word" and (tok.text.lower() in STREET_WORDS or tok.core in STREET_WORDS)
+
+
+def _has_street_suffix(tok: Tok) -> bool:
+    if tok.kind != "word":
+        return False
+    low = tok.core
+    return any(low.endswith(s) and len(low) >= len(s) + 3 for s in STREET_SUFFIXES)
+
+
+def _is_type_last(tok: Tok) -> bool:
+    """A street-type word that ends a street name ("Baker Street", "Nassaustraat")."""
+    return (_is_street_word(tok) and tok.core not in ONLY_FIRST) or _has_street_suffix(tok)
+
+
+def _looks_like_name(tok: Tok) -> bool:
+    return tok.text[0].isupper() or not tok.text.isascii()
+
+
+def _is_number(tok: Tok, max_digits: int = 6) -> bool:
+    core = tok.text.rstrip(".")
+    return (
+        tok.kind == "num"
+        and sum(ch.isdigit() for ch in core) <= max_digits
+        and core[:1].isdigit()
+        and (core.isdigit() or bool(re.fullmatch(r"\d+[A-Za-z]?(?:[-/]\d+[A-Za-z]?)?", core)))
+    )
+
+
+def _is_name_word(tok: Tok, allow_lower: bool) -> bool:
+    """A word that can be part of a street or place name."""
+    if tok.kind != "word" or tok.core in STOP_WORDS or tok.text.endswith(":") or "@" in tok.text:
+        return False
+    if tok.text.rstrip(".") in COMMON_CAPITALIZED and tok.core not in STREET_WORDS:
+        return False
+    first = tok.text[0]
+    return allow_lower or first.isupper() or not first.isascii()
+
+
+def _is_unit_word(tok: Tok) -> bool:
+    return tok.kind == "word" and (tok.text.lower() in UNIT_WORDS or tok.core in UNIT_WORDS)
+
+
+def _is_postal(toks: list[Tok], i: int) -> int:
+    """Number of tokens forming a postal code at i (0 when none)."""
+    if i >= len(toks):
+        return 0
+    t = toks[i]
+    core = t.text.rstrip(".")
+    if i + 1 < len(toks) and toks[i + 1].start == t.end + 1:
+        pair = f"{t.text} {toks[i + 1].text.rstrip('.')}"
+        if re.fullmatch(r"\d{3} \d{2}", pair):  # Sweden, Czechia, Greece: "111 23"
+            return 2
+        if _UK_POSTCODE_RE.match(pair) or _CA_POSTCODE_RE.match(pair):
+            return 2
+    if t.kind == "num" and any(p.match(core) for p in _POSTAL_SHAPES):
+        return 1
+    if t.kind == "word" and _POSTAL_SHAPES[1].match(core):
+        return 1
+    if _UK_POSTCODE_RE.match(core) or _CA_POSTCODE_RE.match(core):
+        return 1
+    return 0
+
+
+class _Scanner:
+    """Finds street anchors and grows them into address spans."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = tokenize(text)
+        self.lower_text = not any(ch.isupper() for ch in text)
+        # Set by grow(): a unit, a country or a full postal code was among the parts.
+        self.decisive = False
+
+    # -- anchors ------------------------------------------------------------------------------
+
+    def _words_from(self, i: int, limit: int, allow_lower: bool) -> int:
+        """Index after the run of name words starting at i (at most `limit`)."""
+        j = i
+        while j < len(self.toks) and j - i < limit:
+            t = self.toks[j]
+            first_type = j == i and t.kind == "word" and t.core in STREET_FIRST
+            if _is_unit_word(t) or not (
+                first_type or _is_name_word(t, allow_lower) or (t.core in NAME_PARTICLES and j > i)
+            ):
+                break
+            j += 1
+        while j > i and self.toks[j - 1].core in NAME_PARTICLES:
+            j -= 1
+        return j
+
+    def anchor_at(self, i: int) -> tuple[int, int, float] | None:
+        """(first token, token after the street, score) for a street starting at token i."""
+        toks = self.toks
+        t = toks[i]
+        if t.kind == "num" and _is_number(t) and not t.text.endswith("."):
+            # "2. Juni 2018" is a date, "2015 auf dem Weg" a year: not house numbers.
+            if (
+                re.fullmatch(r"(?:19|20)\d\d", t.text)
+                and i + 1 < len(toks)
+                and toks[i + 1].text[:1].islower()
+            ):
+                return None
+            k = i + 1
+            if k < len(toks) and _is_number(toks[k], 5) and toks[k].start - t.end <= 2:
+                k += 1  # "23 8 wressle road": building number + street number
+            if k + 1 < len(toks) and toks[k].text == "," and toks[k + 1].core in STREET_FIRST:
+                k += 1  # "12, rue de la République"
+            j = self._words_from(k, 5, allow_lower=True)
+            if j == k:
+                return None
+            words = toks[k:j]
+            house_after = (
+                j < len(toks) and _is_number(toks[j], 5) and toks[j].start - toks[j - 1].end <= 2
+            )
+            if words[0].core in STREET_FIRST and len(words) > 1:
+                # "48 rue Descartes"
+                return i, j + 1 if house_after else j, 0.8
+            typed = [n for n, w in enumerate(words) if _is_type_last(w)]
+            if typed:
+                # "1755 Nelson Mandela Drive", "45 aðalgata 37", "98 árpád fejedelem útja 45."
+                e = typed[-1]
+                if e > 0 or _has_street_suffix(words[0]):
+                    end = k + e + 1
+                    if e == len(words) - 1 and house_after:
+                        end += 1
+                    return i, end, 0.8
+            foreign = [w for w in words[:3] if _looks_like_name(w)]
+            if house_after and len(words) <= 3 and len(foreign) == len(words):
+                # "46 velký průhon 426", "87 Jakobi 69": number, name, number.
+                after = toks[j + 1] if j + 1 < len(toks) else None
+                if (
+                    after is None
+                    or after.kind in ("nl", "punct", "num")
+                    or after.text[0].isupper()
+                    or _is_unit_word(after)
+                ):
+                    return i, j + 1, 0.6
+            if len(foreign) == len(words[:3]) and len(words) <= 4:
+                # "63 30 N. Stadion\nULLINISH\n, nan\n 40839": needs a postal code or country after it.
+                return i, j, 0.0
+            return None
+        if t.kind == "word" and _is_name_word(t, allow_lower=True):
+            # "Nassaustraat 123", "árpád fejedelem útja 45", "Πλατεία Μαβίλη 170"
+            j = self._words_from(i, 4, allow_lower=True)
+            if (
+                j < len(toks)
+                and j > i
+                and _is_number(toks[j], 5)
+                and toks[j].start - toks[j - 1].end <= 2
+            ):
+                words = toks[i:j]
+                is_typed = _is_type_last(words[-1]) or (
+                    words[0].core in STREET_FIRST and len(words) > 1
+                )
+                named = any(_looks_like_name(w) for w in words) or self.lower_text
+                if is_typed and named:
+                    return i, j + 1, 0.8
+        return None
+
+    # -- growth -------------------------------------------------------------------------------
+
+    def _skip_separator(self, j: int) -> tuple[int, bool, int]:
+        """Skip commas, newlines and line bullets; returns (index, saw comma, newlines)."""
+        toks = self.toks
+        comma, newlines = False, 0
+        while j < len(toks):
+            t = toks[j]
+            if t.kind == "nl":
+                newlines += 1
+                j += 1
+                # A bullet at the start of a line ("??? Apt. 018", "- Suite 4").
+                k = j
+                while k < len(toks) and toks[k].kind == "punct" and toks[k].text not in ",(":
+                    k += 1
+                if k > j and _BULLET_RE.match(self.text[toks[j].start : toks[k - 1].end]):
+                    j = k
+            elif t.kind == "punct" and t.text == ",":
+                comma = True
+                j += 1
+            elif t.kind == "punct" and t.text in "-–" and self.text[t.start - 1 : t.start] == " ":
+                comma = True  # "São Paulo - SP"
+                j += 1
+            else:
+                break
+        return j, comma, newlines
+
+    def _part_at(self, j: int, loose: bool) -> tuple[int, bool] | None:
+        """A part of an address at token j: (index after it, is strong evidence)."""
+        toks = self.toks
+        if j >= len(toks):
+            return None
+        t = toks[j]
+        if _is_unit_word(t):
+            k = j + 1
+            while k < len(toks) and toks[k].text in (".", "#", "-"):
+                k += 1
+            if k < len(toks) and (
+                toks[k].kind == "num" or (toks[k].kind == "word" and len(toks[k].text) <= 3)
+            ):
+                self.decisive = True
+                return k + 1, True
+            return None
+        n = _is_postal(toks, j)
+        if n:
+            self.decisive = self.decisive or n == 2 or len(t.text.rstrip(".")) >= 4
+            return j + n, True
+        if t.kind == "word" and ((t.text.isupper() and 2 <= len(t.text) <= 3) or t.text == "nan"):
+            n = _is_postal(toks, j + 1)
+            if n:
+                self.decisive = True  # "TX 78701", "nan 80815"
+                return j + 1 + n, True
+            if self._boundary_after(j + 1):
+                return j + 1, False
+        allow_lower = loose or self.lower_text
+        k = self._place_words(j, allow_lower)
+        if k == j:
+            return None
+        place = self.text[toks[j].start : toks[k - 1].end].rstrip(".").lower()
+        strong = place in _COUNTRIES_LOWER
+        self.decisive = self.decisive or strong
+        # "Kaplice 1", "Ústí nad Labem 2", "Bolivia 28327", "ΑΓΛΑΝΤΖΙΑ (ΑΓΛΑΓΓΙΑ)"
+        n = _is_postal(toks, k)
+        if n:
+            return k + n, True
+        if k < len(toks) and _is_number(toks[k], 3) and self._boundary_after(k + 1):
+            return k + 1, strong
+        if strong:
+            return k, True
+        if k + 2 < len(toks) and toks[k].text == "(":
+            m = self._place_words(k + 1, True)
+            if m > k + 1 and m < len(toks) and toks[m].text == ")":
+                return m + 1, strong
+        if self._boundary_after(k):
+            return k, strong
+        return None
+
+    def _place_words(self, j: int, allow_lower: bool) -> int:
+        toks = self.toks
+        k = j
+        while k < len(toks) and k - j < 5:
+            t = toks[k]
+            if k > j and _is_postal(toks, k):
+                break
+            if _is_name_word(t, allow_lower) and not _is_unit_word(t):
+                k += 1
+            elif k > j and t.kind == "word" and t.text.isupper() and 2 <= len(t.text) <= 3:
+                k += 1  # a province or state code: "Torino TO"
+            elif (
+                t.core
+                in NAME_PARTICLES | {"and", "nad", "pod", "am", "an", "im", "sur", "upon", "on"}
+                and k > j
+            ):
+                # "São Tomé and Príncipe", "Ústí nad Labem", "Frankfurt am Main"
+                if k + 1 < len(toks) and _is_name_word(toks[k + 1], False):
+                    k += 2
+                else:
+                    break
+            else:
+                break
+        return k
+
+    def _boundary_after(self, k: int) -> bool:
+        toks = self.toks
+        if k >= len(toks):
+            return True
+        t = toks[k]
+        if t.kind == "nl" or (t.kind == "punct" and t.text in ",.;?!)"):
+            return True
+        # " - " between parts: "São Paulo - SP"
+        return t.kind == "punct" and t.text in "-–" and self.text[t.start - 1 : t.start] == " "
+
+    def grow(self, end: int, anchor_score: float) -> tuple[int, float]:
+        """Extend from token `end` over address parts; returns (token after, score)."""
+        toks = self.toks
+        parts = strong = numbers = 0
+        self.decisive = False
+        j = end
+        if (
+            j < len(toks)
+            and toks[j].kind == "word"
+            and toks[j].core in _DIRECTIONS
+            and self._boundary_after(j + 1)
+        ):
+            j += 1  # "88 Queen Street West"
+        while parts < 8:
+            k, comma, newlines = self._skip_separator(j)
+            if newlines > 2 or k >= len(toks):
+                break
+            if not comma and not newlines:
+                # Same line, no comma: a period only before a unit ("97. Suite 446").
+                if toks[k].text == "." and k + 1 < len(toks) and _is_unit_word(toks[k + 1]):
+                    k += 1
+                elif toks[k].kind == "word" and toks[k].core == "and":
+                    nxt = self._street_continuation(k + 1)
+                    if nxt is None:
+                        break
+                    j, parts, strong = nxt, parts + 1, strong + 1
+                    continue
+                elif toks[k].kind == "word" and not (
+                    toks[k].text[0].isupper()
+                    or not toks[k].text[0].isascii()
+                    or _is_unit_word(toks[k])
+                    or self.lower_text
+                ):
+                    break
+            saved = self.decisive
+            part = self._part_at(k, loose=bool(comma or newlines))
+            if part is None and parts == 0 and comma and _is_number(toks[k], 4):
+                part = (k + 1, False)  # "Calle de Alcalá, 12"
+            if part is None:
+                break
+            if toks[k].kind == "num" and part[0] == k + 1:
+                if numbers:
+                    self.decisive = saved
+                    break  # "869 1664 8732": a list of numbers, not a postal code
+                numbers += 1
+            j, is_strong = part
+            parts += 1
+            strong += is_strong
+        if parts == 0:
+            return end, anchor_score
+        score = max(anchor_score, 0.7 if strong else 0.6) + 0.1 * min(strong, 2)
+        return j, min(score, 0.95)
+
+    def unit_before(self, first: int) -> int:
+        """'Flat 4, 22 Acacia Avenue': a second line written before the street."""
+        toks = self.toks
+        k = first - 1
+        if k >= 0 and toks[k].text == ",":
+            k -= 1
+        if (
+            k >= 1
+            and toks[k].kind in ("num", "word")
+            and len(toks[k].text) <= 5
+            and any(c.isdigit() for c in toks[k].text)
+        ):
+            u = k - 1
+            if u >= 0 and toks[u].text in (".", "#"):
+                u -= 1
+            if u >= 0 and _is_unit_word(toks[u]):
+                return u
+        return first
+
+    def _street_continuation(self, j: int) -> int | None:
+        """'... and Whittaker Street': a second street named right after the first."""
+        got = self.anchor_at(j) if j < len(self.toks) else None
+        if got and got[2] > 0:
+            return got[1]
+        k = self._words_from(j, 4, allow_lower=False)
+        if k > j and _is_street_word(self.toks[k - 1]):
+            return k
+        return None
+
+
+def find_addresses(text: str) -> list[Finding]:
+    scan = _Scanner(text)
+    toks = scan.toks
+    out: list[Finding] = []
+    i = 0
+    while i < len(toks):
+        got = scan.anchor_at(i)
+        if got is None:
+            i += 1
+            continue
+        first, end, score = got
+        last, score2 = scan.grow(end, score)
+        if score == 0.0 and (score2 < 0.7 or last == end or not scan.decisive):
+            i += 1  # a bare "number + words" needs a postal code or a country after it
+            continue
+        first = scan.unit_before(first)
+        start = toks[first].start
+        stop = toks[last - 1].end
+        # Keep a final period only when it belongs to a number at a line end ("útja 45.").
+        if text[stop - 1] == "." and not (
+            toks[last - 1].kind == "num" and text[stop : stop + 1] == "\n"
+        ):
+            stop -= 1
+        before = text[max(0, start - 40) : start]
+        corner = _CORNER_RE.search(before)
+        if corner:
+            start -= len(corner.group(0))
+        if _CUES_RE.search(before.rstrip()) or corner:
+            score2 = min(0.95, score2 + 0.1)
+        out.append(Finding(start, stop, "ADDRESS", round(score2, 2), "address"))
+        out.extend(
+            _name_lines(text, toks[first].start, last - first > 1 or "\n" in text[start:stop])
+        )
+        i = last
+    for m in _PO_BOX_RE.finditer(text):
+        out.append(Finding(m.start(), m.end(), "ADDRESS", 0.8, "address"))
+    for m in _POSTAL_CUE_RE.finditer(text):
+        code = m.group("code")
+        if sum(ch.isdigit() for ch in code) >= 3 or _UK_POSTCODE_RE.match(code.upper()):
+            out.append(Finding(m.start("code"), m.end("code"), "POSTAL_CODE", 0.8, "postal-code"))
+    return out
+
+
+_NAME_LINE_RE = re.compile(r"^[^\w\n]*(?P<name>[^\W\d_][^\n\d:@]{1,60}?)[\s.,]*$")
+
+
+def _name_lines(text: str, street_start: int, block: bool) -> list[Finding]:
+    """The one or two short lines right above an address block: who and which company."""
+    line_start = text.rfind("\n", 0, street_start) + 1
+    if text[line_start:street_start].strip(" \t?*-•·") or not block:
+        return []
+    out: list[Finding] = []
+    pos = line_start - 1
+    lines: list[tuple[int, int]] = []
+    while pos > 0 and len(lines) < 2:
+        prev_start = text.rfind("\n", 0, pos) + 1
+        segment = text[prev_start:pos]
+        if segment.strip():
+            lines.append((prev_start, pos))
+        elif lines:
+            break
+        pos = prev_start - 1
+        if not segment.strip() and pos <= 0:
+            break
+    for n, (a, b) in enumerate(lines):
+        segment = text[a:b]
+        colon = segment.rfind(":")
+        offset = a + colon + 1 if colon >= 0 else a
+        m = _NAME_LINE_RE.match(text[offset:b])
+        if not m:
+            break
+        words = m.group("name").split()
+        if not 1 <= len(words) <= 5 or any(w.lower() in STOP_WORDS for w in words):
+            break
+        s = offset + m.start("name")
+        e = offset + m.end("name")
+        is_org = any(w.lower().rstrip(".,") in ORG_SUFFIXES for w in words)
+        if is_org:
+            out.append(Finding(s, e, "ORGANIZATION", 0.7, "address-block"))
+        elif n == len(lines) - 1 or len(lines) == 1:
+            out.append(Finding(s, e, "PERSON", 0.7, "address-block"))
+        else:
+            out.append(Finding(s, e, "ORGANIZATION", 0.5, "address-block"))
+    return out

@@ -1,0 +1,171 @@
+"""Email addresses, phone numbers and driver licences: shape, validators and context words.
+
+Numbers alone are weak evidence (tables, logs, order ids are full of them), so a phone-like
+group of digits needs a strong shape (+country code, (area) code, extension, NANP grouping)
+or a cue word nearby; dates, IPs, SSNs, year ranges and decimals are ruled out first.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .findings import Finding
+from .lexicon import PHONE_CUES
+
+EMAIL_RE = re.compile(
+    r"(?<![\w.+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w\-@])"
+)
+
+_SEP = r"[ .\-\u2011\u2013]"
+PHONE_RE = re.compile(
+    r"(?<![\w+.\-/:@])"
+    r"(?:(?:\+|00)[ ]?)?"
+    r"(?:\(\d{1,5}\)|\d{1,5})"
+    r"(?:" + _SEP + r"{1,2}(?:\(\d{1,5}\)|\d{1,8})|[ ]?\(\d{1,5}\)[ ]?\d{1,8}){1,6}"
+    r"(?:[ ]?(?:x|ext\.?|extension|#)[ ]?\d{1,6})?"
+    r"(?![\w\-/@]|[.,]\d)"
+)
+# Ten or more digits glued together after a '+' ("+14155552671") or next to a cue.
+PHONE_PLAIN_RE = re.compile(r"(?<![\w+.\-/])(\+?\d{8,15})(?![\w\-/]|[.,]\d)")
+
+_EXT_RE = re.compile(r"(?:x|ext\.?|extension|#)[ ]?\d{1,6}$")
+_DATE_RE = re.compile(r"^(\d{1,4})[.\-/ ](\d{1,2})[.\-/ ](\d{1,4})$")
+_DATE_PREFIX_RE = re.compile(
+    r"^(?:\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}|\d{1,2}[.\-/]\d{1,2}[.\-/]\d{4})(?:\D|$)"
+)
+_NANP_RE = re.compile(r"^(?:\+?1[ .\-])?\(?\d{3}\)?[ .\-]?\d{3}[ .\-]\d{4}$")
+_SSN_RE = re.compile(r"^\d{3}-\d{2}-\d{4}$")
+_CUE_RE = re.compile(
+    r"(?<![\w])(?:"
+    + "|".join(re.escape(c) for c in sorted(PHONE_CUES, key=len, reverse=True))
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
+_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "CA", "NL", "ES", "IT", "BR", "SE", "PL", "CH")
+
+
+def find_emails(text: str) -> list[Finding]:
+    return [
+        Finding(m.start(), m.end(), "EMAIL_ADDRESS", 0.9, "email") for m in EMAIL_RE.finditer(text)
+    ]
+
+
+def _digits(s: str) -> str:
+    return "".join(ch for ch in s if ch.isdigit())
+
+
+def _looks_like_other_number(body: str) -> bool:
+    """Dates, IPs, SSNs, year ranges and decimals are not phone numbers."""
+    m = _DATE_RE.match(body)
+    if m:
+        a, b, c = (int(x) for x in m.groups())
+        if (len(m.group(1)) == 4 and 1 <= b <= 12 and 1 <= c <= 31) or (
+            len(m.group(3)) in (2, 4) and 1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)
+        ):
+            return True
+    if body.count(".") == 3 and all(p.isdigit() and int(p) <= 255 for p in body.split(".")):
+        return True
+    if _DATE_PREFIX_RE.match(body) or _SSN_RE.match(body):
+        return True
+    parts = re.split(r"[ .\-\u2013]+", body)
+    # A year range: 1990-2005.
+    return len(parts) == 2 and all(len(p) == 4 and p[:2] in ("19", "20") for p in parts)
+
+
+def _has_cue(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 16]
+    return bool(_CUE_RE.search(before) or _CUE_RE.search(after.split("\n", 1)[0]))
+
+
+@lru_cache(maxsize=4096)
+def _valid_somewhere(candidate: str) -> bool:
+    """True when `phonenumbers` says this is a valid number (international, or in a common region)."""
+    import phonenumbers
+
+    regions = (None,) if candidate.lstrip().startswith(("+", "00")) else _REGIONS
+    number = candidate.lstrip()
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    for region in regions:
+        try:
+            parsed = phonenumbers.parse(number, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _possible_international(candidate: str) -> bool:
+    import phonenumbers
+
+    number = "+" + candidate[2:] if candidate.startswith("00") else candidate
+    try:
+        return bool(phonenumbers.is_possible_number(phonenumbers.parse(number, None)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def find_phones(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in PHONE_RE.finditer(text):
+        body = m.group(0).rstrip(" .-")
+        start, end = m.start(), m.start() + len(body)
+        ext = _EXT_RE.search(body)
+        main = body[: ext.start()].rstrip() if ext else body
+        n = len(_digits(main))
+        if n < 7 or n > 15 or _looks_like_other_number(main):
+            continue
+        intl = main.startswith(("+", "00"))
+        if intl and not _possible_international(main):
+            continue  # "+0000 2022" is a time zone and a year
+        strong = intl or main.startswith("(") or bool(ext) or bool(_NANP_RE.match(main))
+        score = 0.6 if strong else 0.3
+        if _has_cue(text, start, end):
+            score += 0.35
+        elif strong and _valid_somewhere(main):
+            score += 0.15
+        out.append(Finding(start, end, "PHONE_NUMBER", min(score, 0.95), "phone"))
+    for m in PHONE_PLAIN_RE.finditer(text):
+        body = m.group(1)
+        if body.startswith("+"):
+            if _valid_somewhere(body):
+                out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.75, "phone"))
+        elif 9 <= len(body) <= 13 and _has_cue(text, m.start(1), m.end(1)):
+            out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.6, "phone"))
+    return out
+
+
+_LICENCE_CUE_RE = re.compile(
+    r"(?:driver'?s?|driving|drivers)[\s\-]+licen[cs]e|\bDL\b|\bD\.L\.|licen[cs]e\s+(?:no\.?|number|#)|"
+    r"f(?:ü|ue)hrerschein|permis de conduire",
+    re.IGNORECASE,
+)
+_LICENCE_VALUE_RE = re.compile(
+    r"(?<![\w\-])([A-Z0-9](?:[A-Z0-9\-]{3,18})[A-Z0-9])(?![\w\-])", re.IGNORECASE
+)
+
+
+def find_licences(text: str) -> list[Finding]:
+    """Driver licence numbers: formats vary by state and country, so a cue is required."""
+    out: list[Finding] = []
+    for cue in _LICENCE_CUE_RE.finditer(text):
+        window = text[cue.end() : cue.end() + 40]
+        for m in _LICENCE_VALUE_RE.finditer(window):
+            value = m.group(1)
+            if sum(ch.isdigit() for ch in value) >= 4:
+                out.append(
+                    Finding(
+                        cue.end() + m.start(1),
+                        cue.end() + m.end(1),
+                        "US_DRIVER_LICENSE",
+                        0.8,
+                        "licence",
+                    )
+                )
+                break
+    return out

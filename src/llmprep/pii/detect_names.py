@@ -1,0 +1,435 @@
+"""People, organisations and places: NER spans cleaned up, plus cues the small model misses.
+
+The small spaCy model finds most capitalized names in running text; it misses names after a
+title ("ms. Wijtze"), names a sentence announces ("my name is ...", "call me ..."), names
+addressed directly ("Marisca, can I ..."), companies by their legal form ("... Inc",
+"Hubbard-Thomas") and places after a preposition. Each cue here is a general English pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .findings import Finding
+from .lexicon import (
+    COMMON_CAPITALIZED,
+    COUNTRIES,
+    NAME_PARTICLES,
+    NAME_SUFFIXES,
+    ORG_SUFFIXES,
+    STOP_WORDS,
+    TITLES,
+    WEAK_TITLES,
+    words,
+)
+
+_TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|[A-Z]\.")
+_CAP_WORD = r"(?:[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*)"
+_LEGAL_FORMS = words(
+    """
+    a/s ab ag aps asa b.v. bv co co. corp corp. corporation gmbh inc inc. incorporated l.l.c.
+    limited llc llp ltd ltd. n.v. nv oy oyj plc pte pty s.a. s.p.a. sa sarl sas
+    """
+)
+
+
+def _is_stop(word: str) -> bool:
+    low = word.lower().rstrip(".")
+    return low in STOP_WORDS or low.split("'")[0].split("’")[0] in STOP_WORDS
+
+
+_GAP_RE = re.compile(r"[ \t]+")
+_PARTICLE_NEXT_RE = re.compile(r"[ \t]+" + _CAP_WORD)
+_INITIAL_RE = re.compile(r"[A-Z]\.")
+
+
+def _name_run(
+    text: str, pos: int, *, first_lower_ok: bool, max_tokens: int = 3
+) -> tuple[int, int] | None:
+    """The span of up to `max_tokens` name words starting at `pos` (spaces/tabs between them)."""
+    end = pos
+    count = 0
+    first_cap = True
+    i = pos
+    while count < max_tokens:
+        m = _TOKEN_RE.match(text, i)
+        if not m:
+            break
+        raw = m.group(0)
+        word = raw if _INITIAL_RE.fullmatch(raw) else raw.rstrip(".")
+        low = word.lower()
+        is_cap = word[0].isupper()
+        if count == 0:
+            if _is_stop(word) or word in COMMON_CAPITALIZED or low in TITLES:
+                return None
+            if not is_cap and not first_lower_ok:
+                return None
+            first_cap = is_cap
+        elif low in NAME_PARTICLES:
+            if not _PARTICLE_NEXT_RE.match(text, m.end()):
+                break
+        elif (
+            _is_stop(word)
+            or word in COMMON_CAPITALIZED
+            or (first_cap and not is_cap)
+            or low in NAME_SUFFIXES
+        ):
+            break
+        end = m.start() + len(word)
+        count += 1
+        gap = _GAP_RE.match(text, m.end())
+        if not gap:
+            break
+        i = gap.end()
+    return (pos, end) if count else None
+
+
+_SUFFIX_RE = re.compile(r",?[ \t]+([A-Za-z]{2,4}\.?)(?![\w])")
+_SUFFIXES = {s.rstrip(".") for s in NAME_SUFFIXES}
+
+
+def _extend_suffix(text: str, end: int) -> int:
+    """Include letters after a name: "Janice Brkić MD", "John Smith, Jr."."""
+    m = _SUFFIX_RE.match(text, end)
+    if m and m.group(1).lower().rstrip(".") in _SUFFIXES:
+        return m.end()
+    return end
+
+
+# -- people -------------------------------------------------------------------------------------
+
+_TITLE_RE = re.compile(
+    r"(?<![\w.])(?P<title>(?:"
+    + "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
+    + r")\.?)[ \t]+",
+    re.IGNORECASE,
+)
+
+_LOOSE_CUES = re.compile(
+    r"\b(?:(?:my|his|her|their|your|our|the|partner'?s|maiden|last|first|full|middle|family|given|sur|user|account|nick)"
+    r"[ \t]*name(?:'s|[ \t]+is|[ \t]+was|[ \t]*:|[ \t]*\?|[ \t]*=)|name[ \t]+is|nam[ \t]+is|"
+    r"(?:call|calls|called)[ \t]+me|known[ \t]+as|a\.?k\.?a\.?|goes[ \t]+by)[ \t]*(?:\n[ \t]*)?",
+    re.IGNORECASE,
+)
+_STRICT_CUES = re.compile(
+    r"\b(?:named|name|dear|hi|hello|hey|attn:?|attention:?|c/o|signed|regards,|sincerely,|thanks,|"
+    r"(?:from|to|cc|bcc|reply-to|sender|author|authors|attendees?|contact|contact person|patient|client|employee)[ \t]*:|"
+    r"(?:my|his|her|our|their|your)[ \t]+(?:kid|son|daughter|child|wife|husband|partner|spouse|boyfriend|"
+    r"girlfriend|fianc[ée]e?|brother|sister|mother|father|mom|mum|dad|friend|boss|manager|colleague|"
+    r"coworker|co-worker|assistant|cousin|uncle|aunt|grandmother|grandfather|grandma|grandpa|nephew|"
+    r"niece|neighbou?r|doctor|lawyer|teacher|tenant|landlord|guardian))[ \t]*\n?[ \t]*",
+    re.IGNORECASE,
+)
+_VOCATIVE_RE = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.!?][ \t]))[ \t]*(?P<name>"
+    + _CAP_WORD
+    + r"),[ \t]+(?=(?:can|could|would|will|please|I|we|you|do|did|are|is|have|"
+    r"thanks|thank|how|what|why|where|when|let|don't|this|it|i'm|just)\b)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+# 'Mia Quimby-Hart <mia@example.org>': the display name of a mailbox.
+_MAILBOX_NAME_RE = re.compile(
+    r"(?P<name>"
+    + _CAP_WORD
+    + r"(?:[ \t]+(?:"
+    + _CAP_WORD
+    + r"|[a-z]{1,3})){0,3})[ \t]*<[^<>@\s]+@[^<>\s]+>"
+)
+
+
+# "Halvard spent a year...": a sentence that opens with one name and a verb people do.
+_SUBJECT_RE = re.compile(
+    r"(?:^|(?<=[.!?\n][ \t])|(?<=\n))(?P<name>"
+    + _CAP_WORD
+    + r")[ \t]+(?=(?:began|spent|shouted|said|says|"
+    r"explained|listed|wrote|told|asked|replied|lives|lived|works|worked|joined|studied|died|married|"
+    r"grew|moved|called|emailed|texted|visited|met)\b)",
+    re.MULTILINE,
+)
+
+
+def find_people(text: str, english: bool = True) -> list[Finding]:
+    """Names after titles and in mailboxes (any language); English cues when `english`."""
+    out: list[Finding] = []
+    for m in _MAILBOX_NAME_RE.finditer(text):
+        words = list(re.finditer(r"\S+", m.group("name")))
+        while words and (_is_stop(words[0].group(0)) or words[0].group(0) in COMMON_CAPITALIZED):
+            words.pop(0)
+        if words:
+            out.append(
+                Finding(
+                    m.start("name") + words[0].start(),
+                    m.end("name"),
+                    "PERSON",
+                    0.8,
+                    "person-mailbox",
+                )
+            )
+    for m in _TITLE_RE.finditer(text):
+        title = m.group("title")
+        weak = title.lower().rstrip(".") in WEAK_TITLES or not title.endswith(".")
+        run = _name_run(text, m.end(), first_lower_ok=not weak)
+        if run and (text[run[0]].isupper() or not weak):
+            out.append(
+                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.85, "person-title")
+            )
+    if english:
+        out += _english_people(text)
+    return out
+
+
+def _english_people(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _SUBJECT_RE.finditer(text):
+        name = m.group("name")
+        if not (
+            _is_stop(name) or name in COMMON_CAPITALIZED or name.isupper() or name.lower() in TITLES
+        ):
+            out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.5, "person-subject"))
+    for cue, loose, score in ((_LOOSE_CUES, True, 0.8), (_STRICT_CUES, False, 0.7)):
+        for m in cue.finditer(text):
+            run = _name_run(text, m.end(), first_lower_ok=loose)
+            if run:
+                out.append(
+                    Finding(run[0], _extend_suffix(text, run[1]), "PERSON", score, "person-cue")
+                )
+    for m in _VOCATIVE_RE.finditer(text):
+        name = m.group("name")
+        if (
+            not name[0].isupper()
+            or _is_stop(name)
+            or name in COMMON_CAPITALIZED
+            or name.lower() in TITLES
+        ):
+            continue
+        out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.6, "person-vocative"))
+    return out
+
+
+_PROPER_RUN_RE = re.compile(
+    r"(?<=[a-z,][ \t])(?P<run>"
+    + _CAP_WORD
+    + r"(?:[ \t]+"
+    + _CAP_WORD
+    + r"){1,2})(?=[ \t]+[a-z]|[,.;:!?)\n]|$)"
+)
+
+
+def find_proper_nouns(text: str) -> list[Finding]:
+    """Two or three capitalized words in the middle of a sentence: usually somebody's name.
+
+    Weak evidence (score 0.45): the NER model's type wins wherever it saw the same words.
+    Headings are Title Case from their first word, so they never start after a lowercase word.
+    """
+    out: list[Finding] = []
+    for m in _PROPER_RUN_RE.finditer(text):
+        before = text[max(0, m.start() - 24) : m.start()].split()
+        prev = before[-1] if before else ""
+        if not (prev.islower() or prev.endswith(",")) or prev in ("the", "a", "an"):
+            continue
+        words = m.group("run").split()
+        if any(
+            _is_stop(w)
+            or w in COMMON_CAPITALIZED
+            or w.isupper()
+            or w.lower() in TITLES
+            or w.lower() in ORG_SUFFIXES
+            for w in words
+        ):
+            continue
+        out.append(Finding(m.start("run"), m.end("run"), "PERSON", 0.45, "proper-noun"))
+    return out
+
+
+# -- organisations ------------------------------------------------------------------------------
+
+_ORG_SUFFIX_RE = re.compile(
+    r"(?P<org>(?:"
+    + _CAP_WORD
+    + r"(?:[ \t]+(?:&|and|of|"
+    + _CAP_WORD
+    + r")){0,4}))[ \t]*,?[ \t]+(?P<suffix>[A-Za-z][\w./]*)"
+)
+_HYPHEN_ORG_RE = re.compile(r"(?<![\w\-])(?P<org>[A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})+)(?![\w\-])")
+_TRIPLE_ORG_RE = re.compile(
+    r"(?<![\w,])(?P<org>"
+    + _CAP_WORD
+    + r",[ \t]+"
+    + _CAP_WORD
+    + r",?[ \t]+(?:and|&)[ \t]+"
+    + _CAP_WORD
+    + r")(?![\w\-])"
+)
+_ORG_CUE_RE = re.compile(
+    r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|employee[ \t]+of|"
+    r"(?:ceo|cto|cfo|coo|founder|co-founder|president|chairman|director|head)[ \t]+(?:of|at)|"
+    r"(?:intern(?:ed|ship)?|job|position)[ \t]+at|joined)[ \t]+",
+    re.IGNORECASE,
+)
+
+
+def find_organisations(text: str, english: bool = True) -> list[Finding]:
+    """Companies by legal form (any language); by name shape and English cues when `english`."""
+    out: list[Finding] = []
+    for m in _ORG_SUFFIX_RE.finditer(text):
+        suffix = m.group("suffix").lower()
+        if suffix.rstrip(".,") not in ORG_SUFFIXES and suffix not in ORG_SUFFIXES:
+            continue
+        if not (m.group("suffix")[0].isupper() or suffix in ("plc", "e.v.")):
+            continue  # "Kunden ab": a German word, not Aktiebolag
+        words = [w for w in m.group("org").split() if w not in ("&", "and", "of")]
+        # Leading words that are sentence furniture ("The", "At") are not part of the name.
+        while words and (_is_stop(words[0]) or words[0] in COMMON_CAPITALIZED):
+            words.pop(0)
+        if not words:
+            continue
+        start = text.index(words[0], m.start("org"))
+        end = m.end("suffix")
+        if text[end - 1] == "." and suffix.rstrip(".") not in {"inc", "ltd", "co", "corp"}:
+            end -= 1
+        score = 0.8 if suffix.rstrip(".,") in _LEGAL_FORMS or suffix in _LEGAL_FORMS else 0.6
+        out.append(Finding(start, end, "ORGANIZATION", score, "org-suffix"))
+    if not english:
+        return out  # German capitalizes nouns: "Car-Sharing" is not a company
+    for m in _HYPHEN_ORG_RE.finditer(text):
+        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
+    for m in _TRIPLE_ORG_RE.finditer(text):
+        parts = re.findall(_CAP_WORD, m.group("org"))
+        if any(_is_stop(p) or p in COMMON_CAPITALIZED for p in parts):
+            continue
+        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
+    for m in _ORG_CUE_RE.finditer(text):
+        run = _cap_run(text, m.end(), max_tokens=4, connectors=("&", "and", "of"))
+        if run:
+            out.append(Finding(run[0], run[1], "ORGANIZATION", 0.65, "org-cue"))
+    return out
+
+
+_CAP_RUN_WORD_RE = re.compile(r"[^\W\d_][\w'’\-&.]*")
+
+
+def _cap_run(
+    text: str, pos: int, *, max_tokens: int, connectors: Iterable[str] = ()
+) -> tuple[int, int] | None:
+    """Capitalized words from pos (connectors allowed between two of them)."""
+    conn = set(connectors) | NAME_PARTICLES
+    i, end, count = pos, pos, 0
+    while count < max_tokens:
+        m = _CAP_RUN_WORD_RE.match(text, i)
+        if not m:
+            break
+        word = m.group(0).rstrip(".")
+        if word in conn and count:
+            if not _PARTICLE_NEXT_RE.match(text, m.end()):
+                break
+        elif not word[0].isupper() or _is_stop(word) or word in COMMON_CAPITALIZED:
+            break
+        else:
+            end = i + len(word)
+            count += 1
+        if m.group(0).endswith(".") and len(word) > 1:
+            break  # "Dresden. Dank": a sentence ended
+        gap = _GAP_RE.match(text, m.end())
+        if not gap:
+            break
+        i = gap.end()
+    return (pos, end) if end > pos else None
+
+
+# -- places -------------------------------------------------------------------------------------
+
+_COUNTRY_RE = re.compile(
+    r"(?<![\w\-])(?:"
+    + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
+    + r")(?![\w\-])"
+)
+_PLACE_CUE_RE = re.compile(
+    r"\b(?:in|from|to|at|near|visit(?:ed|ing)?|(?:university|city|town|village|state|province|county|region|port)[ \t]+of)[ \t]+"
+    r"(?=[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f])"
+)
+
+
+_DISTRICT_RE = re.compile(r"[ \t]+\d{1,2}(?![\w.,]\d|[ \t]*\d)")
+
+
+def find_places(text: str, english: bool = True) -> list[Finding]:
+    """Countries (English names); places after English prepositions when `english`."""
+    out: list[Finding] = []
+    for m in _COUNTRY_RE.finditer(text):
+        word = m.group(0)
+        if word[0].isupper():
+            out.append(Finding(m.start(), m.end(), "LOCATION", 0.6, "country"))
+    if not english:
+        return out
+    for m in _PLACE_CUE_RE.finditer(text):
+        run = _cap_run(
+            text,
+            m.end(),
+            max_tokens=3,
+            connectors=("nad", "am", "an", "sur", "upon", "on", "de", "del"),
+        )
+        value = text[run[0] : run[1]] if run else ""
+        if not run or re.search(r"[_\d]", value) or (value.isupper() and len(value) <= 4):
+            continue  # SOME_SETTING, B2B, RSVP: identifiers and acronyms, not places
+        start, end = run
+        # "Ústí nad Labem 2": a district number belongs to the place.
+        num = _DISTRICT_RE.match(text, end)
+        if num:
+            end = num.end()
+        nxt = text[end : end + 2]
+        if re.match(r"[ \t]+[A-Z]", nxt):
+            continue  # more capitalized words follow: a name or a title, not a bare place
+        out.append(Finding(start, end, "LOCATION", 0.45, "place-cue"))
+    return out
+
+
+# -- NER ----------------------------------------------------------------------------------------
+
+NER_LABELS = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "ORG": "ORGANIZATION",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "NORP": "NRP",
+    # Presidio's NerModelConfiguration may already have renamed them.
+    "ORGANIZATION": "ORGANIZATION",
+    "LOCATION": "LOCATION",
+    "NRP": "NRP",
+}
+_NER_SCORES = {"PERSON": 0.85, "ORGANIZATION": 0.6, "LOCATION": 0.75, "NRP": 0.6}
+_LEADING_JUNK_RE = re.compile(r"^(?:the|a|an|ex|dear|hi|hello)[ \t\-]+", re.IGNORECASE)
+
+
+def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -> list[Finding]:
+    """Map spaCy labels to Presidio's, trim furniture words, drop what is plainly not a name."""
+    out: list[Finding] = []
+    for start, end, label in ents:
+        etype = NER_LABELS.get(label)
+        if etype is None:
+            continue
+        value = text[start:end]
+        lead = _LEADING_JUNK_RE.match(value)
+        if lead and etype != "NRP":
+            start += lead.end()
+        title = _TITLE_RE.match(text, start, end) if etype == "PERSON" else None
+        if title and title.end() < end:
+            start = title.end()
+        while end > start and text[end - 1] in " \t\n.,;:'’\"":
+            end -= 1
+        if text.endswith(("'s", "’s"), start, end):
+            end -= 2
+        value = text[start:end]
+        words = value.split()
+        if not words or all(_is_stop(w) or w.rstrip(".") in COMMON_CAPITALIZED for w in words):
+            continue
+        if etype == "ORGANIZATION" and value.isupper() and len(value) <= 5:
+            continue  # acronyms: ASAP, SSN, FAQ; rarely personal
+        if etype == "PERSON":
+            end = _extend_suffix(text, end)
+        out.append(Finding(start, end, etype, _NER_SCORES[etype], detector))
+    return out

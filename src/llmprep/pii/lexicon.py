@@ -1,0 +1,279 @@
+"""Word lists the heuristic recognizers share: titles, street words, countries, stop words.
+
+General vocabulary only (no names of people): the recognizers use these lists as evidence
+around a candidate, never as the candidate itself, except countries.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A set from whitespace-separated words (keeps long lists readable)."""
+    return frozenset(text.split())
+
+
+def phrases(text: str) -> frozenset[str]:
+    """A set from "|"-separated phrases, whitespace inside each collapsed."""
+    return frozenset(" ".join(p.split()) for p in text.split("|") if p.strip())
+
+
+# Honorifics before a person's name ("Mrs. Amy Kupcová", "ms. Wijtze", "Herr Müller").
+TITLES = words(
+    """
+    brother capt captain col colonel dame dott dr father fr frau gen general herr hon judge
+    justice lady lord lt madame mademoiselle miss mlle mme monsieur mr mrs ms mx officer prof
+    professor rev reverend sergeant sgt sig sig.ra sir sister sr sra srta
+    """
+)
+
+
+# Titles that are ordinary words too ("sister", "general"): they need a capitalized name.
+WEAK_TITLES = words(
+    """
+    brother captain dame father general judge justice lady lord officer sir sister
+    """
+)
+
+
+# Letters after a name: "Janice Brkić MD", "John Smith Jr.".
+NAME_SUFFIXES = words(
+    """
+    cpa dds do dvm esq esq. ii iii iv jr jr. mba md phd rn sr sr.
+    """
+)
+
+
+# Lowercase particles inside names ("Ludwig van Beethoven", "Ana de la Cruz").
+NAME_PARTICLES = words(
+    """
+    al bin binti da das de del della den der di dos du el ibn la le ten ter van von zu
+    """
+)
+
+
+# Street-type words, many languages; matched case-insensitively as whole tokens.
+STREET_WORDS = words(
+    """
+    al. alameda aleja allee alley allée av av. ave ave. avenida avenue blvd blvd. boulevard
+    broadway calle camino carrera causeway chaussee chemin cir circle close corso cours court
+    cres crescent ct ct. damm dijk dr dr. dreef drive esplanade estrada expressway faubourg
+    freeway gade gasse gata gatan gate gracht gürtel highway hwy impasse kade katu kuja körút
+    köz laan lane largo ln ln. markt mews nábřeží nám náměstí osiedle parade parkway paseo
+    piazza pkwy pl pl. plac place platz plaza plein praça promenade quai quay rakpart rambla rd
+    rd. ring rkp rkp. road ronda route row rua rue singel sq square st st. steeg steig str str.
+    straat strada strasse straße street ter terrace tie trail travessa travesía trl tér třída
+    ufer ul ul. ulica ulice utca vei veien vej via viale vicolo väg vägen walk way weg wharf
+    zeile út útja λεωφορος λεωφόρος οδος οδός πλατεία πλατεια переулок пр проспект ул улица
+    шоссе
+    """
+)
+
+
+# Compound street names end with these ("Nassaustraat", "Ziegelgasse", "Auerstrasse").
+STREET_SUFFIXES = (
+    "straße",
+    "strasse",
+    "straat",
+    "gasse",
+    "platz",
+    "allee",
+    "laan",
+    "plein",
+    "gracht",
+    "vej",
+    "gade",
+    "gatan",
+    "gata",
+    "vägen",
+    "veien",
+    "katu",
+    "weg",
+    "steeg",
+    "dreef",
+    "kade",
+    "dijk",
+    "singel",
+    "ring",
+    "damm",
+    "ufer",
+    "markt",
+    "gürtel",
+    "utca",
+    "útja",
+)
+
+
+# Second address line: "Apt. 018", "Suite 446", "Unit 3B".
+UNIT_WORDS = words(
+    """
+    # apartment apt apt. bldg bldg. box building fl fl. flat floor p.o. po rm rm. room ste ste.
+    suite unit
+    """
+)
+
+
+# Words that say an address follows.
+ADDRESS_CUES = (
+    "address",
+    "addresses",
+    "lives at",
+    "live at",
+    "lived at",
+    "lives on",
+    "live on",
+    "lived in",
+    "live in",
+    "living at",
+    "located at",
+    "located in",
+    "sent to",
+    "send it to",
+    "send to",
+    "deliver to",
+    "ship to",
+    "mail to",
+    "moved to",
+    "move to",
+    "meet me at",
+    "is at",
+    "is on",
+    "taxi to",
+    "residing at",
+    "resides at",
+    "domicile",
+)
+
+
+# Country names in English; multi-word names are separated by "|".
+COUNTRIES = phrases(
+    """
+    Afghanistan | Albania | Algeria | American Samoa | Andorra | Angola | Anguilla | Antarctica
+    | Antigua and Barbuda | Argentina | Armenia | Aruba | Australia | Austria | Azerbaijan |
+    Bahamas | Bahrain | Bangladesh | Barbados | Belarus | Belgium | Belize | Benin | Bermuda |
+    Bhutan | Bolivia | Bosnia and Herzegovina | Botswana | Bouvet Island | Brazil | British
+    Virgin Islands | Brunei | Bulgaria | Burkina Faso | Burma | Burundi | Cabo Verde | Cambodia
+    | Cameroon | Canada | Cape Verde | Cayman Islands | Central African Republic | Chad | Chile
+    | China | Christmas Island | Cocos Islands | Colombia | Comoros | Congo | Cook Islands |
+    Costa Rica | Croatia | Cuba | Curaçao | Cyprus | Czech Republic | Czechia | Denmark |
+    Djibouti | Dominica | Dominican Republic | East Timor | Ecuador | Egypt | El Salvador |
+    England | Equatorial Guinea | Eritrea | Estonia | Eswatini | Ethiopia | Falkland Islands |
+    Faroe Islands | Fiji | Finland | France | French Polynesia | Gabon | Gambia | Georgia |
+    Germany | Ghana | Gibraltar | Great Britain | Greece | Greenland | Grenada | Guadeloupe |
+    Guam | Guatemala | Guernsey | Guinea | Guinea-Bissau | Guyana | Haiti | Heard Island | Holy
+    See | Honduras | Hong Kong | Hungary | Iceland | India | Indonesia | Iran | Iraq | Ireland |
+    Isle of Man | Israel | Italy | Ivory Coast | Jamaica | Japan | Jersey | Jordan | Kazakhstan
+    | Kenya | Kiribati | Korea | Kosovo | Kuwait | Kyrgyzstan | Laos | Latvia | Lebanon |
+    Lesotho | Liberia | Libya | Liechtenstein | Lithuania | Luxembourg | Macau | Macedonia |
+    Madagascar | Malawi | Malaysia | Maldives | Mali | Malta | Marshall Islands | Martinique |
+    Mauritania | Mauritius | Mayotte | Mexico | Micronesia | Moldova | Monaco | Mongolia |
+    Montenegro | Montserrat | Morocco | Mozambique | Myanmar | Namibia | Nauru | Nepal |
+    Netherlands | New Caledonia | New Zealand | Nicaragua | Niger | Nigeria | Niue | Norfolk
+    Island | North Korea | North Macedonia | Northern Ireland | Northern Mariana Islands |
+    Norway | Oman | Pakistan | Palau | Palestine | Panama | Papua New Guinea | Paraguay | Peru |
+    Philippines | Pitcairn Islands | Poland | Portugal | Puerto Rico | Qatar | Romania | Russia
+    | Russian Federation | Rwanda | Réunion | Saint Barthélemy | Saint Helena | Saint Kitts and
+    Nevis | Saint Lucia | Saint Martin | Saint Pierre and Miquelon | Saint Vincent and the
+    Grenadines | Samoa | San Marino | Sao Tome and Principe | Saudi Arabia | Scotland | Senegal
+    | Serbia | Seychelles | Sierra Leone | Singapore | Sint Maarten | Slovakia | Slovenia |
+    Solomon Islands | Somalia | South Africa | South Korea | South Sudan | Spain | Sri Lanka |
+    Sudan | Suriname | Svalbard | Swaziland | Sweden | Switzerland | Syria | São Tomé and
+    Príncipe | Taiwan | Tajikistan | Tanzania | Thailand | Timor-Leste | Togo | Tokelau | Tonga
+    | Trinidad and Tobago | Tunisia | Turkey | Turkmenistan | Tuvalu | Türkiye | U.S.A. | UK |
+    USA | Uganda | Ukraine | United Arab Emirates | United Kingdom | United States | United
+    States of America | Uruguay | Uzbekistan | Vanuatu | Vatican City | Venezuela | Viet Nam |
+    Vietnam | Wales | Wallis and Futuna | Western Sahara | Yemen | Zambia | Zimbabwe | Åland
+    Islands
+    """
+)
+
+
+# Function words: they end a name or an address part. Lowercase.
+STOP_WORDS = words(
+    """
+    a about above after again against all also although am an and any anybody anyone anything
+    are as at be because been before being below between both but by can cannot case could dear
+    did do does doing down during each eight else etc ever every everybody everyone everything
+    few five for four from further had has have having he hello her here hers herself hey hi him
+    himself his how however i if in into is it its itself just let like may maybe me might more
+    most must my myself nine no nobody nor not nothing now of off oh ok okay on once one only or
+    other ought our ours ourselves out over own per perhaps please re really same seven shall
+    she should since six so some somebody someone something sorry still such ten than thank
+    thanks that the their theirs them themselves then there these they this those though three
+    through thus to today tomorrow tonight too two under unless until up upon us very was we
+    well were what when where whether which while who whom whose why will with would yes
+    yesterday yet you your yours yourself yourselves
+    """
+)
+
+
+# Capitalized words that start sentences or headings and are not names (several languages).
+COMMON_CAPITALIZED = words(
+    """
+    Abs Absatz Abstract Actually Address Admin Again Also Anyway Appendix Apr April Arabic
+    Article Artikel Aug August Bank Besides Best Bot Central Chapter Cheers Chinese Christmas
+    Client College Company Conclusion Customer Dear Dec December Department Desk Director Dr
+    Dutch East Easter Eastern Email English Evening Example FAQ Fax Feb February Figure Finally
+    First French Fri Friday German God Greek Hello Hey Hi Home Hospital However Inc Indeed
+    Instead Internet Introduction Italian Item Jan January Japanese Jul July Jun June Kapitel
+    Latin LLC Lower Ltd Madame Mail Manager Mar March May Meanwhile Miss Mobile Mon Monday
+    Monsieur Morning Mr Mrs Ms Mx New Night No North Northern Note Notes Nov November Now Nr
+    Nummer Oct October Office Ok Okay Old Otherwise Page Paragraph Part Phone Please Prof Punkt
+    Regards Right Road Russian Saint Sat Saturday Satz School Second Section Seite Sep Sept
+    September Sincerely Sir So Sorry South Southern Spanish Step Still Street Summary Sun Sunday
+    Support Sure Table TBD Team Teil Tel Thank Thanks Then Therefore Third Thu Thursday Today
+    TODO Tomorrow Tue Tuesday University Upper User Web Wed Wednesday Well West Western Work Yes
+    Yesterday Ziffer
+    """
+)
+
+
+# Words near a number that make it a phone number.
+PHONE_CUES = (
+    "phone",
+    "tel",
+    "tel.",
+    "telephone",
+    "mobile",
+    "cell",
+    "cellphone",
+    "fax",
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "reach",
+    "contact",
+    "dial",
+    "office",
+    "desk",
+    "whatsapp",
+    "sms",
+    "text me",
+    "messages",
+    "tlf",
+    "ph",
+    "mob",
+    "hotline",
+    "extension",
+    "ext",
+    "landline",
+    "phone number",
+    "phone no",
+    "telefon",
+    "téléphone",
+    "móvil",
+    "handy",
+)
+
+
+# Nouns that say "the capitalized words before are a company".
+ORG_SUFFIXES = words(
+    """
+    a/s ab academy ag agency airlines analytics aps asa associates b.v. bancorp bank bv capital
+    co co. college company consulting corp corp. corporation enterprises foundation gmbh group
+    holdings hospital inc inc. incorporated industries institute insurance international l.l.c.
+    laboratories labs limited llc llp logistics ltd ltd. media motors n.v. networks nv oy oyj
+    partners pharma pharmaceuticals plc pte pty s.a. s.p.a. sa sarl sas school services software
+    solutions spa studio studios systems technologies technology trust university ventures
+    """
+)

@@ -1,0 +1,472 @@
+"""PII detection and redaction: operators, pseudonyms, lists, recognizers, fallback, windows."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+import llmprep
+from llmprep.config import Config
+from llmprep.models import Document, Element, LoaderInfo, Source
+from llmprep.pii import engine as engine_module
+from llmprep.pii.nlp import resolve_model
+from llmprep.stages.base import DocWork
+from llmprep.stages.pii import Pii, redact, redact_many
+
+HAS_MODEL = resolve_model("auto") is not None
+needs_model = pytest.mark.skipif(not HAS_MODEL, reason="no spaCy English model installed")
+
+SAMPLE = "Call Anna Berg at +46 70 123 45 67 or mail anna.berg@example.com about card 4111 1111 1111 1111."
+VALUES = ("Anna Berg", "+46 70 123 45 67", "anna.berg@example.com", "4111 1111 1111 1111")
+
+
+def cfg(**pii: object) -> Config:
+    return Config.from_mapping({"pii": pii})
+
+
+@pytest.fixture(scope="session")
+def default_config() -> Config:
+    config = Config()
+    redact("warm up the engine, load the model once", config=config)
+    return config
+
+
+@pytest.fixture(scope="session")
+def patterns_config() -> Config:
+    return cfg(ner_model="none")
+
+
+@pytest.fixture
+def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LLMPREP_PII_KEY", raising=False)
+
+
+def doc_work(
+    texts: list[str], config: Config, types: list[str] | None = None, language: str = "en"
+) -> DocWork:
+    source = Source(
+        path="x.txt",
+        sha256="0" * 64,
+        size=1,
+        media_type="text/plain",
+        loader=LoaderInfo(name="t", version="1"),
+    )
+    elements = [
+        Element(type=(types[n] if types else "paragraph"), text=t) for n, t in enumerate(texts)
+    ]
+    doc = Document(id="d1", source=source, elements=elements, language=language)
+    return DocWork(document=doc, rel_path="x.txt", config=config, config_hash=config.hash())
+
+
+# -- the public function ---------------------------------------------------------------------
+
+
+@needs_model
+def test_redact_replaces_every_value_with_a_pseudonym(default_config: Config, no_key: None) -> None:
+    red = llmprep.redact(SAMPLE, config=default_config)
+    assert (
+        red.text
+        == "Call <PERSON_1> at <PHONE_NUMBER_1> or mail <EMAIL_ADDRESS_1> about card <CREDIT_CARD_1>."
+    )
+
+
+def test_redact_spans_index_the_original_text(patterns_config: Config) -> None:
+    red = redact(SAMPLE, config=patterns_config)
+    found = {SAMPLE[s.start : s.end] for s in red.spans}
+    assert {"+46 70 123 45 67", "anna.berg@example.com", "4111 1111 1111 1111"} <= found
+    assert all(s.operator == "pseudonym" and s.detector for s in red.spans)
+
+
+def test_redact_spans_never_carry_the_value(patterns_config: Config) -> None:
+    red = redact(SAMPLE, config=patterns_config)
+    dumped = json.dumps([s.model_dump() for s in red.spans])
+    assert "anna.berg" not in dumped and "4111" not in dumped
+
+
+# -- operators -----------------------------------------------------------------------------------
+
+
+def test_same_value_gets_the_same_pseudonym_within_a_text(
+    patterns_config: Config, no_key: None
+) -> None:
+    text = "Mail a.b@example.com, then c.d@example.com, then A.B@example.com again."
+    assert redact(text, config=patterns_config).text == (
+        "Mail <EMAIL_ADDRESS_1>, then <EMAIL_ADDRESS_2>, then <EMAIL_ADDRESS_1> again."
+    )
+
+
+def test_pseudonym_numbers_restart_in_each_document_without_a_key(
+    patterns_config: Config, no_key: None
+) -> None:
+    first, second = redact_many(
+        ["Mail x@example.com", "Mail y@example.com"], config=patterns_config
+    )
+    assert first.text == second.text == "Mail <EMAIL_ADDRESS_1>"
+
+
+def test_keyed_pseudonyms_are_stable_across_documents(
+    patterns_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLMPREP_PII_KEY", "secret-1")
+    a = redact("Mail x@example.com and y@example.com", config=patterns_config).text
+    b = redact("y@example.com wrote first", config=patterns_config).text
+    tokens_a = re.findall(r"<EMAIL_ADDRESS_[0-9a-f]{8}>", a)
+    tokens_b = re.findall(r"<EMAIL_ADDRESS_[0-9a-f]{8}>", b)
+    assert len(set(tokens_a)) == 2 and tokens_b == [tokens_a[1]]
+
+
+def test_keyed_pseudonyms_change_with_the_key(
+    patterns_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLMPREP_PII_KEY", "secret-1")
+    a = redact("Mail x@example.com", config=patterns_config).text
+    monkeypatch.setenv("LLMPREP_PII_KEY", "secret-2")
+    assert redact("Mail x@example.com", config=patterns_config).text != a
+
+
+def test_replace_operator_writes_the_bare_type() -> None:
+    red = redact("Mail x@example.com", config=cfg(ner_model="none", default_operator="replace"))
+    assert red.text == "Mail <EMAIL_ADDRESS>" and red.spans[0].operator == "replace"
+
+
+def test_mask_operator_keeps_the_length_and_no_whitespace() -> None:
+    text = "Call +46 70 123 45 67 now"
+    red = redact(text, config=cfg(ner_model="none", operators={"PHONE_NUMBER": "mask"}))
+    assert red.text == "Call " + "*" * len("+46 70 123 45 67") + " now"
+
+
+def test_hash_operator_writes_a_keyed_hmac(monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+    import hmac
+
+    monkeypatch.setenv("LLMPREP_PII_KEY", "k")
+    red = redact("Mail x@example.com", config=cfg(ner_model="none", default_operator="hash"))
+    digest = hmac.new(b"k", b"hash\x1f\x1fx@example.com", hashlib.sha256).hexdigest()
+    assert red.text == f"Mail {digest}"
+
+
+def test_redact_operator_removes_the_value() -> None:
+    red = redact("Mail x@example.com now", config=cfg(ner_model="none", default_operator="redact"))
+    assert red.text == "Mail  now" and red.spans[0].operator == "redact"
+
+
+def test_keep_operator_leaves_the_value_but_reports_it() -> None:
+    red = redact(
+        "Mail x@example.com now", config=cfg(ner_model="none", operators={"EMAIL_ADDRESS": "keep"})
+    )
+    assert red.text == "Mail x@example.com now"
+    assert [(s.entity_type, s.operator) for s in red.spans] == [("EMAIL_ADDRESS", "keep")]
+
+
+# -- configuration -----------------------------------------------------------------------------------
+
+
+def test_allow_list_values_are_kept() -> None:
+    red = redact(
+        "Mail help@example.com or x@example.com",
+        config=cfg(ner_model="none", allow_list=["HELP@example.com"]),
+    )
+    assert "help@example.com" in red.text and "x@example.com" not in red.text
+
+
+def test_allow_regex_values_are_kept() -> None:
+    config = cfg(ner_model="none", allow_regex=[r".*@example\.org"])
+    assert (
+        redact("Mail a@example.org or b@example.com", config=config).text
+        == "Mail a@example.org or <EMAIL_ADDRESS_1>"
+    )
+
+
+def test_deny_list_values_are_always_redacted() -> None:
+    red = redact(
+        "Project Nightingale ships soon",
+        config=cfg(ner_model="none", deny_list={"PROJECT": ["Nightingale"]}),
+    )
+    assert red.text == "Project <PROJECT_1> ships soon"
+
+
+def test_custom_regex_recognizer_from_config_finds_its_entity() -> None:
+    config = cfg(
+        ner_model="none",
+        recognizers=[{"entity_type": "EMPLOYEE_ID", "pattern": r"\bEMP-\d{6}\b", "score": 0.9}],
+    )
+    red = redact("Badge EMP-123456 was revoked", config=config)
+    assert red.text == "Badge <EMPLOYEE_ID_1> was revoked"
+    assert red.spans[0].detector == "custom-0"
+
+
+def test_entity_types_can_be_limited(no_key: None) -> None:
+    red = redact(SAMPLE, config=cfg(ner_model="none", entities=["EMAIL_ADDRESS"]))
+    assert [s.entity_type for s in red.spans] == ["EMAIL_ADDRESS"]
+
+
+def test_a_bad_custom_regex_is_a_config_error() -> None:
+    with pytest.raises(llmprep.ConfigError, match=r"pii\.recognizers"):
+        cfg(recognizers=[{"entity_type": "X", "pattern": "("}])
+
+
+# -- engines ---------------------------------------------------------------------------------------------
+
+
+def test_without_a_model_patterns_still_run_and_the_engine_says_so(patterns_config: Config) -> None:
+    red = redact(SAMPLE, config=patterns_config)
+    assert red.engine == "patterns"
+    assert {s.entity_type for s in red.spans} >= {"PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD"}
+
+
+def test_a_model_that_is_not_installed_falls_back_to_patterns_without_downloading() -> None:
+    red = redact(SAMPLE, config=cfg(ner_model="en_core_web_xx_not_installed"))
+    assert red.engine == "patterns" and "anna.berg@example.com" not in red.text
+
+
+@needs_model
+def test_auto_picks_an_installed_model(default_config: Config) -> None:
+    assert redact("x", config=default_config).engine.startswith("ner:en_core_web_")
+
+
+@needs_model
+def test_non_english_text_runs_pattern_recognizers_only(
+    default_config: Config, no_key: None
+) -> None:
+    red = redact(
+        "Écrivez à Jean Dupont: jean.dupont@example.fr", language="fr", config=default_config
+    )
+    assert "jean.dupont@example.fr" not in red.text
+    assert all(s.detector != red.engine for s in red.spans)  # no NER on French text
+
+
+def test_long_text_is_read_in_overlapping_windows(patterns_config: Config, no_key: None) -> None:
+    engine = engine_module.get_engine(patterns_config.pii)
+    filler = "lorem ipsum dolor sit amet " * 40
+    parts = [f"{filler} write to user{n}@example.com today " for n in range(12)]
+    text = "".join(parts)
+    old = engine.window, engine.overlap
+    engine.window, engine.overlap = 1500, 200
+    try:
+        assert len(engine_module.split_windows(text, 1500, 200)) > 5
+        red = redact(text, config=patterns_config)
+    finally:
+        engine.window, engine.overlap = old
+    assert len(red.spans) == 12 and "@example.com" not in red.text
+
+
+def test_windows_tile_the_text_and_overlap() -> None:
+    text = ("word " * 50 + "\n\n") * 200
+    windows = engine_module.split_windows(text, 3000, 300)
+    assert windows[0].core_start == 0 and windows[-1].core_end == len(text)
+    assert all(a.core_end == b.core_start for a, b in itertools.pairwise(windows))
+    assert all(w.end - w.start <= 3000 for w in windows)
+    assert all(w.start < w.core_start for w in windows[1:])
+
+
+def test_importing_llmprep_loads_neither_presidio_nor_spacy() -> None:
+    code = "import sys, llmprep; print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+# -- recognizers -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        (
+            "Send it to 1600 Amphitheatre Parkway, Mountain View, CA 94043 please",
+            "1600 Amphitheatre Parkway, Mountain View, CA 94043",
+        ),
+        ("Our office: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5, 10115 Berlin"),
+        ("Flat 4, 22 Acacia Avenue\nLondon\nNW1 6XE", "Flat 4, 22 Acacia Avenue\nLondon\nNW1 6XE"),
+        ("Meet me at Storgatan 8, 111 23 Stockholm", "Storgatan 8, 111 23 Stockholm"),
+        ("Write to PO Box 1234 anytime", "PO Box 1234"),
+        ("ZIP: 11164", "11164"),
+    ],
+)
+def test_addresses_and_postal_codes_are_found_whole(
+    patterns_config: Config, text: str, value: str
+) -> None:
+    red = redact(text, config=patterns_config)
+    covered = set()
+    for s in red.spans:
+        covered.update(range(s.start, s.end))
+    start = text.index(value)
+    assert set(range(start, start + len(value))) <= covered
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Please have the manager call me at (96) 627-277 today", "(96) 627-277"),
+        ("Desk: 986.291.2294x751", "986.291.2294x751"),
+        ("Can someone call me on 21 212 133 2727?", "21 212 133 2727"),
+        ("stop messages to +49 30 901820", "+49 30 901820"),
+        ("My driver's license number is D123-4567-8901", "D123-4567-8901"),
+        ("His social security number is 531-21-7351", "531-21-7351"),
+        ("My IBAN is GB82WEST12345698765432", "GB82WEST12345698765432"),
+        ("keep getting address 58.74.121.78 blocked", "58.74.121.78"),
+        ("correct it to Mrs. Amy Kupcová please", "Amy Kupcová"),
+        ("My name is Patricia Jeknić but everyone calls me Lauren", "Lauren"),
+        ("I work for Brightline Analytics", "Brightline Analytics"),
+    ],
+)
+def test_pattern_recognizers_find_values_without_a_model(
+    patterns_config: Config, text: str, value: str
+) -> None:
+    assert value not in redact(text, config=patterns_config).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-01-05 12:30:45 INFO request 200 took 1234 ms",
+        "Order 123 456 789 shipped on 12/27/1986",
+        "Version 1.2.3 was released in 1990-2005",
+        "Totals: 1 250 000 units across 17 sites",
+    ],
+)
+def test_numbers_in_logs_and_tables_are_not_phone_numbers(
+    patterns_config: Config, text: str
+) -> None:
+    assert redact(text, config=patterns_config).text == text
+
+
+# -- the stage ---------------------------------------------------------------------------------------------
+
+
+def test_stage_redacts_elements_and_points_their_spans_at_placeholders(
+    patterns_config: Config, no_key: None
+) -> None:
+    work = doc_work(["Mail x@example.com now.", "Or call +44 20 7946 0958."], patterns_config)
+    Pii(patterns_config)(work)
+    els = work.document.elements
+    assert [e.text for e in els] == ["Mail <EMAIL_ADDRESS_1> now.", "Or call <PHONE_NUMBER_1>."]
+    for el in els:
+        (span,) = el.pii
+        assert re.fullmatch(r"<[A-Z_]+_\d+>", el.text[span.start : span.end])
+    assert work.document.pii.counts == {"EMAIL_ADDRESS": 1, "PHONE_NUMBER": 1}
+    assert work.document.pii.engine == "patterns"
+
+
+def test_stage_redacts_an_entity_split_over_two_elements_in_both(
+    patterns_config: Config, no_key: None
+) -> None:
+    work = doc_work(
+        ["Please send the parcel to 12 Baker Street", "London NW1 6XE"], patterns_config
+    )
+    Pii(patterns_config)(work)
+    first, second = (e.text for e in work.document.elements)
+    assert first == "Please send the parcel to <ADDRESS_1>" and second == "<ADDRESS_1>"
+    assert all(e.pii for e in work.document.elements)
+
+
+def test_stage_redacts_heading_paths_and_metadata(patterns_config: Config, no_key: None) -> None:
+    work = doc_work(
+        ["Notes for Mr. Olaf Vandersloot", "Reach him at olaf@example.org."],
+        patterns_config,
+        types=["heading", "paragraph"],
+    )
+    doc = work.document
+    for el in doc.elements:
+        el.heading_path = ["Notes for Mr. Olaf Vandersloot"]
+    doc.metadata.title = "Notes for Mr. Olaf Vandersloot"
+    doc.metadata.authors = ["Olaf Vandersloot"]
+    doc.metadata.from_ = ["Olaf Vandersloot <olaf@example.org>"]
+    Pii(patterns_config)(work)
+    dumped = doc.model_dump_json()
+    assert "Vandersloot" not in dumped and "olaf@example.org" not in dumped
+    assert doc.metadata.from_ == ["<PERSON_1> <EMAIL_ADDRESS_1>"]
+    assert doc.elements[1].heading_path == ["Notes for Mr. <PERSON_1>"]
+
+
+def test_end_to_end_small_chunks_never_cut_a_placeholder_or_leak(
+    tmp_path, default_config: Config, no_key: None
+) -> None:  # type: ignore[no-untyped-def]
+    lines = []
+    for n in range(8):
+        lines.append(
+            f"Paragraph {n}: please contact Ingrid Solberg at ingrid{n}@example.no or +47 22 33 44 5{n}."
+        )
+        lines.append(
+            "Her address is 14 Kerkstraat, 1017 GM Amsterdam and she works late on Fridays."
+        )
+    path = tmp_path / "notes.md"
+    path.write_text("\n\n".join(lines), encoding="utf-8")
+    result = llmprep.process(path, config=default_config, chunk_max_tokens=16)
+    assert result.status == "ok" and len(result.records) > 4
+    for record in result.records:
+        assert (
+            "Solberg" not in record.text
+            and "@example.no" not in record.text
+            and "Kerkstraat" not in record.text
+        )
+        for span in record.pii.spans:
+            assert re.fullmatch(r"<[A-Z_]+_\d+>", record.text[span.start : span.end])
+    assert sum(len(r.pii.spans) for r in result.records) >= 8 * 4
+
+
+# -- quality on the corpus -------------------------------------------------------------------------------
+
+
+@needs_model
+def test_recall_and_precision_on_the_generated_corpus(corpus, default_config: Config) -> None:  # type: ignore[no-untyped-def]
+    data = json.loads((corpus / "pii" / "generated_small.json").read_text(encoding="utf-8"))
+    goal = {
+        "PERSON",
+        "ADDRESS",
+        "LOCATION",
+        "ORGANIZATION",
+        "PHONE_NUMBER",
+        "EMAIL_ADDRESS",
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "US_SSN",
+        "IP_ADDRESS",
+        "US_DRIVER_LICENSE",
+    }
+    reds = redact_many([ex["full_text"] for ex in data], config=default_config)
+    caught = total = redacted = inside = 0
+    for ex, red in zip(data, reds, strict=True):
+        covered = set()
+        for s in red.spans:
+            covered.update(range(s.start, s.end))
+        labelled = set()
+        for sp in ex["spans"]:
+            span = set(range(sp["start_position"], sp["end_position"]))
+            labelled |= span
+            if sp["entity_type"] in goal:
+                total += 1
+                caught += span <= covered
+        redacted += len(covered)
+        inside += len(covered & labelled)
+    assert caught / total >= 0.9
+    assert inside / redacted >= 0.85
+
+
+def test_a_name_found_in_the_body_is_redacted_in_the_title_too(
+    patterns_config: Config, no_key: None
+) -> None:
+    work = doc_work(["Zyx Qwerty: notes", "Mr. Zyx Qwerty called twice."], patterns_config)
+    work.document.metadata.title = "Zyx Qwerty: notes"
+    Pii(patterns_config)(work)
+    assert work.document.metadata.title == "<PERSON_1>: notes"
+    assert [e.text for e in work.document.elements] == [
+        "<PERSON_1>: notes",
+        "Mr. <PERSON_1> called twice.",
+    ]
+
+
+def test_the_metadata_author_is_redacted_wherever_the_body_names_them(
+    patterns_config: Config, no_key: None
+) -> None:
+    work = doc_work(["Wendeline Brask - draft 2"], patterns_config)
+    work.document.metadata.authors = ["Wendeline Brask"]
+    Pii(patterns_config)(work)
+    assert work.document.elements[0].text == "<PERSON_1> - draft 2"
+    assert work.document.metadata.authors == ["<PERSON_1>"]
