@@ -271,7 +271,13 @@ class QualityConfig(_Section):
     block_margin: float = Field(
         default=2.0,
         ge=1,
-        description="Gopher rules warn past their threshold and block only this far past it (x2: top_2gram > 0.4, alpha_words < 0.4); 1 = as Gopher (ours).",
+        description="Gopher quality rules warn past their threshold and block only this far past it (x2: alpha_words < 0.4, mean word length < 1.5); 1 = as Gopher (ours).",
+    )
+    repetition_block_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Gopher repetition rules block only above this share (most of the text repeated), else warn (ours).",
     )
     min_lines: int = Field(default=5, ge=1, description="bullet_lines / ellipsis_lines need this many lines (ours).")
     structured_max_severity: Literal["info", "warn", "block"] = Field(
@@ -289,9 +295,15 @@ class QualityConfig(_Section):
     )
 
     def model_post_init(self, context: Any, /) -> None:
+        # ValueError here reaches users as a ConfigError naming [quality].
         for key in ("max_top_ngram_chars", "max_dup_ngram_chars"):
             if any(n < 1 or not 0 <= v <= 1 for n, v in getattr(self, key).items()):
-                raise ConfigError(f"bad value for 'quality.{key}': n-gram sizes >= 1, shares within 0..1")
+                raise ValueError(f"{key}: n-gram sizes >= 1, shares within 0..1")
+        from .stages.quality_rules import RULES  # the flag codes live with the rules
+
+        unknown = sorted(set(self.severities) - set(RULES) - set(self.inherit_flags))
+        if unknown:
+            raise ValueError(f"severities: unknown flag code(s) {', '.join(unknown)}")
 
 
 class DedupConfig(_Section):
@@ -311,7 +323,7 @@ class PolicyConfig(_Section):
     """Which flagged records go to rejected.jsonl (with the flag codes as reasons)."""
 
     reject_severities: list[Literal["info", "warn", "block"]] = Field(
-        default_factory=lambda: ["block"], description="A flag of one of these severities rejects."
+        default=["block"], description="A flag of one of these severities rejects."
     )
     reject_flags: list[str] = Field(
         default_factory=list, description="Flag codes (shell patterns: 'dup_*gram') that reject whatever their severity."
