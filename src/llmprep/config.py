@@ -137,7 +137,11 @@ class LanguageConfig(_Section):
         default=0.1, gt=0, le=1, description="Share of a document's text for a language to be listed."
     )
     use_lingua: bool = Field(
-        default=True, description="Let lingua (the `lang` extra, when installed) settle close calls."
+        default=False,
+        description=(
+            "Let lingua (the `lang` extra) settle close calls in documents too; costs seconds "
+            "and up to ~0.8 GB per worker to load its models. `detect_language` uses it when installed."
+        ),
     )
 
 
