@@ -440,7 +440,7 @@ def _resolve_key(key: str) -> tuple[str | None, str]:
     if section not in sections:
         raise ConfigError(f"unknown option {key!r}")
     model = Config.model_fields[section].default_factory
-    assert isinstance(model, type)
+    assert isinstance(model, type) and issubclass(model, BaseModel)
     if field not in model.model_fields:
         raise ConfigError(f"unknown option {key!r} (no key {field!r} in [{section}])")
     return section, field
