@@ -91,7 +91,35 @@ def extract_main(
     elements = _prefer_article_body(elements, article_bodies or [], notes)
     if "article_body" not in notes:
         elements = recover_lead(tree, elements, notes)
+    elements = restore_table_cells(tree, elements, notes)
     return MainResult(elements, notes)
+
+
+def restore_table_cells(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """Put back table cells trafilatura emptied.
+
+    trafilatura drops cell text that looks like a share button ("Email", "Print"), which in a
+    data table is content. A kept table with empty cells is matched to the page table of the
+    same shape whose other cells agree, and that table's cells are used instead.
+    """
+    from .html_blocks import dom_elements, table_text
+
+    for element in elements:
+        rows = element.metadata.get("rows") if element.type == "table" else None
+        if not rows or all(cell for row in rows for cell in row):
+            continue
+        for table in tree.iter("table"):
+            found = next((e for e in dom_elements(table) if e.type == "table"), None)
+            page_rows = found.metadata.get("rows") if found is not None else None
+            if not page_rows or [len(r) for r in page_rows] != [len(r) for r in rows]:
+                continue
+            if all(not cell or cell == page_cell for row, page_row in zip(rows, page_rows, strict=True)
+                   for cell, page_cell in zip(row, page_row, strict=True)):
+                element.text = table_text(page_rows)
+                element.metadata["rows"] = page_rows
+                notes.append("table_cells_restored")
+                break
+    return elements
 
 
 def _collapsed(el: HtmlElement) -> str:
