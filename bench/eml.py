@@ -1,7 +1,7 @@
 """Email throughput and memory: a generated mailbox through the loader and through `llmprep run`.
 
-    .venv/bin/python bench/email.py [--messages 10000] [--size-mb 100] [--redact-messages 1000]
-    .venv/bin/python bench/email.py --corpus          # the dev-corpus quality table only
+    .venv/bin/python bench/eml.py [--messages 10000] [--size-mb 100] [--redact-messages 1000]
+    .venv/bin/python bench/eml.py --corpus          # the dev-corpus quality table only
 
 Generates an mbox of N messages (replies with quoted text, HTML alternatives, small text
 attachments) in a temp dir and measures, in the same run:

@@ -47,6 +47,7 @@ def adversarial_plugins(tmp_path: Path) -> dict[str, str]:
         "hang": "llmprep_adversarial_loaders:HangLoader",
         "balloon": "llmprep_adversarial_loaders:BalloonLoader",
         "pid": "llmprep_adversarial_loaders:PidLoader",
+        "drip": "llmprep_adversarial_loaders:DripLoader",
     })
     return {"PYTHONPATH": str(site)}
 
@@ -135,6 +136,16 @@ def test_a_hanging_parser_costs_one_timeout_row(tmp_path: Path, adversarial_plug
     status = {r["rel_path"]: (r["status"], r["error_code"]) for r in rows(tmp_path / "out" / "manifest.jsonl")}
     assert status == {"fine.md": ("ok", None), "stuck.hang": ("timeout", "file.timeout")}
     assert proc.returncode == 1
+
+
+def test_a_slow_file_that_keeps_finishing_documents_is_not_a_timeout(tmp_path: Path, adversarial_plugins: dict[str, str]) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "mailbox.drip").write_text("x")  # 4 documents, 1.5 s apart: 6 s in all
+    proc = llmprep("run", str(root), "--out", str(tmp_path / "out"), "--timeout", "3", "--workers", "1", "--no-redact", env=adversarial_plugins)
+    [row] = rows(tmp_path / "out" / "manifest.jsonl")
+    assert (row["status"], row["documents"]) == ("ok", 4)
+    assert proc.returncode == 0
 
 
 def test_a_ballooning_parser_costs_one_failed_row(tmp_path: Path, adversarial_plugins: dict[str, str]) -> None:

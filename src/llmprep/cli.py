@@ -41,7 +41,7 @@ def main() -> None:
 @click.option("--workers", type=click.IntRange(min=0), help="Worker processes (default: cores).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), help="Where files are processed.")
 @click.option("--ray-address", help="Address of an existing Ray cluster.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds per file (default 120).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds a file may run without finishing a document (default 120).")
 @click.option("--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit.")
 @click.option("--no-redact", is_flag=True, help="Skip PII detection and redaction.")
 @click.option("--full", is_flag=True, help="Reprocess every file, even unchanged ones.")

@@ -26,7 +26,7 @@ class RunConfig(_Section):
     """How a folder run executes; does not change outputs, so it is left out of the config hash."""
 
     workers: int = Field(default=0, ge=0, description="0 = number of cores.")
-    timeout: float = Field(default=120.0, gt=0, description="Seconds per input file.")
+    timeout: float = Field(default=120.0, gt=0, description="Seconds a file may run without finishing a document.")
     max_memory_mb: int = Field(default=0, ge=0, description="Per-worker address-space limit; 0 = none.")
     recycle_after: int = Field(default=200, ge=1, description="Files per worker before it is replaced.")
     engine: Literal["local", "ray"] = "local"

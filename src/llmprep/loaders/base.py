@@ -190,10 +190,10 @@ class SourceFile:
 
         limits = self.config.limits
         if self.depth + 1 > limits.max_attachment_depth:
-            self.warnings.append(f"attachment.depth_limit: {sub_path}")
+            self.warnings.append(f"attachment.depth_limit: {_join(self.sub_path, sub_path)}")
             return
         if len(data) > limits.max_attachment_mb * 1024 * 1024:
-            self.warnings.append(f"attachment.too_large: {sub_path}")
+            self.warnings.append(f"attachment.too_large: {_join(self.sub_path, sub_path)}")
             return
         child = self.child(data, name, sub_path)
         try:
@@ -203,7 +203,7 @@ class SourceFile:
                 yield doc
         except Exception as exc:  # an attachment never takes its parent down
             code = getattr(exc, "code", "attachment.failed")
-            self.warnings.append(f"{code}: {sub_path}")
+            self.warnings.append(f"{code}: {_join(self.sub_path, sub_path)}")
 
     @property
     def partial(self) -> ErrorInfo | None:

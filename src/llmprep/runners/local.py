@@ -1,8 +1,9 @@
 """Local runner: a pool of worker processes with per-file timeouts, memory limits and recycling.
 
 Each worker (see `worker.py`) is a fresh interpreter handling one file at a time. The parent waits
-on the workers' answer pipes with a deadline per file: a worker that overruns is killed
-(`timeout` row), one that dies or outgrows `--max-memory` is replaced (`failed` row,
+on the workers' answer pipes with a deadline: a file gets `timeout` seconds to finish its first
+document and as long again after each document it finishes (so a 10,000-message mailbox that is
+steadily progressing is not a hang); a worker that overruns is killed (`timeout` row), one that dies or outgrows `--max-memory` is replaced (`failed` row,
 `worker.crashed` / `worker.out_of_memory`), and every worker is replaced after `recycle_after`
 files so leaks in parsers cannot accumulate.
 """
@@ -54,22 +55,36 @@ class _Worker:
     spawned: float
     done: int = 0
     job: Job | None = None
-    started: float = 0.0
+    started: float = 0.0  # when the current file started
+    active: float = 0.0  # when it last finished a document (the timeout counts from here)
     ready: bool = False
     stopped: bool = False
+    buffer: bytes = b""
 
     def send(self, job: Job) -> None:
         item, sha, key = job
         self.jobs.write(json.dumps({"path": item.path, "rel_path": item.rel_path, "sha256": sha, "key": key}) + "\n")
         self.jobs.flush()
 
-    def receive(self) -> dict[str, Any] | None:
-        """The next answer, or None when the worker died (EOF or a torn line)."""
+    def receive(self) -> tuple[list[dict[str, Any]], bool]:
+        """Complete messages now readable, and whether the worker has closed its end (died/exited).
+
+        Reads the raw descriptor once (the caller knows it is readable), so no message can sit
+        in a Python-side buffer while the parent waits on the descriptor.
+        """
         try:
-            line = self.answers.readline()
-            return json.loads(line) if line else None
-        except (OSError, ValueError):
-            return None
+            chunk = os.read(self.answers.fileno(), 1 << 16)
+        except OSError:
+            chunk = b""
+        self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        messages = []
+        for line in lines:
+            try:
+                messages.append(json.loads(line))
+            except ValueError:
+                continue
+        return messages, not chunk
 
 
 class LocalRunner:
@@ -125,14 +140,14 @@ class LocalRunner:
         def assign(w: _Worker) -> None:
             if queue and w.ready:
                 w.job = queue.popleft()
-                w.started = time.monotonic()
+                w.started = w.active = time.monotonic()
                 try:
                     w.send(w.job)
                 except OSError:
                     pass  # the worker died; its EOF is noticed on the next wait
 
         def deadline(w: _Worker) -> float:
-            return w.started + timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
+            return w.active + timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
 
         while True:
             live = [w for w in pool if w.job is not None or (not w.ready and not w.stopped)]
@@ -146,13 +161,15 @@ class LocalRunner:
             for i, w in enumerate(pool):
                 if w not in live:
                     continue
-                answered = w.answers in readable
-                message = w.receive() if answered else None
+                messages, closed = w.receive() if w.answers in readable else ([], False)
+                if any(m.get("progress") for m in messages):
+                    w.active = now
+                message = next((m for m in messages if not m.get("progress")), None)
                 if not w.ready:
                     if message and message.get("ready"):
                         w.ready = True
                         assign(w)
-                    elif answered or now >= deadline(w):
+                    elif closed or now >= deadline(w):
                         self._stop(w)
                         start_failures += 1
                         if start_failures > 3 * self.workers:
@@ -170,7 +187,7 @@ class LocalRunner:
                 if row is not None:
                     w.done += 1
                     replace = w.done >= self.config.run.recycle_after
-                elif answered:  # EOF: the worker died mid-file
+                elif closed:  # EOF: the worker died mid-file
                     code = w.process.wait()
                     over = self.config.run.max_memory_mb and code in (-9, 137)
                     error = "worker.out_of_memory" if over else "worker.crashed"
@@ -185,7 +202,7 @@ class LocalRunner:
                 elif now >= deadline(w):
                     w.process.kill()
                     w.process.wait()
-                    row = self._fail(w.job, "timeout", "file.timeout", f"processing took longer than {timeout:g} s", now - w.started)
+                    row = self._fail(w.job, "timeout", "file.timeout", f"no document finished within {timeout:g} s", now - w.started)
                     replace = True
                 if row is None:
                     continue

@@ -1,59 +1,208 @@
 """Ray runner: the same per-file work as the local runner, distributed by Ray Data.
 
-Ray Data splits the file list into batches; each batch runs inside a Ray task through a
-one-worker `LocalRunner`, so per-file timeouts, memory limits and worker recycling behave
-exactly as on one machine. Workers write their shards to the output folder (on a cluster it
-must be a shared filesystem); the driver then runs the global phase (dedup, policy, output
-files) as a local run does.
+Ray Data splits the file list into batches and hands them to a pool of actors, one CPU each.
+Every actor keeps one warm llmprep worker process (the local runner's, see `worker.py`) for
+its whole life, so per-file timeouts, memory limits and worker recycling behave exactly as on
+one machine, and models load once per actor rather than once per batch. Workers write their
+shards to the output folder (on a cluster it must be a shared filesystem, mounted at the same
+path everywhere); the driver then runs the global phase (dedup, policy, output files) as a
+local run does.
+
+Without `--ray-address` the runner starts a private single-node cluster bound to loopback and
+stops it afterwards; with one (or when the caller already ran `ray.init`) it uses that cluster
+and leaves it running.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
-from collections.abc import Iterable
+import sys
+import time
+import warnings
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..errors import ConfigError
 from .inputs import InputFile
-from .local import Job, RowCallback
+from .local import STARTUP_TIMEOUT, Job, LocalRunner, RowCallback
 
-BATCH_FILES = 16  # files per Ray task: amortizes one worker start-up (model loading) per batch
+BATCH_FILES = 16  # files per Ray task: small for load balance, large enough to hide Ray's overhead
+LOOPBACK = "127.0.0.1"
+# Read by Ray when it starts processes; a private cluster inherits it.
+NO_TELEMETRY = {"RAY_USAGE_STATS_ENABLED": "0"}
 
 
-def _require_ray() -> Any:
+def _ray_missing_error(missing: str) -> ConfigError:
+    """A config error that the command line also shows as a one-line message (exit code 2)."""
+    import click
+
+    class RayUnavailable(ConfigError, click.ClickException):
+        exit_code = 2
+
+        def __init__(self, message: str) -> None:
+            click.ClickException.__init__(self, message)
+
+        def show(self, file: Any = None) -> None:
+            click.echo(f"llmprep: config error: {self.message}", err=True)
+
+    return RayUnavailable(
+        f"engine 'ray' needs Ray Data, which is not installed (missing module {missing!r}): "
+        "pip install 'llmprep[ray]'"
+    )
+
+
+def require_ray() -> Any:
+    """Import Ray and Ray Data, or raise a ConfigError that says which extra to install."""
+    for name, value in NO_TELEMETRY.items():
+        os.environ.setdefault(name, value)
     try:
         import ray
-    except ImportError:
-        from ..errors import ConfigError
-
-        raise ConfigError("engine 'ray' needs the ray extra: pip install 'llmprep[ray]'") from None
+        import ray.data  # ray without the [data] extra imports; Ray Data then does not
+    except ImportError as exc:
+        raise _ray_missing_error(exc.name or "ray") from None
     return ray
 
 
+@contextmanager
+def _loopback() -> Iterator[None]:
+    """Let Ray keep loopback addresses while it starts or joins a loopback-only cluster.
+
+    On Linux Ray swaps a loopback node or cluster address for the machine's public one unless it
+    believes multi-node clusters are off (its macOS/Windows default), and reads that flag when it
+    resolves an address. Off for the duration of `ray.init`, every server binds to 127.0.0.1 and
+    a driver finds a loopback cluster; then it is back on: a driver joining a real cluster must
+    be reachable from the other nodes.
+    """
+    from ray._private import ray_constants
+
+    saved = getattr(ray_constants, "ENABLE_RAY_CLUSTER", None)
+    if saved is not None:
+        ray_constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        if saved is not None:
+            ray_constants.ENABLE_RAY_CLUSTER = saved
+
+
+def _is_loopback(address: str) -> bool:
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+    return host == "localhost" or host == "::1" or host.startswith("127.")
+
+
+def start_local_cluster(num_cpus: int) -> None:
+    """Start a private single-node Ray cluster that listens on loopback only."""
+    ray = require_ray()
+    with _loopback():
+        ray.init(
+            num_cpus=num_cpus,
+            include_dashboard=False,
+            log_to_driver=False,  # actor output stays in the session logs, never in the user's terminal
+            configure_logging=False,
+            _node_ip_address=LOOPBACK,
+        )
+
+
+def connect_cluster(address: str) -> None:
+    """Join an existing Ray cluster (`host:port` of its GCS, or `auto`) as a driver."""
+    ray = require_ray()
+    if _is_loopback(address):
+        with _loopback():
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+    else:
+        ray.init(address=address, log_to_driver=False, configure_logging=False)
+
+
+def _quiet() -> bool:
+    """`--quiet` on the command line, or stderr is not a terminal: Ray shows errors only."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("quiet"):
+        return True
+    return not sys.stderr.isatty()
+
+
+@contextmanager
+def _ray_output(quiet: bool) -> Iterator[None]:
+    """Keep Ray's console chatter out of llmprep's output while a run is on.
+
+    Ray Data's progress bars and INFO lines are replaced by llmprep's own progress bar or
+    summary line (they still go to the Ray session's log files). In quiet mode Ray core's
+    warnings are hidden too. Everything is restored afterwards: the caller's Ray stays theirs.
+    """
+    data_console = [h for h in logging.getLogger("ray.data").handlers if h.get_name() == "console"]
+    core = logging.getLogger("ray")
+    saved = [(h, h.level) for h in data_console], core.level
+    for h in data_console:
+        h.setLevel(logging.ERROR)
+    if quiet:
+        core.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.filterwarnings("ignore", module=r"ray(\.|$)")
+            yield
+    finally:
+        for h, level in saved[0]:
+            h.setLevel(level)
+        core.setLevel(saved[1])
+
+
 class _BatchProcessor:
-    """Runs inside Ray: processes a batch of files with a one-worker local pool."""
+    """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive.
+
+    It drives a one-worker `LocalRunner` through its pool internals (`_spawn`, `_loop`, `_stop`)
+    instead of `run()`, which would start and stop a worker, reloading every model, per batch.
+    """
 
     def __init__(self, config_json: str, out: str) -> None:
-        self.config = Config.model_validate_json(config_json)
-        self.out = Path(out)
+        self.runner = LocalRunner(Config.model_validate_json(config_json), Path(out), workers=1)
+        # Start loading models now, while Ray is still scheduling the first batch.
+        self.pool = [self.runner._spawn()]
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        from .local import LocalRunner
-
-        jobs: list[Job] = [
+        jobs: deque[Job] = deque(
             (InputFile(path=str(p), rel_path=str(r)), (str(s) or None), str(k))
-            for p, r, s, k in zip(batch["path"], batch["rel_path"], batch["sha256"], batch["key"], strict=True)
-        ]
+            for p, r, s, k in zip(
+                batch["path"], batch["rel_path"], batch["sha256"], batch["key"], strict=True
+            )
+        )
+        order = [j[0].rel_path for j in jobs]
         rows: dict[str, str] = {}
 
         def keep(item: InputFile, row: dict[str, Any]) -> None:
-            import json
+            rows[item.rel_path] = json.dumps(row, ensure_ascii=False)
 
-            rows[item.rel_path] = json.dumps(row)
+        self._prime(jobs)
+        self.runner._loop(self.pool, jobs, keep)
+        return {"rel_path": order, "row": [rows[r] for r in order]}
 
-        LocalRunner(self.config, self.out, workers=1).run(jobs, keep)
-        return {"rel_path": [j[0].rel_path for j in jobs], "row": [rows[j[0].rel_path] for j in jobs]}
+    def _prime(self, jobs: deque[Job]) -> None:
+        """Give the idle warm worker its first job (the local loop only feeds busy or starting ones)."""
+        w = self.pool[0]
+        if w.stopped or w.process.poll() is not None:  # recycled after the last batch, or died
+            self.runner._stop(w)
+            self.pool[0] = self.runner._spawn()
+        elif w.ready and w.job is None and jobs:
+            w.job = jobs.popleft()
+            w.started = time.monotonic()
+            w.send(w.job)
+
+    def __del__(self) -> None:
+        for w in getattr(self, "pool", []):
+            LocalRunner._stop(w)
+
+
+def _batch_files(files: int, actors: int) -> int:
+    """At least two batches per actor when files are few, so every actor gets work."""
+    return max(1, min(BATCH_FILES, -(-files // (2 * actors))))
 
 
 class RayRunner:
@@ -63,41 +212,101 @@ class RayRunner:
         self.workers = max(1, workers)
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
-        import json
-
         job_list = list(jobs)
         if not job_list:
             return
-        ray = _require_ray()
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no telemetry
-        started_here = not ray.is_initialized()
-        if started_here:
-            address = self.config.run.ray_address
-            if address:
-                ray.init(address=address, log_to_driver=False, configure_logging=False)
-            else:
-                ray.init(num_cpus=self.workers, include_dashboard=False, log_to_driver=False,
-                         configure_logging=False, _node_ip_address="127.0.0.1")
+        ray = require_ray()
+        with _ray_output(_quiet()):
+            started_here = not ray.is_initialized()
+            if started_here:
+                # Ray's own convention: RAY_ADDRESS names the cluster when no address is given.
+                address = self.config.run.ray_address or os.environ.get("RAY_ADDRESS")
+                if address:
+                    connect_cluster(address)
+                else:
+                    start_local_cluster(self.workers)
+            try:
+                self._map(ray, job_list, on_row)
+            finally:
+                if started_here:
+                    ray.shutdown()
+
+    def _actors(self, ray: Any) -> int:
+        """--workers when given, else one actor per CPU of the cluster."""
+        if self.config.run.workers:
+            return self.config.run.workers
+        return max(1, int(ray.cluster_resources().get("CPU", self.workers)))
+
+    @staticmethod
+    def _pool(ray: Any, actors: int) -> Any:
+        """Start with the CPUs free now, grow to `actors` as the cluster (or an autoscaler) allows.
+
+        A fixed size larger than the free CPUs would make Ray Data wait for actors that never come.
+        """
+        free = int(ray.available_resources().get("CPU", 0))
+        start = max(1, min(actors, free))
+        return ray.data.ActorPoolStrategy(min_size=1, max_size=actors, initial_size=start)
+
+    def _map(self, ray: Any, job_list: list[Job], on_row: RowCallback) -> None:
+        by_rel = {item.rel_path: item for item, _, _ in job_list}
+        actors = min(self._actors(ray), len(job_list))
+        batch = _batch_files(len(job_list), actors)
+        blocks = -(-len(job_list) // batch)
+        ctx = ray.data.DataContext.get_current()
+        saved = (
+            ctx.enable_progress_bars,
+            ctx.print_on_execution_start,
+            ctx.execution_no_progress_timeout_s,
+        )
+        ctx.enable_progress_bars = False  # llmprep draws its own progress
+        ctx.print_on_execution_start = False
+        if ctx.execution_no_progress_timeout_s > 0:
+            # A batch may legitimately run every file to its timeout; Ray must not call that a hang.
+            ctx.execution_no_progress_timeout_s = max(
+                ctx.execution_no_progress_timeout_s,
+                batch * self.config.run.timeout + STARTUP_TIMEOUT + 60,
+            )
         try:
-            by_rel = {item.rel_path: item for item, _, _ in job_list}
             ds = ray.data.from_items(
-                [{"path": str(Path(i.path).resolve()), "rel_path": i.rel_path, "sha256": s or "", "key": k} for i, s, k in job_list],
-                override_num_blocks=max(1, (len(job_list) + BATCH_FILES - 1) // BATCH_FILES),
+                [
+                    {
+                        "path": str(Path(i.path).resolve()),
+                        "rel_path": i.rel_path,
+                        "sha256": s or "",
+                        "key": k,
+                    }
+                    for i, s, k in job_list
+                ],
+                override_num_blocks=blocks,
             )
-            results = ds.map_batches(
-                _BatchProcessor,
-                fn_constructor_kwargs={"config_json": self.config.model_dump_json(), "out": str(self.out)},
-                batch_size=BATCH_FILES,
-                concurrency=self.workers,
-                num_cpus=1,
-                batch_format="numpy",
-            )
-            for batch in results.iter_batches(batch_size=None, batch_format="numpy"):
-                for rel, row in zip(batch["rel_path"], batch["row"], strict=True):
+            with warnings.catch_warnings():
+                # Passing max_restarts through **ray_remote_args is deprecated from Ray 2.60 on
+                # (llmprep pins ray 2.60.0); there is no named parameter for it yet.
+                warnings.filterwarnings("ignore", message=r".*ray_remote_args.*deprecated")
+                results = ds.map_batches(
+                    _BatchProcessor,
+                    fn_constructor_kwargs={
+                        "config_json": self.config.model_dump_json(),
+                        "out": str(self.out),
+                    },
+                    batch_size=batch,
+                    compute=self._pool(ray, min(actors, blocks)),
+                    num_cpus=1,
+                    # Ray Data still reruns a dead actor's batches on a fresh actor (tested); with
+                    # restarts on, Ray core logs an error line per run about restarting actors whose
+                    # constructor arguments live in the object store.
+                    max_restarts=0,
+                    batch_format="numpy",
+                )
+            for out in results.iter_batches(batch_size=None, batch_format="numpy"):
+                for rel, row in zip(out["rel_path"], out["row"], strict=True):
                     data = json.loads(str(row))
                     item = by_rel[str(rel)]
                     data["path"] = item.path  # shown as the user named it, not resolved
                     on_row(item, data)
         finally:
-            if started_here:
-                ray.shutdown()
+            (
+                ctx.enable_progress_bars,
+                ctx.print_on_execution_start,
+                ctx.execution_no_progress_timeout_s,
+            ) = saved

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +50,26 @@ def document_summary(doc: Document) -> dict[str, Any]:
     }
 
 
-def run_task(item: InputFile, sha256: str | None, key: str, config: Config, store: ShardStore) -> dict[str, Any]:
-    """Process one file into its shard; returns the manifest row (as a dict)."""
+def run_task(
+    item: InputFile,
+    sha256: str | None,
+    key: str,
+    config: Config,
+    store: ShardStore,
+    on_progress: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Process one file into its shard; returns the manifest row (as a dict).
+
+    `on_progress` is called after each finished document (the runner's heartbeat).
+    """
     config_hash = config.hash()
     with atomic_writer(store.shard_path(key)) as fh:
 
         def on_document(doc: Document, records: list[Record]) -> None:
             line = {"doc": document_summary(doc), "records": [r.model_dump(mode="json") for r in records]}
             fh.write(dumps(line) + "\n")
+            if on_progress is not None:
+                on_progress()
 
         outcome = process_path(
             Path(item.path), config, rel_path=item.rel_path, on_document=on_document, sha256=sha256

@@ -49,8 +49,13 @@ def main(argv: list[str]) -> int:
                 break
             item = InputFile(path=job["path"], rel_path=job["rel_path"])
             sha, key = job["sha256"], job["key"]
+            def heartbeat() -> None:
+                # One finished document: the file is making progress, not hanging.
+                answers.write('{"progress": true}\n')
+                answers.flush()
+
             try:
-                row = run_task(item, sha, key, config, store)
+                row = run_task(item, sha, key, config, store, on_progress=heartbeat)
             except MemoryError:
                 error = ErrorInfo(code="worker.out_of_memory", message="file exceeded the worker memory limit")
                 row = failure_row(item, sha, config.hash(), "failed", error, 0.0)
