@@ -46,6 +46,8 @@ def check_config(config: Config) -> Config:
     return config.with_overrides(
         redact=True,
         **{
+            # The hook never reports token counts: skip loading the BPE tables.
+            "chunk.tokenizer": "chars",
             "pii.ner_model": pii.ner_model if config.check.ner else "none",
             "pii.allow_list": [*pii.allow_list, *config.check.allow],
             "pii.allow_regex": [*pii.allow_regex, *config.check.allow_regex],
