@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RUNTIME_ROOTS = ["llmprep"]
-DEV_ROOTS = ["pytest", "pytest-socket", "hypothesis", "reportlab", "python-pptx", "openpyxl", "pre-commit", "ruff", "mypy", "jsonschema"]
+DEV_ROOTS = ["ray", "pandas", "pyarrow", "msgpack", "protobuf", "pytest", "pytest-socket", "hypothesis", "reportlab", "python-pptx", "openpyxl", "pre-commit", "ruff", "mypy", "jsonschema"]
 RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "all"}
 
 
