@@ -68,6 +68,10 @@ def execute_run(
     progress: ProgressHook | None = None,
 ) -> RunSummary:
     started = time.perf_counter()
+    if config.run.engine == "ray":  # fail in a second, not after hashing every input
+        from .ray import require_ray
+
+        require_ray()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = ShardStore(out)

@@ -10,7 +10,8 @@ local run does.
 
 Without `--ray-address` the runner starts a private single-node cluster bound to loopback and
 stops it afterwards; with one (or when the caller already ran `ray.init`) it uses that cluster
-and leaves it running.
+and leaves it running. When Ray loses an actor (a node went away), the pass stops and the files
+without a result go through a new pass, up to `ATTEMPTS` passes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ from ..errors import ConfigError
 from .inputs import InputFile
 from .local import STARTUP_TIMEOUT, Job, LocalRunner, RowCallback
 
-BATCH_FILES = 16  # files per Ray task: small for load balance, large enough to hide Ray's overhead
+log = logging.getLogger(__name__)
+
+BATCH_FILES = 8  # files per Ray task: small for load balance, large enough to hide Ray's overhead
+ATTEMPTS = 4  # Ray Data passes over the files still without a result after workers were lost
 LOOPBACK = "127.0.0.1"
 # Read by Ray when it starts processes; a private cluster inherits it.
 NO_TELEMETRY = {"RAY_USAGE_STATS_ENABLED": "0"}
@@ -248,10 +252,21 @@ class RayRunner:
         return ray.data.ActorPoolStrategy(min_size=1, max_size=actors, initial_size=start)
 
     def _map(self, ray: Any, job_list: list[Job], on_row: RowCallback) -> None:
-        by_rel = {item.rel_path: item for item, _, _ in job_list}
+        """Run the jobs; when Ray loses workers mid-run, run again those without a result."""
         actors = min(self._actors(ray), len(job_list))
         batch = _batch_files(len(job_list), actors)
-        blocks = -(-len(job_list) // batch)
+        done: set[str] = set()
+
+        def deliver(item: InputFile, row: dict[str, Any]) -> None:
+            done.add(item.rel_path)
+            on_row(item, row)
+
+        lost = (
+            ray.exceptions.RayActorError,
+            ray.exceptions.WorkerCrashedError,
+            ray.exceptions.NodeDiedError,
+            ray.exceptions.ObjectLostError,
+        )
         ctx = ray.data.DataContext.get_current()
         saved = (
             ctx.enable_progress_bars,
@@ -267,46 +282,71 @@ class RayRunner:
                 batch * self.config.run.timeout + STARTUP_TIMEOUT + 60,
             )
         try:
-            ds = ray.data.from_items(
-                [
-                    {
-                        "path": str(Path(i.path).resolve()),
-                        "rel_path": i.rel_path,
-                        "sha256": s or "",
-                        "key": k,
-                    }
-                    for i, s, k in job_list
-                ],
-                override_num_blocks=blocks,
-            )
-            with warnings.catch_warnings():
-                # Passing max_restarts through **ray_remote_args is deprecated from Ray 2.60 on
-                # (llmprep pins ray 2.60.0); there is no named parameter for it yet.
-                warnings.filterwarnings("ignore", message=r".*ray_remote_args.*deprecated")
-                results = ds.map_batches(
-                    _BatchProcessor,
-                    fn_constructor_kwargs={
-                        "config_json": self.config.model_dump_json(),
-                        "out": str(self.out),
-                    },
-                    batch_size=batch,
-                    compute=self._pool(ray, min(actors, blocks)),
-                    num_cpus=1,
-                    # Ray Data still reruns a dead actor's batches on a fresh actor (tested); with
-                    # restarts on, Ray core logs an error line per run about restarting actors whose
-                    # constructor arguments live in the object store.
-                    max_restarts=0,
-                    batch_format="numpy",
-                )
-            for out in results.iter_batches(batch_size=None, batch_format="numpy"):
-                for rel, row in zip(out["rel_path"], out["row"], strict=True):
-                    data = json.loads(str(row))
-                    item = by_rel[str(rel)]
-                    data["path"] = item.path  # shown as the user named it, not resolved
-                    on_row(item, data)
+            todo = job_list
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    self._dataset(ray, todo, deliver, batch, actors)
+                    return
+                except lost as exc:
+                    todo = [job for job in todo if job[0].rel_path not in done]
+                    if not todo:
+                        return
+                    if attempt == ATTEMPTS:
+                        raise
+                    log.warning(
+                        "ray lost a worker (%s); running the %d files without a result again (attempt %d of %d)",
+                        type(exc).__name__,
+                        len(todo),
+                        attempt + 1,
+                        ATTEMPTS,
+                    )
         finally:
             (
                 ctx.enable_progress_bars,
                 ctx.print_on_execution_start,
                 ctx.execution_no_progress_timeout_s,
             ) = saved
+
+    def _dataset(
+        self, ray: Any, jobs: list[Job], deliver: RowCallback, batch: int, actors: int
+    ) -> None:
+        """One Ray Data pass over `jobs`; rows reach `deliver` batch by batch, in no fixed order."""
+        by_rel = {item.rel_path: item for item, _, _ in jobs}
+        blocks = -(-len(jobs) // batch)
+        ds = ray.data.from_items(
+            [
+                {
+                    "path": str(Path(i.path).resolve()),
+                    "rel_path": i.rel_path,
+                    "sha256": s or "",
+                    "key": k,
+                }
+                for i, s, k in jobs
+            ],
+            override_num_blocks=blocks,
+        )
+        with warnings.catch_warnings():
+            # max_restarts through **ray_remote_args is deprecated from Ray 2.60 on (llmprep pins
+            # ray 2.60.0) and has no named parameter yet.
+            warnings.filterwarnings("ignore", message=r".*ray_remote_args.*deprecated")
+            results = ds.map_batches(
+                _BatchProcessor,
+                fn_constructor_kwargs={
+                    "config_json": self.config.model_dump_json(),
+                    "out": str(self.out),
+                },
+                batch_size=batch,
+                compute=self._pool(ray, min(actors, blocks)),
+                num_cpus=1,
+                # A lost actor fails the pass and `_map` reruns what has no result. Ray's own
+                # restarts would do the same but log an error line on every run (actor arguments
+                # live in the object store), which --quiet could not hide.
+                max_restarts=0,
+                batch_format="numpy",
+            )
+        for out in results.iter_batches(batch_size=None, batch_format="numpy"):
+            for rel, row in zip(out["rel_path"], out["row"], strict=True):
+                data = json.loads(str(row))
+                item = by_rel[str(rel)]
+                data["path"] = item.path  # shown as the user named it, not resolved
+                deliver(item, data)
