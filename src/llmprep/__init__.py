@@ -34,13 +34,42 @@ _EXPORTS = {
     "Source": "models",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "SCHEMA_VERSION",
+    "Config",
+    "ConfigError",
+    "Document",
+    "Element",
+    "ErrorInfo",
+    "Flag",
+    "LlmprepError",
+    "LoadError",
+    "ManifestRow",
+    "PiiSpan",
+    "Record",
+    "Source",
+    "__version__",
+    "detect_language",
+    "process",
+    "redact",
+    "run",
+]
 
 if TYPE_CHECKING:
     from .api import detect_language, process, redact, run
     from .config import Config
     from .errors import ConfigError, LlmprepError, LoadError
-    from .models import SCHEMA_VERSION, Document, Element, ErrorInfo, Flag, ManifestRow, PiiSpan, Record, Source
+    from .models import (
+        SCHEMA_VERSION,
+        Document,
+        Element,
+        ErrorInfo,
+        Flag,
+        ManifestRow,
+        PiiSpan,
+        Record,
+        Source,
+    )
 
 
 def __getattr__(name: str) -> Any:
