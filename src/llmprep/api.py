@@ -23,7 +23,7 @@ def process(path: str | Path, *, config: Config | None = None, **options: Any): 
     Dedup and the keep/reject policy apply within this file.
     """
     from .pipeline import ProcessResult, process_path
-    from .policy import rejection_reasons
+    from .policy import as_rejected, judge
     from .stages.dedup import Deduplicator
 
     cfg = resolve_config(config, path, options)
@@ -40,10 +40,9 @@ def process(path: str | Path, *, config: Config | None = None, **options: Any): 
     rejected: list[RejectedRecord] = []
     for records in per_doc:
         dedup.check_document(records)
-        for record in records:
-            reasons = rejection_reasons(record, cfg)
+        for record, reasons in judge(records, cfg):
             if reasons:
-                rejected.append(RejectedRecord(**record.model_dump(), reasons=reasons))
+                rejected.append(as_rejected(record, reasons))
             else:
                 kept.append(record)
     return ProcessResult(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from .config import Config
-from .models import Record
+from .models import Record, RejectedRecord
 
 
 def rejection_reasons(record: Record, config: Config) -> list[str]:
@@ -32,6 +32,16 @@ def rejection_reasons(record: Record, config: Config) -> list[str]:
     if policy.reject_duplicates and record.duplicate_of and not keep("duplicate"):
         reasons.append("duplicate")
     return list(dict.fromkeys(reasons))
+
+
+def judge(records: list[Record], config: Config) -> list[tuple[Record, list[str]]]:
+    """Each record with its rejection reasons (empty = keep), in order."""
+    return [(record, rejection_reasons(record, config)) for record in records]
+
+
+def as_rejected(record: Record, reasons: list[str]) -> RejectedRecord:
+    """The row written to rejected.jsonl: the record plus why it was rejected."""
+    return RejectedRecord(**dict(record), reasons=reasons)
 
 
 @lru_cache(maxsize=64)

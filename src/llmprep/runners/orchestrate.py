@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..models import Record, RejectedRecord
+from ..models import Record
 from ..output import ShardStore, atomic_writer, dumps
-from ..policy import rejection_reasons
+from ..policy import as_rejected, judge
 from ..report import ReportBuilder, write_reports
 from ..stages.dedup import Deduplicator
 from .inputs import InputFile, discover
@@ -147,13 +147,12 @@ def _assemble(
                 summary.documents += 1
                 records = [Record.model_validate(r) for r in line["records"]]
                 dedup.check_document(records)
-                for record in records:
-                    reasons = rejection_reasons(record, config)
+                for record, reasons in judge(records, config):
                     data = record.model_dump(mode="json")
                     report.add_record(data, reasons)
                     if reasons:
                         rejected += 1
-                        rejected_fh.write(dumps(RejectedRecord(**record.model_dump(), reasons=reasons).model_dump(mode="json")) + "\n")
+                        rejected_fh.write(dumps(as_rejected(record, reasons).model_dump(mode="json")) + "\n")
                     else:
                         kept += 1
                         records_fh.write(dumps(data) + "\n")
