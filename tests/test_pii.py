@@ -272,6 +272,85 @@ def test_importing_llmprep_loads_neither_presidio_nor_spacy() -> None:
     assert out.strip() == "[]"
 
 
+def test_patterns_only_text_without_an_id_shape_does_not_load_presidio_or_spacy() -> None:
+    code = (
+        "import sys; from llmprep.config import Config; from llmprep.stages.pii import redact\n"
+        "cfg = Config.from_mapping({'pii': {'ner_model': 'none'}})\n"
+        "red = redact('Mail anna.berg@example.com or call +44 20 7946 0958.', config=cfg)\n"
+        "print(sorted(s.entity_type for s in red.spans))\n"
+        "print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))\n"
+        "red = redact('Card 4111 1111 1111 1111 expires soon.', config=cfg)\n"
+        "print(sorted(s.entity_type for s in red.spans), 'presidio_analyzer' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["['EMAIL_ADDRESS', 'PHONE_NUMBER']", "[]", "['CREDIT_CARD'] True"]
+
+
+def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
+    """The reference: every detector registered in one Presidio AnalyzerEngine, as Presidio users would."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+    from llmprep.pii.findings import Finding
+    from llmprep.pii.nlp import build_nlp_engine, light_artifacts
+    from llmprep.pii.recognizers import build_recognizers
+    from llmprep.pii.resolve import resolve
+
+    engine = engine_module.get_engine(config.pii)
+    recognizers = build_recognizers(
+        config.pii, with_ner=engine.ner, ner_detector=engine.label, english=True
+    )
+    nlp = build_nlp_engine(engine.model)
+    analyzer = AnalyzerEngine(
+        nlp_engine=nlp,
+        registry=RecognizerRegistry(recognizers=recognizers, supported_languages=["en"]),
+        supported_languages=["en"],
+    )
+    out = []
+    for text in texts:
+        art = nlp.process_text(text, "en") if engine.ner else light_artifacts(text)
+        results = analyzer.analyze(
+            text,
+            language="en",
+            entities=engine.entities,
+            nlp_artifacts=art,
+            score_threshold=config.pii.score_threshold,
+        )
+        findings = [
+            Finding(
+                r.start,
+                r.end,
+                r.entity_type,
+                round(float(r.score), 3),
+                r.recognition_metadata["recognizer_name"],
+            )
+            for r in results
+        ]
+        out.append(
+            [
+                (f.start, f.end, f.entity_type, f.score)
+                for f in resolve(text, findings, engine.allow)
+            ]
+        )
+    return out
+
+
+@pytest.mark.parametrize("ner", [False, pytest.param(True, marks=needs_model)])
+def test_engine_finds_exactly_what_one_presidio_analyzer_with_every_detector_finds(
+    corpus,
+    ner: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    data = json.loads((corpus / "pii" / "generated_small.json").read_text(encoding="utf-8"))
+    texts = [ex["full_text"] for ex in data[:300]]
+    config = Config() if ner else cfg(ner_model="none")
+    ours = [
+        [(f.start, f.end, f.entity_type, f.score) for f in found]
+        for found in engine_module.get_engine(config.pii).detect(texts)
+    ]
+    assert ours == _all_in_presidio(config, texts)
+
+
 # -- recognizers -----------------------------------------------------------------------------------------
 
 

@@ -170,6 +170,11 @@ def warm_up(config: Config) -> None:
         work = DocWork(document=doc, rel_path="warm-up.md", config=config, config_hash=config.hash())
         for stage in stages:
             stage(work)
+    if config.redact:
+        # The warm-up text gives Presidio nothing to do; load it now, not in the first file.
+        from .pii.engine import get_engine
+
+        get_engine(config.pii).load()
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The detection engine: Presidio's AnalyzerEngine over overlapping windows, NER batched.
+"""The detection engine: llmprep's detectors and Presidio over overlapping windows, NER batched.
 
 One engine per distinct PII configuration per process (spaCy models are loaded once). Texts are
 cut into windows of at most WINDOW characters that overlap by OVERLAP; each window owns the
@@ -17,7 +17,7 @@ from typing import Any
 
 from .findings import Finding
 from .nlp import build_nlp_engine, light_artifacts, resolve_model
-from .recognizers import DEFAULT_ENTITIES, build_recognizers
+from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
 
 log = logging.getLogger("llmprep.pii")
@@ -65,7 +65,13 @@ def _soft_cut(text: str, lo: int, hi: int) -> int:
 
 
 class PiiEngine:
-    """Detects PII in texts for one PII configuration."""
+    """Detects PII in texts for one PII configuration.
+
+    llmprep's own detectors are plain functions and always run directly. Presidio holds the rest
+    (validated ids, NER, deny-lists, custom regexes) and is imported only when needed: for NER,
+    for configured deny-lists or regexes, or when a window contains something one of its pattern
+    recognizers could match. A pre-commit check of a few notes then never loads spaCy.
+    """
 
     def __init__(self, pii_config: Any) -> None:
         self.config = pii_config
@@ -78,33 +84,60 @@ class PiiEngine:
                 "(names, companies and places only where a cue gives them away); "
                 "install llmprep[ner] for NER"
             )
-        self.nlp_engine = build_nlp_engine(self.model)
         self.allow = AllowList(pii_config.allow_list, pii_config.allow_regex)
         wanted = list(pii_config.entities) or list(DEFAULT_ENTITIES)
         extra = [str(r["entity_type"]) for r in pii_config.recognizers] + list(pii_config.deny_list)
         self.entities = list(dict.fromkeys([*wanted, *extra]))
-        # One analyzer for English text (NER + English cues), one for every other language.
-        self._analyzers = {english: self._build_analyzer(english) for english in (True, False)}
-        # Asking Presidio for a type no recognizer supports logs a warning per call.
-        self._entities: dict[bool, list[str]] = {}
-        for english, analyzer in self._analyzers.items():
-            supported = {e for rec in analyzer.registry.recognizers for e in rec.supported_entities}
-            self._entities[english] = [e for e in self.entities if e in supported]
+        self._wanted = wanted_set = set(self.entities)
+        # One set of detectors for English text (NER + English cues), one for other languages.
+        self._plain = {
+            english: [d for d in plain_detectors(english=english) if wanted_set & set(d.entities)]
+            for english in (True, False)
+        }
+        self._gate = presidio_gate()
+        # Recognizers with no cheap gate: Presidio runs on every window of their language.
+        configured = bool(pii_config.recognizers) or any(pii_config.deny_list.values())
+        self._always = {True: configured or self.ner, False: configured}
+        self._analyzers: dict[bool, tuple[Any, list[str]]] = {}
+        self._load_lock = threading.Lock()
+        if self.ner:
+            self.load()
 
     @property
     def ner(self) -> bool:
         return self.model is not None
 
-    def _build_analyzer(self, english: bool) -> Any:
+    def load(self) -> None:
+        """Import Presidio and load the NER model now rather than on first need (warm-up)."""
+        for english in (True, False):
+            self._analyzer(english)
+
+    def _analyzer(self, english: bool) -> tuple[Any, list[str]]:
+        """Presidio's analyzer for one language group, and the entity types it can find."""
+        found = self._analyzers.get(english)
+        if found is None:
+            with self._load_lock:
+                found = self._analyzers.get(english)
+                if found is None:
+                    found = self._analyzers[english] = self._build_analyzer(english)
+        return found
+
+    def _build_analyzer(self, english: bool) -> tuple[Any, list[str]]:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
-        recognizers = build_recognizers(
+        recognizers = presidio_recognizers(
             self.config, with_ner=self.ner, ner_detector=self.label, english=english
         )
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
-        return AnalyzerEngine(
-            nlp_engine=self.nlp_engine, registry=registry, supported_languages=["en"]
+        analyzer = AnalyzerEngine(
+            nlp_engine=build_nlp_engine(self.model), registry=registry, supported_languages=["en"]
         )
+        # Asking Presidio for a type no recognizer supports logs a warning per call.
+        supported = {e for rec in registry.recognizers for e in rec.supported_entities}
+        return analyzer, [e for e in self.entities if e in supported]
+
+    def _needs_presidio(self, piece: str, english: bool) -> bool:
+        return self._always[english] or self._gate.search(piece) is not None
 
     def detect(
         self, texts: Sequence[str], language: str | None = "en", known: Known | None = None
@@ -120,45 +153,98 @@ class PiiEngine:
             # Only one batch of windows (and its spaCy docs) is alive at a time: memory stays
             # bounded by BATCH_CHARS whatever the document's length.
             pieces = [texts[i][w.start : w.end] for i, w in batch]
-            artifacts = self._artifacts(pieces, use_ner)
-            for (i, w), piece, art in zip(batch, pieces, artifacts, strict=True):
-                if piece.strip():
-                    found[i].extend(self._analyze(piece, w, art, english))
+            todo = [n for n, p in enumerate(pieces) if p.strip()]
+            deep = [n for n in todo if self._needs_presidio(pieces[n], english)]
+            artifacts = dict(
+                zip(deep, self._artifacts([pieces[n] for n in deep], use_ner), strict=True)
+            )
+            for n in todo:
+                i, w = batch[n]
+                raw = self._run_plain(pieces[n], english)
+                if n in artifacts:
+                    raw = self._run_presidio(pieces[n], artifacts[n], english) + raw
+                for f in _settle(raw, self.config.score_threshold):
+                    start = w.start + f.start
+                    if w.core_start <= start < w.core_end:  # the window that owns it reports it
+                        found[i].append(
+                            Finding(
+                                start, w.start + f.end, f.entity_type, round(f.score, 3), f.detector
+                            )
+                        )
         return [resolve(text, f, self.allow, known) for text, f in zip(texts, found, strict=True)]
 
-    def _analyze(self, piece: str, w: Window, art: Any, english: bool) -> list[Finding]:
+    def _run_plain(self, piece: str, english: bool) -> list[Finding]:
+        wanted = self._wanted
+        return [f for d in self._plain[english] for f in d.find(piece) if f.entity_type in wanted]
+
+    def _run_presidio(self, piece: str, art: Any, english: bool) -> list[Finding]:
         # Presidio needs a registered language: every recognizer is registered as "en", and the
         # non-English analyzer holds only the ones that do not read English.
-        results = self._analyzers[english].analyze(
+        analyzer, entities = self._analyzer(english)
+        if not entities:  # an empty list would ask Presidio for every type it knows
+            return []
+        results = analyzer.analyze(
             piece,
             language="en",
-            entities=self._entities[english],
+            entities=entities,
             nlp_artifacts=art,
             score_threshold=self.config.score_threshold,
         )
-        out = []
-        for r in results:
-            start = w.start + r.start
-            if not (w.core_start <= start < w.core_end):
-                continue  # the window that owns this start reports it
-            detector = (r.recognition_metadata or {}).get("recognizer_name") or "presidio"
-            out.append(
-                Finding(start, w.start + r.end, r.entity_type, round(float(r.score), 3), detector)
+        return [
+            Finding(
+                r.start,
+                r.end,
+                r.entity_type,
+                float(r.score),
+                (r.recognition_metadata or {}).get("recognizer_name") or "presidio",
             )
-        return out
+            for r in results
+        ]
 
     def _artifacts(self, pieces: list[str], use_ner: bool) -> list[Any]:
         if not use_ner:
             return [light_artifacts(p) for p in pieces]
+        self._analyzer(True)  # loads the NER model
+        nlp_engine = build_nlp_engine(self.model)
         out: list[Any] = [None] * len(pieces)
         todo = [n for n, p in enumerate(pieces) if p.strip()]
-        batch = self.nlp_engine.process_batch([pieces[n] for n in todo], "en", batch_size=128)
+        batch = nlp_engine.process_batch([pieces[n] for n in todo], "en", batch_size=128)
         for n, (_, art) in zip(todo, batch, strict=True):
             out[n] = art
         for n, art in enumerate(out):
             if art is None:
                 out[n] = light_artifacts(pieces[n])
         return out
+
+
+def _settle(findings: list[Finding], threshold: float) -> list[Finding]:
+    """Presidio's own last steps, over the union of both kinds of findings.
+
+    Findings under the threshold go; so does one contained in another of its type with an equal
+    or higher score, or identical to one before it (Presidio's `remove_duplicates`, which gives
+    the same result whether it runs once on the union or also on a part first).
+    """
+    seen: set[tuple[int, int, str, float]] = set()
+    unique = []
+    for f in findings:
+        key = (f.start, f.end, f.entity_type, f.score)
+        if f.score >= threshold and f.score > 0 and key not in seen:
+            seen.add(key)
+            unique.append(f)
+    unique.sort(key=lambda f: (f.entity_type, f.start, -(f.end - f.start), -f.score))
+    kept: list[Finding] = []
+    active: list[Finding] = []
+    kind = None
+    for f in unique:
+        if f.entity_type != kind:
+            kind, active = f.entity_type, []
+        active = [a for a in active if a.end >= f.start]
+        if any(a.start <= f.start and f.end <= a.end and f.score <= a.score for a in active):
+            continue
+        kept.append(f)
+        active.append(f)
+    kept.sort(key=lambda f: (-f.score, f.start, -(f.end - f.start)))
+    return kept
 
 
 def _batches(plan: list[tuple[int, Window]]) -> list[list[tuple[int, Window]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding
@@ -49,9 +50,10 @@ NER_ENTITIES = ("PERSON", "ORGANIZATION", "LOCATION", "NRP")
 # Recognizer -> a cheap regex that any of its matches must contain: most texts have none, and
 # one C-level scan is much cheaper than the recognizer's own patterns and bookkeeping.
 _VALIDATED = {
-    "CreditCardRecognizer": r"\d{4}[ -]?\d{2}",
+    "CreditCardRecognizer": r"\d{4}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}",
     "IbanRecognizer": r"[A-Za-z]{2}\d{2}",
-    "IpRecognizer": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f]*:",
+    # IPv6 has eight groups (seven colons) or "::"; a clock time ("12:30:45") has neither.
+    "IpRecognizer": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|::|(?:[0-9A-Fa-f]{1,4}:){6}",
     "UsSsnRecognizer": r"\d{3}[- .]?\d{2}[- .]?\d{4}|\d{5}-\d{4}|\d{3}-\d{6}",
     "UkNinoRecognizer": r"[A-Za-z]{2} ?\d{2} ?\d{2}",
     "EsNifRecognizer": r"\d{7}",
@@ -188,22 +190,62 @@ def cued_recognizer(inner: Any, cues: tuple[str, ...]) -> Any:
     )
 
 
-def build_recognizers(
-    pii_config: Any, *, with_ner: bool, ner_detector: str, english: bool = True
-) -> list[Any]:
-    """Every recognizer for one configuration (NER-based ones only when a model is loaded).
+@dataclass(frozen=True)
+class PlainDetector:
+    """One of llmprep's own detectors: a plain function, run without Presidio."""
+
+    name: str
+    entities: tuple[str, ...]
+    find: Callable[[str], list[Finding]]
+
+
+def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
+    """llmprep's heuristics (contact data, addresses, names); importing them loads nothing heavy.
 
     With `english=False` the heuristics that read English (cue phrases, capitalization) are left
     out: in German every noun is capitalized, and a French sentence has no "my name is".
     """
     from functools import partial
 
-    import presidio_analyzer.predefined_recognizers as predefined
-    from presidio_analyzer import Pattern, PatternRecognizer
-
     from .detect_address import find_addresses
     from .detect_contact import find_emails, find_licences, find_phones
     from .detect_names import find_organisations, find_people, find_places, find_proper_nouns
+
+    detectors = [
+        PlainDetector("email", ("EMAIL_ADDRESS",), find_emails),
+        PlainDetector("phone", ("PHONE_NUMBER",), find_phones),
+        PlainDetector("licence", ("US_DRIVER_LICENSE",), find_licences),
+        PlainDetector(
+            "address", ("ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"), find_addresses
+        ),
+        PlainDetector("person", ("PERSON",), partial(find_people, english=english)),
+        PlainDetector(
+            "organisation", ("ORGANIZATION",), partial(find_organisations, english=english)
+        ),
+        PlainDetector("place", ("LOCATION",), partial(find_places, english=english)),
+    ]
+    if english:
+        detectors.append(PlainDetector("proper-noun", ("PERSON",), find_proper_nouns))
+    return detectors
+
+
+def presidio_gate() -> re.Pattern[str]:
+    """Matches every text in which one of Presidio's pattern recognizers could find something.
+
+    The union of the validated recognizers' prefilters and the cued ones' cue words: a text it
+    does not match gets nothing from them, so Presidio (and the spaCy it imports) need not load.
+    """
+    cues = sorted({c for words in _CUED.values() for c in words}, key=len, reverse=True)
+    cued = r"(?i:(?<![a-z])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![a-z]))"
+    return re.compile("|".join([*(f"(?:{g})" for g in _VALIDATED.values()), cued]))
+
+
+def presidio_recognizers(
+    pii_config: Any, *, with_ner: bool, ner_detector: str, english: bool = True
+) -> list[Any]:
+    """The recognizers that need Presidio: its validated ones, NER, deny-lists, custom regexes."""
+    import presidio_analyzer.predefined_recognizers as predefined
+    from presidio_analyzer import Pattern, PatternRecognizer
 
     recognizers: list[Any] = [
         gated_recognizer(getattr(predefined, name)(supported_language="en"), gate)
@@ -213,21 +255,6 @@ def build_recognizers(
         recognizers.append(
             cued_recognizer(getattr(predefined, name)(supported_language="en"), cues)
         )
-    recognizers += [
-        function_recognizer("email", ["EMAIL_ADDRESS"], find_emails),
-        function_recognizer("phone", ["PHONE_NUMBER"], find_phones),
-        function_recognizer("licence", ["US_DRIVER_LICENSE"], find_licences),
-        function_recognizer(
-            "address", ["ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"], find_addresses
-        ),
-        function_recognizer("person", ["PERSON"], partial(find_people, english=english)),
-        function_recognizer(
-            "organisation", ["ORGANIZATION"], partial(find_organisations, english=english)
-        ),
-        function_recognizer("place", ["LOCATION"], partial(find_places, english=english)),
-    ]
-    if english:
-        recognizers.append(function_recognizer("proper-noun", ["PERSON"], find_proper_nouns))
     if with_ner and english:
         recognizers.append(ner_recognizer(ner_detector))
     for entity, values in pii_config.deny_list.items():
@@ -256,3 +283,22 @@ def build_recognizers(
             )
         )
     return recognizers
+
+
+def build_recognizers(
+    pii_config: Any, *, with_ner: bool, ner_detector: str, english: bool = True
+) -> list[Any]:
+    """Every recognizer of one configuration as Presidio recognizers, in one registry.
+
+    For Presidio users who want llmprep's detectors inside their own AnalyzerEngine; llmprep's
+    engine runs the plain detectors directly and gives Presidio only what needs it.
+    """
+    plain = [
+        function_recognizer(d.name, list(d.entities), d.find)
+        for d in plain_detectors(english=english)
+    ]
+    presidio = presidio_recognizers(
+        pii_config, with_ner=with_ner, ner_detector=ner_detector, english=english
+    )
+    # Presidio's own first, as the engine merges them: identical results keep the first label.
+    return [*presidio, *plain]
