@@ -264,6 +264,33 @@ def test_windows_tile_the_text_and_overlap() -> None:
     assert all(w.start < w.core_start for w in windows[1:])
 
 
+def test_ner_reads_whole_lines_in_bounded_segments_and_skips_lines_without_letters() -> None:
+    from llmprep.pii.nlp import ner_segments
+
+    lines = ["Anna Berg leads the team.", "12 400 | 13 100 | 9.5%", "----", "Ask Olaf.", "x" * 50]
+    text = "\n".join(lines)
+    segments = ner_segments(text, size=40)
+    pieces = [text[a:b] for a, b in segments]
+    assert pieces == ["Anna Berg leads the team.", "Ask Olaf.", "x" * 50]
+    # Every segment is whole lines, and none exceeds the size unless one line alone does.
+    assert all(a == 0 or text[a - 1] == "\n" for a, _ in segments)
+    assert all(b == len(text) or text[b] == "\n" for _, b in segments)
+
+
+@needs_model
+def test_ner_entities_are_reported_in_the_offsets_of_the_whole_text(default_config: Config) -> None:
+    from llmprep.pii.nlp import ner_entities, resolve_model
+
+    text = (
+        "Totals\n\n1 200 | 3 400\n\n"
+        + "The board met on Monday. " * 40
+        + "\n\nAnna Berg chaired it in London."
+    )
+    (entities,) = ner_entities(resolve_model("auto") or "", [text])
+    found = {(text[e.start_char : e.end_char], e.label_) for e in entities}
+    assert ("Anna Berg", "PERSON") in found and ("London", "GPE") in found
+
+
 def test_importing_llmprep_loads_neither_presidio_nor_spacy() -> None:
     code = "import sys, llmprep; print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
     out = subprocess.run(
@@ -293,7 +320,7 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
     from llmprep.pii.findings import Finding
-    from llmprep.pii.nlp import build_nlp_engine, light_artifacts
+    from llmprep.pii.nlp import presidio_nlp_engine
     from llmprep.pii.recognizers import build_recognizers
     from llmprep.pii.resolve import resolve
 
@@ -301,15 +328,14 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     recognizers = build_recognizers(
         config.pii, with_ner=engine.ner, ner_detector=engine.label, english=True
     )
-    nlp = build_nlp_engine(engine.model)
     analyzer = AnalyzerEngine(
-        nlp_engine=nlp,
+        nlp_engine=presidio_nlp_engine(),
         registry=RecognizerRegistry(recognizers=recognizers, supported_languages=["en"]),
         supported_languages=["en"],
     )
     out = []
     for text in texts:
-        art = nlp.process_text(text, "en") if engine.ner else light_artifacts(text)
+        art = engine.artifacts([text], engine.ner)[0]
         results = analyzer.analyze(
             text,
             language="en",

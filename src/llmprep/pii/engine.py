@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .findings import Finding
-from .nlp import build_nlp_engine, light_artifacts, resolve_model
+from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
 
@@ -111,6 +111,8 @@ class PiiEngine:
         """Import Presidio and load the NER model now rather than on first need (warm-up)."""
         for english in (True, False):
             self._analyzer(english)
+        if self.model is not None:
+            ner_pipeline(self.model)
 
     def _analyzer(self, english: bool) -> tuple[Any, list[str]]:
         """Presidio's analyzer for one language group, and the entity types it can find."""
@@ -130,7 +132,7 @@ class PiiEngine:
         )
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
         analyzer = AnalyzerEngine(
-            nlp_engine=build_nlp_engine(self.model), registry=registry, supported_languages=["en"]
+            nlp_engine=presidio_nlp_engine(), registry=registry, supported_languages=["en"]
         )
         # Asking Presidio for a type no recognizer supports logs a warning per call.
         supported = {e for rec in registry.recognizers for e in rec.supported_entities}
@@ -156,7 +158,7 @@ class PiiEngine:
             todo = [n for n, p in enumerate(pieces) if p.strip()]
             deep = [n for n in todo if self._needs_presidio(pieces[n], english)]
             artifacts = dict(
-                zip(deep, self._artifacts([pieces[n] for n in deep], use_ner), strict=True)
+                zip(deep, self.artifacts([pieces[n] for n in deep], use_ner), strict=True)
             )
             for n in todo:
                 i, w = batch[n]
@@ -201,20 +203,12 @@ class PiiEngine:
             for r in results
         ]
 
-    def _artifacts(self, pieces: list[str], use_ner: bool) -> list[Any]:
-        if not use_ner:
+    def artifacts(self, pieces: list[str], use_ner: bool) -> list[Any]:
+        """Presidio NlpArtifacts per text: regex tokens, and NER entities when `use_ner`."""
+        if not use_ner or self.model is None:
             return [light_artifacts(p) for p in pieces]
-        self._analyzer(True)  # loads the NER model
-        nlp_engine = build_nlp_engine(self.model)
-        out: list[Any] = [None] * len(pieces)
-        todo = [n for n, p in enumerate(pieces) if p.strip()]
-        batch = nlp_engine.process_batch([pieces[n] for n in todo], "en", batch_size=128)
-        for n, (_, art) in zip(todo, batch, strict=True):
-            out[n] = art
-        for n, art in enumerate(out):
-            if art is None:
-                out[n] = light_artifacts(pieces[n])
-        return out
+        entities = ner_entities(self.model, pieces)
+        return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
 
 
 def _settle(findings: list[Finding], threshold: float) -> list[Finding]:
