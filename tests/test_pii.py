@@ -315,6 +315,43 @@ def test_patterns_only_text_without_an_id_shape_does_not_load_presidio_or_spacy(
     assert out == ["['EMAIL_ADDRESS', 'PHONE_NUMBER']", "[]", "['CREDIT_CARD'] True"]
 
 
+@pytest.mark.parametrize(
+    "recognizer, value",
+    [
+        ("CreditCardRecognizer", "4111 1111 1111 1111"),
+        ("CreditCardRecognizer", "4111-1111-1111-1111"),
+        ("IbanRecognizer", "GB82 WEST 1234 5698 7654 32"),
+        ("IbanRecognizer", "DE89370400440532013000"),
+        ("IpRecognizer", "fe80::1ff:fe23:4567:890a"),
+        ("IpRecognizer", "2001:0db8:85a3:0000:0000:8a2e:0370:7334"),
+        ("IpRecognizer", "192.168.0.1"),
+        ("UsSsnRecognizer", "531-21-7351"),
+        ("UkNinoRecognizer", "AB 12 34 56 C"),
+        ("EsNifRecognizer", "12345678-Z"),
+        ("EsNieRecognizer", "X1234567L"),
+        ("ItFiscalCodeRecognizer", "RSSMRA85T10A562S"),
+        ("FiPersonalIdentityCodeRecognizer", "131052-308T"),
+        ("SePersonnummerRecognizer", "19121212-1212"),
+    ],
+)
+def test_the_gate_opens_for_every_value_presidio_recognizes(recognizer: str, value: str) -> None:
+    import presidio_analyzer.predefined_recognizers as predefined
+
+    from llmprep.pii.recognizers import presidio_gate
+
+    text = f"The number is {value} as agreed."
+    found = getattr(predefined, recognizer)(supported_language="en").analyze(text, entities=None)
+    assert any(text[r.start : r.end] == value for r in found)
+    assert presidio_gate().search(text)
+
+
+def test_the_gate_stays_shut_for_everyday_numbers() -> None:
+    from llmprep.pii.recognizers import presidio_gate
+
+    text = "At 12:30:45 on 2024-01-05, ES2015 and ISO8601 notes: call +44 20 7946 0958, v1.2.3."
+    assert presidio_gate().search(text) is None
+
+
 def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
     """The reference: every detector registered in one Presidio AnalyzerEngine, as Presidio users would."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry

@@ -47,19 +47,20 @@ DEFAULT_ENTITIES = (
 # Types that only a language model finds well; off without one.
 NER_ENTITIES = ("PERSON", "ORGANIZATION", "LOCATION", "NRP")
 
-# Recognizer -> a cheap regex that any of its matches must contain: most texts have none, and
-# one C-level scan is much cheaper than the recognizer's own patterns and bookkeeping.
+# Recognizer -> a cheap regex that any of its matches must contain (its patterns match
+# case-insensitively): most texts have none, and one C-level scan is much cheaper than the
+# recognizer's own patterns and bookkeeping. Together they decide whether Presidio loads at all.
 _VALIDATED = {
     "CreditCardRecognizer": r"\d{4}[- ]?\d{3,4}[- ]?\d{3,4}[- ]?\d{3,5}",
-    "IbanRecognizer": r"[A-Za-z]{2}\d{2}",
+    "IbanRecognizer": r"[A-Za-z]{2}\d{2}[ -]?[A-Za-z0-9]{4}[ -]?[A-Za-z0-9]{4}",
     # IPv6 has eight groups (seven colons) or "::"; a clock time ("12:30:45") has neither.
     "IpRecognizer": r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|::|(?:[0-9A-Fa-f]{1,4}:){6}",
     "UsSsnRecognizer": r"\d{3}[- .]?\d{2}[- .]?\d{4}|\d{5}-\d{4}|\d{3}-\d{6}",
-    "UkNinoRecognizer": r"[A-Za-z]{2} ?\d{2} ?\d{2}",
-    "EsNifRecognizer": r"\d{7}",
+    "UkNinoRecognizer": r"[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]",
+    "EsNifRecognizer": r"\d{7}-?[A-Za-z]",
     "EsNieRecognizer": r"[XYZxyz]-?\d{7}",
     "ItFiscalCodeRecognizer": r"[A-Za-z]{6}\d{2}",
-    "FiPersonalIdentityCodeRecognizer": r"\d{6}[-+A-Fa-fUVWXYuvwxy]",
+    "FiPersonalIdentityCodeRecognizer": r"\d{6}[-+A-Fa-fUVWXYuvwxy]\d{3}",
     "SePersonnummerRecognizer": r"\d{6}[-+]?\d{4}",
 }
 # Checksums too weak alone: need a cue word within the 48 characters before.
