@@ -112,6 +112,21 @@ def test_a_non_latin_script_wins_over_latin_boilerplate():
     assert detect(text).code == "hi"
 
 
+def test_a_short_word_in_another_script_outweighs_a_long_latin_name():
+    # Under a quarter of the letters, but half the words: the name is not the language.
+    assert detect("Twitter पर", use_lingua=False).code == "hi"
+    assert detect("Shortcut এ", use_lingua=False).code == "bn"
+
+
+def test_a_latin_sentence_with_a_foreign_name_stays_latin():
+    assert detect("The Moscow office of Газпром said yesterday it would expand").code == "en"
+
+
+def test_a_text_all_in_capitals_is_read_as_words():
+    shouted = "DER HUND SCHLÄFT IM GARTEN UND DIE KATZE AUF DEM DACH"
+    assert detect(shouted).code == detect(shouted.lower()).code == "de"
+
+
 def test_detection_works_with_langdetect_alone():
     # A fresh interpreter in which lingua (the optional `lang` extra) cannot be imported.
     code = textwrap.dedent(
@@ -178,6 +193,30 @@ def test_two_word_texts_are_identified_better_than_by_langdetect_even_without_li
         ours += sum(detect(p, use_lingua=False).code == code for p in pairs)
         theirs += sum(baseline(p) == code for p in pairs)
     assert ours > theirs * 1.05
+
+
+def test_word_pairs_do_better_on_the_short_text_path_than_on_the_sentence_path(corpus, monkeypatch):
+    import llmprep.stages.lang_detect as lang_detect
+    from llmprep.stages.lang_ngrams import ngram_model
+
+    codes = set(ngram_model().codes)
+    pairs = []  # (code, first two words) and (code, two words from mid-sentence)
+    for path in sorted((corpus / "lang").glob("*.txt")):
+        if path.stem in codes:
+            for line in path.read_text(encoding="utf-8").splitlines()[::4]:
+                words = line.split()
+                mid = len(words) // 2
+                pairs += [
+                    (path.stem, " ".join(words[:2])),
+                    (path.stem, " ".join(words[mid - 1 : mid + 1])),
+                ]
+
+    def accuracy() -> float:
+        return sum(detect(text).code == code for code, text in pairs) / len(pairs)
+
+    short_path = accuracy()
+    monkeypatch.setattr(lang_detect, "SHORT_WORDS", 0)  # every text takes the sentence path
+    assert short_path > accuracy()
 
 
 # -- the document and chunk stages ------------------------------------------------------------

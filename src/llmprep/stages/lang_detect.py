@@ -4,6 +4,10 @@
 2. langdetect's n-gram profiles, scored in full (lang_ngrams), plus jusText's frequent words
    (lang_words) rank the candidates.
 3. When the top two stay close, lingua (optional) re-scores the best few (lang_lingua).
+Short texts (a few words, e.g. a heading or a table cell) take a path of their own when lingua
+is there: the n-grams are few and weak, so lingua re-scores every candidate of the script, with
+more weight, and frequent words weigh more to hold their own against it. Cheap on a few words,
+and nothing changes for sentences.
 The confidence is a softmax over the combined log-scores, so it falls as the margin shrinks.
 """
 
@@ -28,6 +32,12 @@ LINGUA_WEIGHT = 10.0
 # lingua is consulted when the runner-up is within this margin, on this many candidates.
 LINGUA_MARGIN = 20.0
 LINGUA_TOP = 5
+# Texts of at most SHORT_WORDS words: word and lingua weights for them, and lingua is asked
+# about every candidate of the script (tuned as globals on the dev word pairs, checked on pairs
+# from mid-sentence; nothing per language).
+SHORT_WORDS = 3
+SHORT_WORD_WEIGHT = 6.0
+SHORT_LINGUA_WEIGHT = 20.0
 # A document's languages, as a prior for its short chunks: score bonus at share 1.0.
 PRIOR_WEIGHT = 8.0
 # Softmax temperature turning log-score margins into a confidence (calibrated on the dev
@@ -38,6 +48,9 @@ INDEPENDENT_GRAMS = 200
 MAX_CHARS = 4000
 # Redaction placeholders (<PERSON_1>, <EMAIL_ADDRESS>) and addresses are not language.
 _NOISE = re.compile(r"<[A-Z][A-Z0-9_]*>|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+
+# Words of two letters or more: a text in capitals needs two of them to be read as words.
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,11 @@ def detect(
     text = _NOISE.sub(" ", text[:MAX_CHARS])
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
+    if text.isupper() and len(_WORDS.findall(text, endpos=200)) >= 2:
+        # The n-grams skip words in capitals as acronyms; a text of several words all in
+        # capitals (a heading, a shouted line) is words, so it is read in lower case. A lone
+        # word in capitals (NASA) stays an acronym.
+        text = text.lower()
     script = dominant_script(text)
     if script is None or script not in SCRIPT_LANGUAGES:
         return LanguageGuess(UNDETERMINED, 0.0)
@@ -72,7 +90,10 @@ def detect(
     if len(pool) == 1:
         return LanguageGuess(pool[0], 1.0)
 
-    base = _base_scores(text, pool)
+    with_lingua = use_lingua and lingua_available()
+    # The short-text weights were set together: without lingua, the usual ones are best.
+    short = with_lingua and len(text.split(maxsplit=SHORT_WORDS)) <= SHORT_WORDS
+    base = _base_scores(text, pool, SHORT_WORD_WEIGHT if short else WORD_WEIGHT)
     if base is None:
         return LanguageGuess(UNDETERMINED, 0.0)
     scores, grams = base
@@ -85,16 +106,19 @@ def detect(
             if code in scores:
                 scores[code] += PRIOR_WEIGHT * share * temperature / TEMPERATURE
     ranked = sorted(scores, key=lambda c: (-scores[c], c))
-    if use_lingua and lingua_available() and scores[ranked[0]] - scores[ranked[1]] < LINGUA_MARGIN:
-        top = ranked[:LINGUA_TOP]
+    if with_lingua and scores[ranked[0]] - scores[ranked[1]] < LINGUA_MARGIN:
+        top = ranked if short else ranked[:LINGUA_TOP]
         refined = lingua_log_confidences(text, top)
         if refined is not None:
-            scores = {c: scores[c] + LINGUA_WEIGHT * refined[c] for c in top}
+            weight = SHORT_LINGUA_WEIGHT if short else LINGUA_WEIGHT
+            scores = {c: scores[c] + weight * refined[c] for c in top}
             ranked = sorted(scores, key=lambda c: (-scores[c], c))
     return LanguageGuess(ranked[0], round(_confidence(scores, ranked[0], temperature), 4))
 
 
-def _base_scores(text: str, pool: tuple[str, ...]) -> tuple[dict[str, float], int] | None:
+def _base_scores(
+    text: str, pool: tuple[str, ...], word_weight: float
+) -> tuple[dict[str, float], int] | None:
     """Combined n-gram and word log-scores per candidate, and how many n-grams were known."""
     model = ngram_model()
     grams, count = model.scores(text)
@@ -103,7 +127,7 @@ def _base_scores(text: str, pool: tuple[str, ...]) -> tuple[dict[str, float], in
         return None
     scores = {}
     for code in pool:
-        value = WORD_WEIGHT * words.get(code, 0.0)
+        value = word_weight * words.get(code, 0.0)
         col = model.index.get(code)
         if grams is not None and col is not None:
             value += float(grams[col])

@@ -125,7 +125,8 @@ ALL_LANGUAGES: tuple[str, ...] = tuple(
 )
 
 # Latin words inside another script are usually names, brands or page furniture ("Home",
-# "Share to Twitter"), so a non-Latin script wins once it holds this share of the letters.
+# "Share to Twitter"), so a non-Latin script wins once it holds this share of the letters, or
+# half the words: in "Twitter पर" the short Hindi word is the language, the long name is not.
 NON_LATIN_SHARE = 0.25
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -174,6 +175,13 @@ def dominant_script(text: str) -> str | None:
     others = [(n, s) for s, n in counts.items() if s != "Latin"]
     if others:
         n, script = max(others)
-        if n >= NON_LATIN_SHARE * total:
+        if n >= NON_LATIN_SHARE * total or _writes_half_the_words(text, script):
             return script
     return "Latin" if counts.get("Latin") else max(others)[1]
+
+
+def _writes_half_the_words(text: str, script: str) -> bool:
+    """Whether `script` has letters in at least half of the words that have letters."""
+    tag = _TAG[script]
+    words = [w for w in (word.translate(_TAGS) for word in text.split()) if w]
+    return 2 * sum(tag in w for w in words) >= len(words)
