@@ -291,6 +291,32 @@ def test_ner_entities_are_reported_in_the_offsets_of_the_whole_text(default_conf
     assert ("Anna Berg", "PERSON") in found and ("London", "GPE") in found
 
 
+@needs_model
+def test_a_repeated_segment_is_read_once_and_gets_the_same_entities(default_config: Config) -> None:
+    from llmprep.pii import nlp
+
+    model = resolve_model("auto") or ""
+    clause = "Disclaimer: this message from Olaf Vandersloot at Brightline Analytics is private."
+    text = "\n\n".join([clause, "Anna Berg replied from Paris.", clause, clause])
+    nlp._SEGMENT_CACHE.pop(model, None)
+    (first,) = nlp.ner_entities(model, [text])
+    assert len(nlp._SEGMENT_CACHE[model]) == 2  # two distinct segments, each read once
+    (again,) = nlp.ner_entities(model, [text])
+    nlp._SEGMENT_CACHE.pop(model, None)
+    alone = [nlp.ner_entities(model, [seg])[0] for seg in text.split("\n\n")]
+    assert first == again
+    starts = [0]
+    for seg in text.split("\n\n")[:-1]:
+        starts.append(starts[-1] + len(seg) + 2)
+    shifted = [
+        nlp.NerEntity(e.start_char + s, e.end_char + s, e.label_)
+        for s, found in zip(starts, alone, strict=True)
+        for e in found
+    ]
+    assert first == shifted
+    assert [text[e.start_char : e.end_char] for e in first].count("Brightline Analytics") == 3
+
+
 def test_importing_llmprep_loads_neither_presidio_nor_spacy() -> None:
     code = "import sys, llmprep; print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
     out = subprocess.run(

@@ -141,11 +141,16 @@ class PiiEngine:
     def _needs_presidio(self, piece: str, english: bool) -> bool:
         return self._always[english] or self._gate.search(piece) is not None
 
+    def prefetch(self, texts: Sequence[str], language: str | None = "en") -> None:
+        """Run NER over short texts in one batch now; later `detect` calls on them hit the cache."""
+        if self.model is not None and _is_english(language):
+            ner_entities(self.model, [t for t in texts if t.strip()])
+
     def detect(
         self, texts: Sequence[str], language: str | None = "en", known: Known | None = None
     ) -> list[list[Finding]]:
         """Resolved findings per text (offsets in that text); `known`: values found elsewhere."""
-        english = (language or "").split("-")[0].lower() in _ENGLISH
+        english = _is_english(language)
         use_ner = self.ner and english
         plan: list[tuple[int, Window]] = []
         for i, text in enumerate(texts):
@@ -209,6 +214,10 @@ class PiiEngine:
             return [light_artifacts(p) for p in pieces]
         entities = ner_entities(self.model, pieces)
         return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
+
+
+def _is_english(language: str | None) -> bool:
+    return (language or "").split("-")[0].lower() in _ENGLISH
 
 
 def _settle(findings: list[Finding], threshold: float) -> list[Finding]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,18 +132,42 @@ def ner_segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
     return out
 
 
+# Segment text -> its entities (offsets in the segment), per model. Each segment is read on its
+# own, so a repeated one (a disclaimer under every email, a clause a contract repeats, a
+# template's boilerplate) gets the same answer it got before: reading it once is lossless.
+# Bounded by entries and by the length of what is kept (at most ~10M characters per model).
+SEGMENT_CACHE_SIZE = 10_000
+SEGMENT_CACHE_MAX_CHARS = 1_000
+_SEGMENT_CACHE: dict[str, OrderedDict[str, tuple[NerEntity, ...]]] = {}
+
+
 def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
     """The model's person, organisation, place and group entities in each text, in its offsets."""
-    nlp = ner_pipeline(model)
-    plan = [(i, a, b) for i, text in enumerate(texts) for a, b in ner_segments(text)]
+    cache = _SEGMENT_CACHE.setdefault(model, OrderedDict())
+    plan = [(i, a, texts[i][a:b]) for i, text in enumerate(texts) for a, b in ner_segments(text)]
+    todo = list(dict.fromkeys(seg for _, _, seg in plan if seg not in cache))
+    fresh: dict[str, tuple[NerEntity, ...]] = {}
+    if todo:
+        for seg, doc in zip(
+            todo, ner_pipeline(model).pipe(todo, batch_size=BATCH_SIZE), strict=True
+        ):
+            fresh[seg] = tuple(
+                NerEntity(e.start_char, e.end_char, e.label_)
+                for e in doc.ents
+                if e.label_ in LABEL_MAPPING
+            )
     out: list[list[NerEntity]] = [[] for _ in texts]
-    docs = nlp.pipe((texts[i][a:b] for i, a, b in plan), batch_size=BATCH_SIZE)
-    for (i, a, _), doc in zip(plan, docs, strict=True):
-        out[i].extend(
-            NerEntity(e.start_char + a, e.end_char + a, e.label_)
-            for e in doc.ents
-            if e.label_ in LABEL_MAPPING
-        )
+    for i, a, seg in plan:
+        found = fresh.get(seg)
+        if found is None:
+            found = cache[seg]
+            cache.move_to_end(seg)  # recently used: evicted last
+        out[i].extend(NerEntity(e.start_char + a, e.end_char + a, e.label_) for e in found)
+    for seg, found in fresh.items():
+        if len(seg) <= SEGMENT_CACHE_MAX_CHARS:
+            cache[seg] = found
+    while len(cache) > SEGMENT_CACHE_SIZE:
+        cache.popitem(last=False)
     return out
 
 
