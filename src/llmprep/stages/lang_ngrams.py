@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import chain
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -65,21 +66,25 @@ def ngram_model() -> NgramModel:
     # zh-cn and zh-tw become one "zh" column (their mean), as ISO 639-1 has one code.
     codes = tuple(dict.fromkeys(name.split("-")[0] for name in profiles))
     index = {c: i for i, c in enumerate(codes)}
-    vocab: dict[str, int] = {}
-    for prof in profiles.values():
-        for gram in prof["freq"]:
-            vocab.setdefault(gram, len(vocab))
+    # Built with C-level calls (dict.fromkeys, map, fromiter over plain iterables): this runs at
+    # every worker start and every `llmprep check`, so its 90k n-grams must not cost a loop each.
+    vocab = {
+        g: i
+        for i, g in enumerate(
+            dict.fromkeys(chain.from_iterable(p["freq"] for p in profiles.values()))
+        )
+    }
     probs = np.zeros((len(vocab), len(codes)), dtype=np.float64)
     members = np.zeros(len(codes))
     for name, prof in profiles.items():
         col = index[name.split("-")[0]]
-        totals = prof["n_words"]
         grams = prof["freq"]
-        rows = np.fromiter((vocab[g] for g in grams), dtype=np.int64, count=len(grams))
-        values = np.fromiter(
-            (f / totals[len(g) - 1] for g, f in grams.items()), dtype=np.float64, count=len(grams)
-        )
-        probs[rows, col] += values
+        count = len(grams)
+        rows = np.fromiter(map(vocab.__getitem__, grams), dtype=np.int64, count=count)
+        freqs = np.fromiter(grams.values(), dtype=np.float64, count=count)
+        sizes = np.fromiter(map(len, grams), dtype=np.int64, count=count)
+        totals = np.asarray(prof["n_words"], dtype=np.float64)
+        probs[rows, col] += freqs / totals[sizes - 1]
         members[col] += 1
     probs /= members
     matrix = (np.log(probs + _FLOOR) - math.log(_FLOOR)).astype(np.float32)

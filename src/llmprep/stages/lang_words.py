@@ -43,19 +43,20 @@ def word_table() -> dict[str, dict[str, float]]:
         return {}
     folder = Path(justext.__file__).parent / "stoplists"
     table: dict[str, dict[str, float]] = {}
+    # Only ranks whose ratio is positive count (about the top 8,000 of each list).
+    ratios = [math.log(_ZIPF / rank / _OOV) for rank in range(1, int(_ZIPF / _OOV) + 1)]
     for code, name in _NAMES.items():
         path = folder / f"{name}.txt"
         if not path.is_file():
             continue
-        seen: set[str] = set()
-        for word in path.read_text(encoding="utf-8").split("\n"):
-            word = word.strip().lower()
-            if not word or word in seen:
-                continue
-            seen.add(word)
-            ratio = math.log(_ZIPF / len(seen) / _OOV)
+        words = dict.fromkeys(w for w in path.read_text(encoding="utf-8").lower().split() if w)
+        for word, ratio in zip(words, ratios):
             if ratio > 0:
-                table.setdefault(word, {})[code] = ratio
+                entry = table.get(word)
+                if entry is None:
+                    table[word] = {code: ratio}
+                else:
+                    entry[code] = ratio
     return table
 
 
