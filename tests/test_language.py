@@ -271,6 +271,32 @@ def test_uncertain_chunks_are_flagged_with_the_threshold():
     assert work.records[2].language == "en"
 
 
+def test_chunks_settle_the_language_without_an_estimate_before_chunking():
+    # With redaction off no estimate is made before chunking: the chunks' own guesses decide,
+    # and the one with nothing to go on still takes the document's main language.
+    config = Config()
+    doc = Document(id="d", source=SOURCE, elements=[Element(type="paragraph", text=ENGLISH)])
+    work = DocWork(document=doc, rel_path="x", config=config, config_hash="h")
+    work.records = [record(ENGLISH, 0), record("42 / 17", 1)]
+    ChunkLanguage(config)(work)
+    assert [r.language for r in work.records] == ["en", "en"]
+    assert (work.document.language, work.document.languages) == ("en", ["en"])
+    assert [f.code for f in work.records[1].flags] == ["language_uncertain"]
+
+
+def test_record_languages_are_the_same_with_and_without_redaction(tmp_path: Path):
+    md = "\n\n".join(
+        ["# Report", ENGLISH, "| a | b |\n|---|---|\n| 12 | 34 |", "# Bericht", GERMAN]
+    )
+    path = tmp_path / "mixed.md"
+    path.write_text(md, encoding="utf-8")
+    opts = {"chunk_max_tokens": 80, "chunk_target_tokens": 60, "chunk_min_tokens": 0}
+    plain = llmprep.process(path, redact=False, **opts)
+    redacted = llmprep.process(path, redact=True, **opts)
+    assert [r.language for r in plain.records] == [r.language for r in redacted.records]
+    assert plain.documents[0].languages == redacted.documents[0].languages
+
+
 def test_a_mixed_english_german_document_gets_both_languages_and_per_chunk_codes(tmp_path: Path):
     sections = [
         ("Annual report", ENGLISH),

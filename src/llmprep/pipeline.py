@@ -32,9 +32,11 @@ def build_stages(config: Config) -> list[Stage]:
     from .stages.pii import Pii
     from .stages.quality import Quality
 
-    stages: list[Stage] = [Normalize(config), DocumentLanguage(config)]
+    stages: list[Stage] = [Normalize(config)]
     if config.redact:
-        stages.append(Pii(config))
+        # PII detection reads English and other languages differently: it needs an estimate of
+        # the document's language before chunking. Otherwise the chunks settle it alone.
+        stages += [DocumentLanguage(config), Pii(config)]
     stages += [ChunkStage(config), ChunkLanguage(config), Quality(config)]
     _STAGE_CACHE[key] = stages
     return stages
@@ -57,7 +59,9 @@ class FileOutcome:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
-    def manifest_row(self, config_hash: str, rejected: int = 0, kept: int | None = None) -> ManifestRow:
+    def manifest_row(
+        self, config_hash: str, rejected: int = 0, kept: int | None = None
+    ) -> ManifestRow:
         return ManifestRow(
             path=self.path,
             rel_path=self.rel_path,
@@ -103,7 +107,9 @@ def process_path(
         source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
         outcome.size = source.size
         if outcome.size > config.limits.max_file_mb * 1024 * 1024:
-            raise LoadError("file.too_large", f"file is over the {config.limits.max_file_mb:g} MB limit")
+            raise LoadError(
+                "file.too_large", f"file is over the {config.limits.max_file_mb:g} MB limit"
+            )
         outcome.sha256 = source.sha256
         stages = build_stages(config)
         for doc in _documents(source):
@@ -128,10 +134,14 @@ def process_path(
         outcome.error = exc.info()
     except (OSError, MemoryError, RecursionError) as exc:
         outcome.status = "partial" if outcome.documents else "failed"
-        outcome.error = ErrorInfo(code=f"{stage_name}.{_error_slug(exc)}", message=_safe_message(exc, stage_name))
+        outcome.error = ErrorInfo(
+            code=f"{stage_name}.{_error_slug(exc)}", message=_safe_message(exc, stage_name)
+        )
     except Exception as exc:  # a bug or a parser surprise: one failed row, never a crashed run
         outcome.status = "partial" if outcome.documents else "failed"
-        outcome.error = ErrorInfo(code=f"{stage_name}.error", message=_safe_message(exc, stage_name))
+        outcome.error = ErrorInfo(
+            code=f"{stage_name}.error", message=_safe_message(exc, stage_name)
+        )
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -165,9 +175,15 @@ def warm_up(config: Config) -> None:
 
     get_registry()
     stages = build_stages(config)
-    source = SourceFile(rel_path="warm-up.md", config=config, data=b"# Warm up\n\nA short text to load the stages.\n")
+    source = SourceFile(
+        rel_path="warm-up.md",
+        config=config,
+        data=b"# Warm up\n\nA short text to load the stages.\n",
+    )
     for doc in _documents(source):
-        work = DocWork(document=doc, rel_path="warm-up.md", config=config, config_hash=config.hash())
+        work = DocWork(
+            document=doc, rel_path="warm-up.md", config=config, config_hash=config.hash()
+        )
         for stage in stages:
             stage(work)
     if config.redact:

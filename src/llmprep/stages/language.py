@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ..config import Config, LanguageConfig
-from ..models import Document, Element, Flag
+from ..models import Document, Element, Flag, Record
 from .base import DocWork
 from .lang_detect import UNDETERMINED, LanguageGuess, detect
 
@@ -30,8 +30,9 @@ _LIGHT_TYPES = frozenset({"table"})
 _LIGHT_WEIGHT = 0.2
 # Short elements (headings, list items) are judged together, in blocks of about this size.
 _BLOCK_CHARS = 200
-# A document past this many blocks is judged on an evenly spaced sample of them.
-_MAX_BLOCKS = 300
+# A document past this many blocks is judged on an evenly spaced sample of them: the estimate
+# only decides how PII detection reads the text (chunks settle the document's languages).
+_MAX_BLOCKS = 64
 
 
 def detect_language(text: str) -> LanguageGuess:
@@ -129,19 +130,20 @@ class ChunkLanguage:
     def __call__(self, work: DocWork) -> None:
         cfg = self.config.language
         doc = work.document
-        shares = doc.metadata.extra.get("language_shares")
-        prior = {c: float(s) for c, s in shares.items()} if isinstance(shares, dict) else None
-        weights: dict[str, float] = defaultdict(float)
-        for record in work.records:
-            guess = _guess(record.text, cfg, prior)
-            if guess.code == UNDETERMINED and doc.language and doc.language != UNDETERMINED:
-                # Nothing to go on in the chunk (numbers, a table of codes): it is part of the
-                # document, so it takes the document's language, flagged as a guess.
-                record.language = doc.language
-            else:
-                record.language = guess.code
-            if record.language != UNDETERMINED:
-                weights[record.language] += len(record.text) * guess.confidence
+        # First each chunk on its own text; then the ones that text leaves uncertain again, with
+        # the document's languages (from its confident chunks) as a prior.
+        guesses = [_guess(record.text, cfg) for record in work.records]
+        prior = _shares(_weights(work.records, guesses)) or _estimate(doc)
+        if prior:
+            guesses = [
+                _guess(record.text, cfg, prior) if guess.confidence < cfg.min_confidence else guess
+                for record, guess in zip(work.records, guesses, strict=True)
+            ]
+        main = next(iter(prior)) if prior else UNDETERMINED
+        for record, guess in zip(work.records, guesses, strict=True):
+            # Nothing to go on in a chunk (numbers, a table of codes): it is part of the
+            # document, so it takes the document's main language, flagged as a guess.
+            record.language = main if guess.code == UNDETERMINED else guess.code
             if guess.confidence < cfg.min_confidence:
                 record.flags.append(
                     Flag(
@@ -151,6 +153,21 @@ class ChunkLanguage:
                         threshold=cfg.min_confidence,
                     )
                 )
-        # The document's languages, final: by characters across its chunks (the estimate made
+        # The document's languages, final: by characters across its chunks (an estimate made
         # before chunking served PII detection; chunks exclude furniture and see the same text).
-        _set_document_languages(doc, _shares(weights), cfg)
+        _set_document_languages(doc, _shares(_weights(work.records, guesses)), cfg)
+
+
+def _weights(records: list[Record], guesses: list[LanguageGuess]) -> dict[str, float]:
+    """Characters per language over the chunks, weighed by confidence."""
+    weights: dict[str, float] = defaultdict(float)
+    for record, guess in zip(records, guesses, strict=True):
+        if guess.code != UNDETERMINED:
+            weights[guess.code] += len(record.text) * guess.confidence
+    return weights
+
+
+def _estimate(doc: Document) -> dict[str, float] | None:
+    """The shares DocumentLanguage estimated before chunking, when it ran."""
+    shares = doc.metadata.extra.get("language_shares")
+    return {c: float(v) for c, v in shares.items()} if isinstance(shares, dict) else None
