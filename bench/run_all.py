@@ -97,6 +97,10 @@ def llmprep_worker(redact: bool, paths: list[str], warm_lingua: bool = False) ->
             seen.add(Path(p).suffix.lower())
             llmprep.process(p, config=cfg)
     stage_seconds.clear()
+    # NER remembers segments it has read; the warm-up files must not be read for free later.
+    from llmprep.pii import nlp as llmprep_nlp
+
+    llmprep_nlp._SEGMENT_CACHE.clear()
     rows = []
     for p in paths:
         t0, c0 = time.perf_counter(), time.process_time()
