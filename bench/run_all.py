@@ -60,7 +60,7 @@ GOALS = {"llmprep, redaction off": 10.0, "llmprep, full redaction": 2.0}
 # -- the workers (run in children) ---------------------------------------------------------------
 
 
-def llmprep_worker(redact: bool, paths: list[str], warm_lingua: bool = False) -> int:
+def llmprep_worker(redact: bool, paths: list[str]) -> int:
     """Time `llmprep.process` per file, after warm-up; with per-stage timers. JSON to stdout."""
     import resource
 
@@ -85,12 +85,6 @@ def llmprep_worker(redact: bool, paths: list[str], warm_lingua: bool = False) ->
     stages = build_stages(cfg)
     stages[:] = [Timed(s) for s in stages]
     warm_up(cfg)
-    if warm_lingua:
-        # lingua loads each language's models lazily, the first time a text needs them, into a
-        # process-wide cache: ~15 s CPU and ~1.2 GB for all of them. Paid here, untimed, when asked.
-        from lingua import LanguageDetectorBuilder
-
-        LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
     seen: set[str] = set()
     for p in paths:  # untimed warm-up: the first file of each extension loads its parser
         if Path(p).suffix.lower() not in seen:
@@ -248,16 +242,11 @@ def main() -> int:
     )
     parser.add_argument("--skip-stages", action="store_true", help="end-to-end table only")
     parser.add_argument("--skip-e2e", action="store_true", help="stage benches only")
-    parser.add_argument(
-        "--warm-lingua",
-        action="store_true",
-        help="preload every lingua model before llmprep's clock starts",
-    )
     parser.add_argument("--worker", choices=["llmprep-on", "llmprep-off"], help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return llmprep_worker(args.worker == "llmprep-on", args.paths, args.warm_lingua)
+        return llmprep_worker(args.worker == "llmprep-on", args.paths)
 
     corpus = args.corpus.resolve()
     picked = pick_files(corpus, args.quick)
@@ -278,16 +267,12 @@ def main() -> int:
     if args.skip_e2e:
         run_stage_benches(corpus, args.quick, env)
         return 0
-    warm = ["--warm-lingua"] if args.warm_lingua else []
-    if args.warm_lingua:
-        print("lingua's models are preloaded in llmprep's untimed warm-up (--warm-lingua)")
     runs = {
         "llmprep, redaction off": [
             str(MAIN_PY),
             __file__,
             "--worker",
             "llmprep-off",
-            *warm,
             *paths,
         ],
         "llmprep, full redaction": [
@@ -295,7 +280,6 @@ def main() -> int:
             __file__,
             "--worker",
             "llmprep-on",
-            *warm,
             *paths,
         ],
         "unstructured partition+chunk_by_title": [
