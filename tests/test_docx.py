@@ -398,7 +398,7 @@ def test_a_file_that_is_not_a_zip_fails_as_corrupt(tmp_path: Path) -> None:
     assert (res.status, res.error.code if res.error else None) == ("failed", "docx.corrupt")
 
 
-def test_a_truncated_zip_fails_as_corrupt(tmp_path: Path) -> None:
+def test_a_truncated_zip_fails_as_truncated(tmp_path: Path) -> None:
     d = docx.Document()
     d.add_paragraph("text " * 200)
     buf = io.BytesIO()
@@ -406,7 +406,8 @@ def test_a_truncated_zip_fails_as_corrupt(tmp_path: Path) -> None:
     path = tmp_path / "cut.docx"
     path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     err = load_error(path)
-    assert (err.status, err.code) == ("failed", "docx.corrupt")
+    assert (err.status, err.code) == ("failed", "docx.truncated")
+    assert "cut short" in err.message
 
 
 def test_malformed_document_xml_fails_as_corrupt(tmp_path: Path) -> None:

@@ -776,3 +776,24 @@ def test_an_eml_with_a_pdf_and_a_docx_attached_gives_three_documents_linked_by_p
     assert "revenue grew by twelve percent" in pdf_doc.text
     assert "new office in Uppsala" in docx_doc.text
     assert len({d.id for d in result.documents}) == 3
+
+
+def test_a_multipart_message_cut_before_its_closing_boundary_is_flagged_truncated(
+    tmp_path: Path,
+) -> None:
+    head = (
+        b"From: Anna <anna@example.com>\r\nTo: b@example.com\r\nSubject: Minutes\r\n"
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XYZ"\r\n\r\n'
+        b"--XYZ\r\nContent-Type: text/plain\r\n\r\nThe minutes of the meeting are attached.\r\n"
+        b"--XYZ\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        b"JVBERi0xLjcKJcfs\r\n"
+    )
+    cut = _write(tmp_path, "cut.eml", head)
+    whole = _write(tmp_path, "whole.eml", head + b"--XYZ--\r\n")
+    cut_result = llmprep.process(cut, redact=False)
+    assert cut_result.status == "ok"
+    assert "minutes of the meeting" in cut_result.text
+    assert any(f.code == "truncated" for f in cut_result.documents[0].flags)
+    assert all(any(f.code == "truncated" for f in r.flags) for r in cut_result.records)
+    whole_result = llmprep.process(whole, redact=False)
+    assert not any(f.code == "truncated" for f in whole_result.documents[0].flags)

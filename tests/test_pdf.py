@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import llmprep
 from llmprep.config import Config
 from llmprep.errors import LoadError
 from llmprep.loaders.base import SourceFile
@@ -481,11 +482,31 @@ def test_a_truncated_file_gets_a_typed_status_never_an_exception(
     cut = tmp_path / "cut.pdf"
     cut.write_bytes(data[: int(len(data) * keep)])
     status, code, doc = load(cut)
-    assert status in ("ok", "partial", "failed")
-    if status == "failed":
-        assert code == "pdf.corrupt"
-    else:
+    # A cut file is never "ok": it fails as truncated, or reads partly and says why.
+    assert (status, code) in (("failed", "pdf.truncated"), ("partial", "pdf.truncated"))
+    if status == "partial":
         assert doc is not None and doc.elements
+        assert doc.metadata.extra["truncated"] == "pdf: no end-of-file marker"
+
+
+def test_a_pdf_whose_end_of_file_marker_is_missing_reads_as_partial_and_truncated(
+    tmp_path: Path,
+) -> None:
+    whole = tmp_path / "whole.pdf"
+    report_with_furniture(whole, pages=3)
+    data = whole.read_bytes()
+    cut = tmp_path / "no-eof.pdf"
+    cut.write_bytes(data[: data.rindex(b"%%EOF")])
+    status, code, doc = load(cut)
+    assert (status, code) == ("partial", "pdf.truncated")
+    assert doc is not None and doc.elements
+    result = llmprep.process(cut, redact=False)
+    assert result.status == "partial"
+    assert all(any(f.code == "truncated" for f in r.flags) for r in result.records)
+    # The complete file carries no such flag.
+    assert not any(
+        f.code == "truncated" for r in llmprep.process(whole, redact=False).records for f in r.flags
+    )
 
 
 def test_a_pdf_attachment_in_memory_loads_like_a_file(tmp_path: Path, plain_pdf: Path) -> None:

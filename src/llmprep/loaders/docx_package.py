@@ -35,6 +35,25 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+# A ZIP starts with a local file header and ends with the end-of-central-directory record,
+# at most a 64 KiB comment from the end. Start without end: the file was cut.
+_LOCAL_HEADER = b"PK\x03\x04"
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_END_WINDOW = 65536 + 22
+
+
+def _cut_short(fh: BinaryIO) -> bool:
+    try:
+        fh.seek(0)
+        head = fh.read(4)
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - _END_WINDOW))
+        tail = fh.read(_END_WINDOW)
+    except OSError:
+        return False
+    return head == _LOCAL_HEADER and _END_OF_DIRECTORY not in tail
+
+
 @dataclass(frozen=True)
 class Rel:
     rid: str
@@ -55,6 +74,12 @@ class Package:
         try:
             self._zip = zipfile.ZipFile(fh)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+            if _cut_short(fh):
+                raise CorruptDocument(
+                    "docx.truncated",
+                    "the ZIP container ends before its directory: the file looks cut short "
+                    "(an interrupted download or copy?)",
+                ) from None
             raise CorruptDocument("docx.corrupt", "broken ZIP container") from None
         self.infos = self._zip.infolist()
         self._names = {info.filename: info for info in self.infos}

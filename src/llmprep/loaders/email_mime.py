@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from email.errors import CloseBoundaryNotFoundDefect
 from typing import Any
 
 from ..models import AttachmentInfo, DocumentMetadata, Element, Flag
@@ -104,6 +105,10 @@ def _parse_message(msg: Any, prefer: str) -> ParsedEmail:
     if walker.signed:
         meta.extra["signed"] = walker.signed
     meta.extra["body"] = walker.body_kind or "none"
+    if walker.truncated:
+        # A flag, not a partial read: some mailers omit the closing boundary of complete
+        # messages, so whether anything was lost cannot be told from the message itself.
+        meta.extra["truncated"] = "email: a MIME part ends before its closing boundary"
     return ParsedEmail(
         metadata=meta,
         elements=walker.elements,
@@ -126,6 +131,7 @@ class MimeWalker:
         self.signed: str | None = None
         self.partial: tuple[str, str] | None = None
         self.body_kind: str | None = None
+        self.truncated = False
 
     def walk(self, part: Any, depth: int = 0, *, root: bool = False) -> None:
         if depth > _MAX_DEPTH:
@@ -161,6 +167,10 @@ class MimeWalker:
             self._attach(part)
 
     def _multipart(self, part: Any, ctype: str, depth: int) -> None:
+        if any(isinstance(d, CloseBoundaryNotFoundDefect) for d in part.defects):
+            # The closing boundary never came: the message was cut (a partial download, a
+            # mailbox cut mid-message); its last part is incomplete.
+            self.truncated = True
         children = [c for c in part.get_payload() if c is not None]
         if not children:
             return

@@ -14,6 +14,7 @@ where the document itself shows the joined word. The helpers live in `pdf_*.py`.
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +45,13 @@ class PdfLoader(Loader):
         with _quiet_parsers():
             try:
                 document = _load(source)
-            except LoadError:
+            except LoadError as exc:
+                if exc.code == "pdf.corrupt" and _cut_short(source):
+                    raise CorruptDocument(
+                        "pdf.truncated",
+                        "the file ends before its end-of-file marker: it looks cut short "
+                        "(an interrupted download or copy?)",
+                    ) from None
                 raise
             except (MemoryError, RecursionError):
                 raise CorruptDocument(
@@ -55,7 +62,33 @@ class PdfLoader(Loader):
                 raise CorruptDocument(
                     "pdf.corrupt", f"the PDF could not be read ({type(exc).__name__})"
                 ) from None
+        if _cut_short(source):
+            # pdfium rebuilt what it could; whatever followed the cut is missing.
+            document.metadata.extra["truncated"] = "pdf: no end-of-file marker"
+            if source.partial is None:
+                source.mark_partial(
+                    "pdf.truncated",
+                    "the file ends before its end-of-file marker: what followed the cut is missing",
+                )
         yield document
+
+
+# A PDF ends with %%EOF; writers may add a little after it (a newline, padding), never much.
+_EOF_MARKER = b"%%EOF"
+_EOF_WINDOW = 1024
+# An indirect object ("12 0 obj") near the start: the file is a PDF body, not noise after a header.
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+_HEAD_WINDOW = 65536
+
+
+def _cut_short(source: SourceFile) -> bool:
+    """Whether a PDF body lacks the end-of-file marker every complete PDF has near its end."""
+    size = source.size
+    with source.open() as stream:
+        head = stream.read(_HEAD_WINDOW)
+        stream.seek(max(0, size - _EOF_WINDOW))
+        tail = stream.read(_EOF_WINDOW)
+    return _EOF_MARKER not in tail and _OBJECT.search(head) is not None
 
 
 @contextmanager
