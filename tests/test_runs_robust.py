@@ -273,3 +273,40 @@ def test_inspect_shows_elements_chunks_and_flags_readably(tmp_path: Path) -> Non
     proc = llmprep("inspect", str(KB / "handbook.md"))
     assert proc.returncode == 0
     assert "Escalation" in proc.stdout and "records" in proc.stdout and "tokens" in proc.stdout
+
+
+# -- the worker pool ------------------------------------------------------------------------------
+
+def _jobs(root: Path, names: list[str], config_hash: str) -> list:
+    from llmprep.runners.inputs import InputFile
+    from llmprep.runners.task import file_sha256, task_key
+
+    jobs = []
+    for name in names:
+        path = root / name
+        path.write_text(f"# {name}\n\nA short note about {name}.\n")
+        item = InputFile(path=str(path), rel_path=name)
+        sha = file_sha256(path)
+        jobs.append((item, sha, task_key(item, sha, config_hash)))
+    return jobs
+
+
+def test_a_worker_pool_keeps_its_warm_worker_between_batches_and_recycles_it_when_told(
+    tmp_path: Path,
+) -> None:
+    from llmprep.config import Config
+    from llmprep.runners.local import WorkerPool
+
+    root = tmp_path / "in"
+    root.mkdir()
+    for recycle_after, same_worker in ((100, True), (1, False)):
+        config = Config().with_overrides(redact=False, **{"run.recycle_after": recycle_after})
+        rows_seen: list[str] = []
+        with WorkerPool(config, tmp_path / f"out-{recycle_after}", size=1) as pool:
+            pool.start()
+            first = pool.workers[0].process.pid
+            pool.process(_jobs(root, ["a.md", "b.md"], config.hash()), lambda item, row: rows_seen.append(row["status"]))
+            pool.process(_jobs(root, ["c.md"], config.hash()), lambda item, row: rows_seen.append(row["status"]))
+            last = pool.workers[0].process.pid
+        assert rows_seen == ["ok", "ok", "ok"]
+        assert (first == last) is same_worker

@@ -27,13 +27,18 @@ def discover(inputs: list[str | Path], *, exclude: list[Path] | None = None) -> 
     multi = len(inputs) > 1
     for raw in inputs:
         root = Path(raw)
-        if root.is_dir() and not root.is_symlink() or (root.is_dir() and root.is_symlink() and not multi):
+        if (root.is_dir() and not root.is_symlink()) or (
+            root.is_dir() and root.is_symlink() and not multi
+        ):
             prefix = f"{root.resolve().name}/" if multi else ""
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
                 here = Path(dirpath)
                 dirnames[:] = sorted(
-                    d for d in dirnames
-                    if not d.startswith(".") and d not in SKIP_DIRS and (here / d).resolve() not in excluded
+                    d
+                    for d in dirnames
+                    if not d.startswith(".")
+                    and d not in SKIP_DIRS
+                    and (here / d).resolve() not in excluded
                 )
                 for name in sorted(filenames):
                     if name.startswith("."):

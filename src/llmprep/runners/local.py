@@ -10,6 +10,7 @@ files so leaks in parsers cannot accumulate.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -63,7 +64,10 @@ class _Worker:
 
     def send(self, job: Job) -> None:
         item, sha, key = job
-        self.jobs.write(json.dumps({"path": item.path, "rel_path": item.rel_path, "sha256": sha, "key": key}) + "\n")
+        self.jobs.write(
+            json.dumps({"path": item.path, "rel_path": item.rel_path, "sha256": sha, "key": key})
+            + "\n"
+        )
         self.jobs.flush()
 
     def receive(self) -> tuple[list[dict[str, Any]], bool]:
@@ -87,23 +91,67 @@ class _Worker:
         return messages, not chunk
 
 
-class LocalRunner:
-    def __init__(self, config: Config, out: Path, workers: int) -> None:
+class WorkerPool:
+    """Warm llmprep worker processes, kept between batches of jobs until `close()`.
+
+    Each worker is a fresh interpreter that loads the models once (see `worker.py`); the pool
+    applies the run's limits to every file it hands out: the per-file timeout (extended by each
+    finished document), the memory limit, recycling after `run.recycle_after` files, and a
+    typed failure row for a file whose worker died. The local runner uses one pool per run; a
+    Ray actor keeps one for its lifetime, so models are not reloaded per batch.
+    """
+
+    def __init__(self, config: Config, out: Path, size: int) -> None:
         self.config = config
         self.out = out
-        self.workers = max(1, workers)
+        self.size = max(1, size)
         self.config_hash = config.hash()
         self.store = ShardStore(out)
+        self.workers: list[_Worker] = []
         self.env = {
             **os.environ,
             "LLMPREP_WORKER_CONFIG": config.model_dump_json(),
             "LLMPREP_WORKER_OUT": str(out),
             "LLMPREP_WORKER_MAX_MEMORY_MB": str(config.run.max_memory_mb),
             # Libraries must never phone home from a worker.
-            "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": os.environ.get("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", ""),
+            "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": os.environ.get(
+                "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", ""
+            ),
             "DO_NOT_TRACK": "1",
             "HF_HUB_OFFLINE": "1",
         }
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self, count: int | None = None) -> None:
+        """Have `count` workers (at most the pool's size) running or starting; models load now."""
+        wanted = self.size if count is None else min(self.size, count)
+        alive = []
+        for w in self.workers:
+            if w.stopped or w.process.poll() is not None:  # recycled, or died while idle
+                self._stop(w)
+            else:
+                alive.append(w)
+        self.workers = alive
+        while len(self.workers) < wanted:
+            self.workers.append(self._spawn())
+
+    def process(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
+        """Run `jobs` through the pool; `on_row(item, row)` once per job, in completion order."""
+        queue = deque(jobs)
+        if not queue:
+            return
+        self.start(len(queue))
+        self._loop(self.workers, queue, on_row)
+
+    def close(self) -> None:
+        for w in self.workers:
+            self._stop(w)
+        self.workers = []
 
     def _spawn(self) -> _Worker:
         job_r, job_w = os.pipe()
@@ -120,18 +168,12 @@ class LocalRunner:
         )
         os.close(job_r)
         os.close(ans_w)
-        return _Worker(proc, os.fdopen(job_w, "w", encoding="utf-8"), os.fdopen(ans_r, encoding="utf-8"), time.monotonic())
-
-    def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
-        queue = deque(jobs)
-        if not queue:
-            return
-        pool = [self._spawn() for _ in range(min(self.workers, len(queue)))]
-        try:
-            self._loop(pool, queue, on_row)
-        finally:
-            for w in pool:
-                self._stop(w)
+        return _Worker(
+            proc,
+            os.fdopen(job_w, "w", encoding="utf-8"),
+            os.fdopen(ans_r, encoding="utf-8"),
+            time.monotonic(),
+        )
 
     def _loop(self, pool: list[_Worker], queue: deque[Job], on_row: RowCallback) -> None:
         timeout = self.config.run.timeout
@@ -149,6 +191,9 @@ class LocalRunner:
         def deadline(w: _Worker) -> float:
             return w.active + timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
 
+        for w in pool:  # warm workers left idle by an earlier batch start at once
+            if w.job is None:
+                assign(w)
         while True:
             live = [w for w in pool if w.job is not None or (not w.ready and not w.stopped)]
             if not live:
@@ -172,11 +217,20 @@ class LocalRunner:
                     elif closed or now >= deadline(w):
                         self._stop(w)
                         start_failures += 1
-                        if start_failures > 3 * self.workers:
+                        if start_failures > 3 * self.size:
                             # Workers cannot start at all: every remaining file still gets a typed row.
                             while queue:
                                 job = queue.popleft()
-                                on_row(job[0], self._fail(job, "failed", "worker.start_failed", "worker processes failed to start", 0.0))
+                                on_row(
+                                    job[0],
+                                    self._fail(
+                                        job,
+                                        "failed",
+                                        "worker.start_failed",
+                                        "worker processes failed to start",
+                                        0.0,
+                                    ),
+                                )
                         elif queue:
                             pool[i] = self._spawn()
                     continue
@@ -191,18 +245,36 @@ class LocalRunner:
                     code = w.process.wait()
                     over = self.config.run.max_memory_mb and code in (-9, 137)
                     error = "worker.out_of_memory" if over else "worker.crashed"
-                    row = self._fail(w.job, "failed", error, f"the worker process died (exit code {code})", now - w.started)
+                    row = self._fail(
+                        w.job,
+                        "failed",
+                        error,
+                        f"the worker process died (exit code {code})",
+                        now - w.started,
+                    )
                     replace = True
                 elif self._over_memory(w):
                     w.process.kill()
                     w.process.wait()
                     limit = self.config.run.max_memory_mb
-                    row = self._fail(w.job, "failed", "worker.out_of_memory", f"processing needed more than the {limit} MB memory limit", now - w.started)
+                    row = self._fail(
+                        w.job,
+                        "failed",
+                        "worker.out_of_memory",
+                        f"processing needed more than the {limit} MB memory limit",
+                        now - w.started,
+                    )
                     replace = True
                 elif now >= deadline(w):
                     w.process.kill()
                     w.process.wait()
-                    row = self._fail(w.job, "timeout", "file.timeout", f"no document finished within {timeout:g} s", now - w.started)
+                    row = self._fail(
+                        w.job,
+                        "timeout",
+                        "file.timeout",
+                        f"no document finished within {timeout:g} s",
+                        now - w.started,
+                    )
                     replace = True
                 if row is None:
                     continue
@@ -219,9 +291,13 @@ class LocalRunner:
         limit = self.config.run.max_memory_mb
         return bool(limit) and rss_mb(w.process.pid) > limit
 
-    def _fail(self, job: Job, status: str, code: str, message: str, seconds: float) -> dict[str, Any]:
+    def _fail(
+        self, job: Job, status: str, code: str, message: str, seconds: float
+    ) -> dict[str, Any]:
         item, sha, key = job
-        row = failure_row(item, sha, self.config_hash, status, ErrorInfo(code=code, message=message), seconds)
+        row = failure_row(
+            item, sha, self.config_hash, status, ErrorInfo(code=code, message=message), seconds
+        )
         store_failure(self.store, key, row)
         return row
 
@@ -242,7 +318,18 @@ class LocalRunner:
                 w.process.kill()
                 w.process.wait()
         for fh in (w.jobs, w.answers):
-            try:
+            with contextlib.suppress(OSError):
                 fh.close()
-            except OSError:
-                pass
+
+
+class LocalRunner:
+    """Processes a run's files on this machine with `workers` worker processes."""
+
+    def __init__(self, config: Config, out: Path, workers: int) -> None:
+        self.config = config
+        self.out = out
+        self.workers = max(1, workers)
+
+    def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
+        with WorkerPool(self.config, self.out, self.workers) as pool:
+            pool.process(jobs, on_row)

@@ -84,7 +84,12 @@ def execute_run(
     pending = [job for job in keyed if full or job[1] is None or not store.has(job[2])]
     previous = RunState.load(out)
     current = RunState(keys=[k for _, _, k in keyed], paths=[i.rel_path for i, _, _ in keyed])
-    if not pending and previous is not None and previous == current and previous.outputs_present(out):
+    if (
+        not pending
+        and previous is not None
+        and previous == current
+        and previous.outputs_present(out)
+    ):
         if progress:
             progress(len(keyed), len(keyed), None)
         return _summary_from_outputs(out, started)
@@ -108,7 +113,9 @@ def execute_run(
     summary.processed = len(pending)
     summary.reused = len(keyed) - len(pending)
     summary.seconds = time.perf_counter() - started
-    summary.report = report.build(summary.seconds, summary.processed, summary.reused, previous_report)
+    summary.report = report.build(
+        summary.seconds, summary.processed, summary.reused, previous_report
+    )
     write_reports(out, summary.report)
     store.prune(set(current.keys))
     current.save(out)
@@ -127,7 +134,12 @@ def _runner(config: Config, out: Path) -> Any:
 
 
 def _assemble(
-    keyed: list[Job], store: ShardStore, out: Path, config: Config, config_hash: str, deleted: list[str]
+    keyed: list[Job],
+    store: ShardStore,
+    out: Path,
+    config: Config,
+    config_hash: str,
+    deleted: list[str],
 ) -> tuple[RunSummary, ReportBuilder]:
     """Rebuild the output files from the shards, in input order, with run-wide dedup and policy."""
     dedup = Deduplicator(config)
@@ -140,7 +152,9 @@ def _assemble(
     ):
         for item, _sha, key in keyed:
             row = store.read_row(key)
-            row["path"] = item.path  # the same content reached through another spelling of the input
+            row["path"] = (
+                item.path
+            )  # the same content reached through another spelling of the input
             kept = rejected = 0
             for line in store.iter_documents(key):
                 report.add_document(line["doc"])
@@ -152,7 +166,9 @@ def _assemble(
                     report.add_record(data, reasons)
                     if reasons:
                         rejected += 1
-                        rejected_fh.write(dumps(as_rejected(record, reasons).model_dump(mode="json")) + "\n")
+                        rejected_fh.write(
+                            dumps(as_rejected(record, reasons).model_dump(mode="json")) + "\n"
+                        )
                     else:
                         kept += 1
                         records_fh.write(dumps(data) + "\n")
@@ -172,7 +188,10 @@ def _tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:
     from ..models import ManifestRow
 
     return ManifestRow(
-        path=rel_path, rel_path=rel_path, status="deleted", error_code="file.deleted",
+        path=rel_path,
+        rel_path=rel_path,
+        status="deleted",
+        error_code="file.deleted",
         error_message="the file was in the previous run and is gone; its records were removed",
         config_hash=config_hash,
     ).model_dump(mode="json")
@@ -188,7 +207,11 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def _summary_from_outputs(out: Path, started: float) -> RunSummary:
     """Nothing changed: describe the existing outputs without rewriting a byte."""
-    rows = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     live = [r for r in rows if r["status"] != "deleted"]
     report = _read_json(out / "report.json") or {}
     return RunSummary(

@@ -20,9 +20,7 @@ import json
 import logging
 import os
 import sys
-import time
 import warnings
-from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +29,7 @@ from typing import Any
 from ..config import Config
 from ..errors import ConfigError
 from .inputs import InputFile
-from .local import STARTUP_TIMEOUT, Job, LocalRunner, RowCallback
+from .local import STARTUP_TIMEOUT, Job, RowCallback, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -160,48 +158,34 @@ def _ray_output(quiet: bool) -> Iterator[None]:
 
 
 class _BatchProcessor:
-    """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive.
-
-    It drives a one-worker `LocalRunner` through its pool internals (`_spawn`, `_loop`, `_stop`)
-    instead of `run()`, which would start and stop a worker, reloading every model, per batch.
-    """
+    """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive
+    (a one-worker `WorkerPool`), so models load once per actor, not once per batch."""
 
     def __init__(self, config_json: str, out: str) -> None:
-        self.runner = LocalRunner(Config.model_validate_json(config_json), Path(out), workers=1)
+        self.pool = WorkerPool(Config.model_validate_json(config_json), Path(out), size=1)
         # Start loading models now, while Ray is still scheduling the first batch.
-        self.pool = [self.runner._spawn()]
+        self.pool.start()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        jobs: deque[Job] = deque(
+        jobs = [
             (InputFile(path=str(p), rel_path=str(r)), (str(s) or None), str(k))
             for p, r, s, k in zip(
                 batch["path"], batch["rel_path"], batch["sha256"], batch["key"], strict=True
             )
-        )
+        ]
         order = [j[0].rel_path for j in jobs]
         rows: dict[str, str] = {}
 
         def keep(item: InputFile, row: dict[str, Any]) -> None:
             rows[item.rel_path] = json.dumps(row, ensure_ascii=False)
 
-        self._prime(jobs)
-        self.runner._loop(self.pool, jobs, keep)
+        self.pool.process(jobs, keep)
         return {"rel_path": order, "row": [rows[r] for r in order]}
 
-    def _prime(self, jobs: deque[Job]) -> None:
-        """Give the idle warm worker its first job (the local loop only feeds busy or starting ones)."""
-        w = self.pool[0]
-        if w.stopped or w.process.poll() is not None:  # recycled after the last batch, or died
-            self.runner._stop(w)
-            self.pool[0] = self.runner._spawn()
-        elif w.ready and w.job is None and jobs:
-            w.job = jobs.popleft()
-            w.started = time.monotonic()
-            w.send(w.job)
-
     def __del__(self) -> None:
-        for w in getattr(self, "pool", []):
-            LocalRunner._stop(w)
+        pool = getattr(self, "pool", None)
+        if pool is not None:
+            pool.close()
 
 
 def _batch_files(files: int, actors: int) -> int:

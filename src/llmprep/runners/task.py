@@ -66,7 +66,10 @@ def run_task(
     with atomic_writer(store.shard_path(key)) as fh:
 
         def on_document(doc: Document, records: list[Record]) -> None:
-            line = {"doc": document_summary(doc), "records": [r.model_dump(mode="json") for r in records]}
+            line = {
+                "doc": document_summary(doc),
+                "records": [r.model_dump(mode="json") for r in records],
+            }
             fh.write(dumps(line) + "\n")
             if on_progress is not None:
                 on_progress()
@@ -80,9 +83,23 @@ def run_task(
     return row
 
 
-def failure_row(item: InputFile, sha256: str | None, config_hash: str, status: str, error: ErrorInfo, seconds: float) -> dict[str, Any]:
+def failure_row(
+    item: InputFile,
+    sha256: str | None,
+    config_hash: str,
+    status: str,
+    error: ErrorInfo,
+    seconds: float,
+) -> dict[str, Any]:
     """A row for a file whose worker never reported back (timeout, crash)."""
-    outcome = FileOutcome(path=item.path, rel_path=item.rel_path, status=status, error=error, sha256=sha256, seconds=seconds)
+    outcome = FileOutcome(
+        path=item.path,
+        rel_path=item.rel_path,
+        status=status,
+        error=error,
+        sha256=sha256,
+        seconds=seconds,
+    )
     return outcome.manifest_row(config_hash, kept=0).model_dump(mode="json")
 
 

@@ -49,6 +49,7 @@ def main(argv: list[str]) -> int:
                 break
             item = InputFile(path=job["path"], rel_path=job["rel_path"])
             sha, key = job["sha256"], job["key"]
+
             def heartbeat() -> None:
                 # One finished document: the file is making progress, not hanging.
                 answers.write('{"progress": true}\n')
@@ -57,7 +58,9 @@ def main(argv: list[str]) -> int:
             try:
                 row = run_task(item, sha, key, config, store, on_progress=heartbeat)
             except MemoryError:
-                error = ErrorInfo(code="worker.out_of_memory", message="file exceeded the worker memory limit")
+                error = ErrorInfo(
+                    code="worker.out_of_memory", message="file exceeded the worker memory limit"
+                )
                 row = failure_row(item, sha, config.hash(), "failed", error, 0.0)
                 store_failure(store, key, row)
             answers.write(json.dumps(row, ensure_ascii=False) + "\n")
