@@ -14,6 +14,7 @@ import importlib.util
 import logging
 import re
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,29 +146,34 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
     """The model's person, organisation, place and group entities in each text, in its offsets."""
     cache = _SEGMENT_CACHE.setdefault(model, OrderedDict())
     plan = [(i, a, texts[i][a:b]) for i, text in enumerate(texts) for a, b in ner_segments(text)]
-    todo = list(dict.fromkeys(seg for _, _, seg in plan if seg not in cache))
-    fresh: dict[str, tuple[NerEntity, ...]] = {}
+    # Answers for this call are taken from the cache up front: another thread evicting them
+    # meanwhile cannot take them away.
+    known: dict[str, tuple[NerEntity, ...]] = {}
+    for _, _, seg in plan:
+        found = cache.get(seg)
+        if found is not None:
+            known[seg] = found
+    todo = list(dict.fromkeys(seg for _, _, seg in plan if seg not in known))
     if todo:
         for seg, doc in zip(
             todo, ner_pipeline(model).pipe(todo, batch_size=BATCH_SIZE), strict=True
         ):
-            fresh[seg] = tuple(
+            known[seg] = found = tuple(
                 NerEntity(e.start_char, e.end_char, e.label_)
                 for e in doc.ents
                 if e.label_ in LABEL_MAPPING
             )
+            if len(seg) <= SEGMENT_CACHE_MAX_CHARS:
+                cache[seg] = found
     out: list[list[NerEntity]] = [[] for _ in texts]
     for i, a, seg in plan:
-        found = fresh.get(seg)
-        if found is None:
-            found = cache[seg]
-            cache.move_to_end(seg)  # recently used: evicted last
-        out[i].extend(NerEntity(e.start_char + a, e.end_char + a, e.label_) for e in found)
-    for seg, found in fresh.items():
-        if len(seg) <= SEGMENT_CACHE_MAX_CHARS:
-            cache[seg] = found
-    while len(cache) > SEGMENT_CACHE_SIZE:
-        cache.popitem(last=False)
+        out[i].extend(NerEntity(e.start_char + a, e.end_char + a, e.label_) for e in known[seg])
+    with suppress(KeyError):  # another thread may evict at the same time: no harm
+        for seg in known:
+            if seg in cache:
+                cache.move_to_end(seg)  # recently used: evicted last
+        while len(cache) > SEGMENT_CACHE_SIZE:
+            cache.popitem(last=False)
     return out
 
 
