@@ -317,6 +317,20 @@ def test_a_repeated_segment_is_read_once_and_gets_the_same_entities(default_conf
     assert [text[e.start_char : e.end_char] for e in first].count("Brightline Analytics") == 3
 
 
+def test_one_letter_list_markers_are_hidden_from_ner_but_initials_are_not() -> None:
+    from llmprep.pii.nlp import _unmarked
+
+    text = "b. complies with the rule\n(c) the trustee\nG. CHAPTER SEVEN\nA. Smith will attend"
+    masked = _unmarked(text)
+    assert len(masked) == len(text)  # offsets hold
+    assert masked.splitlines() == [
+        "   complies with the rule",
+        "    the trustee",
+        "   CHAPTER SEVEN",
+        "A. Smith will attend",
+    ]
+
+
 def test_importing_llmprep_loads_neither_presidio_nor_spacy() -> None:
     code = "import sys, llmprep; print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))"
     out = subprocess.run(

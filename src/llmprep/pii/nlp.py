@@ -103,6 +103,15 @@ class NerEntity:
 SEGMENT_CHARS = 600
 BATCH_SIZE = 256
 _LETTER = re.compile(r"[^\W\d_]")
+# A one-letter list marker opening a line ("b. complies with", "(c) the trustee", "G. CHAPTER
+# SEVEN") reads to NER like a person's initial. Before a lower-case or all-capitals word it is a
+# marker, so NER sees spaces there instead (same length: offsets hold). Before a capitalized
+# word ("A. Smith") it may be an initial, and stays.
+_LIST_MARKER = re.compile(r"(?m)^[ \t]*\(?[A-Za-z][.)](?=[ \t]+(?:[a-z]|[A-Z]{2,}\b))")
+
+
+def _unmarked(segment: str) -> str:
+    return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), segment)
 
 
 def ner_segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
@@ -145,7 +154,11 @@ _SEGMENT_CACHE: dict[str, OrderedDict[str, tuple[NerEntity, ...]]] = {}
 def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
     """The model's person, organisation, place and group entities in each text, in its offsets."""
     cache = _SEGMENT_CACHE.setdefault(model, OrderedDict())
-    plan = [(i, a, texts[i][a:b]) for i, text in enumerate(texts) for a, b in ner_segments(text)]
+    plan = [
+        (i, a, _unmarked(texts[i][a:b]))
+        for i, text in enumerate(texts)
+        for a, b in ner_segments(text)
+    ]
     # Answers for this call are taken from the cache up front: another thread evicting them
     # meanwhile cannot take them away.
     known: dict[str, tuple[NerEntity, ...]] = {}

@@ -50,7 +50,7 @@ def word_table() -> dict[str, dict[str, float]]:
         if not path.is_file():
             continue
         words = dict.fromkeys(w for w in path.read_text(encoding="utf-8").lower().split() if w)
-        for word, ratio in zip(words, ratios):
+        for word, ratio in zip(words, ratios, strict=False):  # ratios outnumber any list
             if ratio > 0:
                 entry = table.get(word)
                 if entry is None:
