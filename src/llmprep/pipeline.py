@@ -186,6 +186,10 @@ def warm_up(config: Config) -> None:
         )
         for stage in stages:
             stage(work)
+        # Workers fingerprint records for dedup (datasketch's import takes a second, cold).
+        from .stages.dedup import fingerprint
+
+        fingerprint(work.records, config)
     if config.redact:
         # The warm-up text gives Presidio nothing to do; load it now, not in the first file.
         from .pii.engine import get_engine

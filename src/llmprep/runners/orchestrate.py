@@ -21,7 +21,7 @@ from ..models import Record
 from ..output import ShardStore, atomic_writer, dumps
 from ..policy import as_rejected, judge
 from ..report import ReportBuilder, write_reports
-from ..stages.dedup import Deduplicator
+from ..stages.dedup import Deduplicator, Fingerprint
 from .inputs import InputFile, discover
 from .state import RunState
 from .task import file_sha256, task_key
@@ -160,7 +160,8 @@ def _assemble(
                 report.add_document(line["doc"])
                 summary.documents += 1
                 records = [Record.model_validate(r) for r in line["records"]]
-                dedup.check_document(records)
+                prints = line.get("dedup")
+                dedup.check_document(records, Fingerprint.from_json(prints) if prints else None)
                 for record, reasons in judge(records, config):
                     data = record.model_dump(mode="json")
                     report.add_record(data, reasons)

@@ -12,6 +12,7 @@ from ..config import Config
 from ..models import Document, ErrorInfo, ManifestRow, Record
 from ..output import ShardStore, atomic_writer, dumps
 from ..pipeline import FileOutcome, process_path
+from ..stages.dedup import fingerprint
 from .inputs import InputFile
 
 
@@ -66,10 +67,15 @@ def run_task(
     with atomic_writer(store.shard_path(key)) as fh:
 
         def on_document(doc: Document, records: list[Record]) -> None:
-            line = {
+            line: dict[str, Any] = {
                 "doc": document_summary(doc),
                 "records": [r.model_dump(mode="json") for r in records],
             }
+            # Hashes and MinHash signatures are made here, in parallel: the run's dedup pass
+            # in the parent process then only compares.
+            prints = fingerprint(records, config)
+            if prints is not None:
+                line["dedup"] = prints.to_json()
             fh.write(dumps(line) + "\n")
             if on_progress is not None:
                 on_progress()

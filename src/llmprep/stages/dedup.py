@@ -70,6 +70,96 @@ def _digest(data: bytes) -> bytes:
 
 
 @dataclass
+class Fingerprint:
+    """What duplicate detection needs of one document's records, made where the records are.
+
+    Workers compute it next to the records, in parallel; the run's one dedup pass, serial in
+    the parent process, then only looks up and compares. Per chunk: the digest of its normalized
+    text (None: no words) and its MinHash signature (None: no words); for the document: the
+    digest of its whole token stream. `signatures` is None when near dedup was not computed.
+    """
+
+    digests: list[bytes | None]
+    stream: bytes | None
+    signatures: list[Any] | None
+    # The normalized texts, kept (never serialized) when signatures are made on demand.
+    joined: list[bytes] | None = None
+
+    def signature(self, i: int, config: Config) -> Any:
+        """Chunk `i`'s MinHash signature (made now if it was not made with the fingerprint)."""
+        if self.signatures is not None:
+            return self.signatures[i]
+        from .quality_near import minhash_signature, shingle_hashes
+
+        assert self.joined is not None, "a fingerprint without signatures keeps its texts"
+        cfg = config.dedup
+        return minhash_signature(
+            shingle_hashes(self.joined[i], cfg.shingle_words), cfg.num_perm, cfg.seed
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        import base64
+
+        return {
+            "digests": [d.hex() if d is not None else None for d in self.digests],
+            "stream": self.stream.hex() if self.stream is not None else None,
+            "signatures": None
+            if self.signatures is None
+            else [
+                base64.b64encode(s.tobytes()).decode("ascii") if s is not None else None
+                for s in self.signatures
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fingerprint:
+        import base64
+
+        sigs = data.get("signatures")
+        if sigs is not None:
+            import numpy as np
+
+            sigs = [
+                np.frombuffer(base64.b64decode(s), dtype=np.uint32) if s is not None else None
+                for s in sigs
+            ]
+        return cls(
+            digests=[bytes.fromhex(d) if d is not None else None for d in data["digests"]],
+            stream=bytes.fromhex(data["stream"]) if data.get("stream") else None,
+            signatures=sigs,
+        )
+
+
+def fingerprint(
+    records: list[Record], config: Config, *, signatures: bool = True
+) -> Fingerprint | None:
+    """The records' fingerprint for `config`'s dedup settings; None when dedup is off.
+
+    `signatures=False` leaves the MinHash signatures to be made on demand (`signature(i)`):
+    one small file compares with nothing, and should not pay for datasketch's import.
+    """
+    cfg = config.dedup
+    near = bool(cfg.near) and near_index_available()
+    if not records or not (cfg.exact or near):
+        return None
+    # The normalized text: words joined by single spaces, UTF-8 (hashed, and shingled).
+    joined = [" ".join(normalized_tokens(r.text)).encode("utf-8", "surrogatepass") for r in records]
+    # The whole token stream: the same words cut into chunks elsewhere are the same text.
+    stream = b" ".join(j for j in joined if j)
+    prints = Fingerprint(
+        digests=[_digest(j) if j else None for j in joined],
+        stream=_digest(stream) if stream else None,
+        signatures=None,
+        joined=joined,
+    )
+    if near and signatures:
+        prints.signatures = [
+            prints.signature(i, config) if j else None for i, j in enumerate(joined)
+        ]
+    return prints
+
+
+@dataclass
 class _Doc:
     doc_id: str
     first: int  # index of its first chunk in the run-wide chunk list
@@ -95,7 +185,8 @@ class Deduplicator:
         # The first document, when it has at most one chunk with words, has nothing to be
         # compared with: its near index (and the datasketch import, seconds cold) waits for a
         # second one, so `llmprep.process` on a small file stays fast.
-        self._deferred: tuple[int, bytes] | None = None  # (chunk index, normalized text)
+        # (chunk index, its document's fingerprint, its place in that document)
+        self._deferred: tuple[int, Fingerprint, int] | None = None
         self.near_available = bool(self.cfg.near) and near_index_available()
         if self.cfg.near and not self.near_available:
             log.warning(
@@ -113,9 +204,9 @@ class Deduplicator:
         if self.cfg.documents:
             self._doc_near = NearIndex(*args)
         if self._deferred is not None:
-            index, text = self._deferred
+            index, prints, i = self._deferred
             self._deferred = None
-            values = self._signature(text)
+            values = prints.signature(i, self.config)
             self._store_chunk(index, values, indexed=self.cfg.chunks)
             if self._doc_near is not None:
                 key, _ = self._doc_near.match_and_add(values)
@@ -123,14 +214,18 @@ class Deduplicator:
 
     # -- the one entry point ------------------------------------------------------------------
 
-    def check_document(self, records: list[Record]) -> None:
-        """Mark `records` (one document's, in order) against everything checked before."""
+    def check_document(self, records: list[Record], prints: Fingerprint | None = None) -> None:
+        """Mark `records` (one document's, in order) against everything checked before.
+
+        `prints`: their fingerprint, when a worker made it already (else it is made here).
+        """
         if not records or not (self.cfg.exact or self.near_available):
             return
-        tokens = [normalized_tokens(r.text) for r in records]
-        # The normalized text: words joined by single spaces, UTF-8 (hashed, and shingled).
-        joined = [" ".join(t).encode("utf-8", "surrogatepass") for t in tokens]
-        digests = [_digest(j) if j else None for j in joined]
+        if prints is None or (prints.signatures is None and prints.joined is None):
+            prints = fingerprint(records, self.config, signatures=False)
+            if prints is None:
+                return
+        digests = prints.digests
         base = len(self._chunk_ids)
         doc_index = len(self._docs)
         doc = _Doc(doc_id=records[0].doc_id, first=base, count=len(records))
@@ -140,22 +235,18 @@ class Deduplicator:
         exact = [self._check_chunk_exact(r, base + i, digests[i]) for i, r in enumerate(records)]
         signatures: list[Any] = [None] * len(records)
         if self.near_available:
-            with_words = [i for i, t in enumerate(tokens) if t]
+            with_words = [i for i, d in enumerate(digests) if d is not None]
             if self._chunk_near is None and doc_index == 0 and len(with_words) <= 1:
                 if with_words:
-                    self._deferred = (base + with_words[0], joined[with_words[0]])
+                    self._deferred = (base + with_words[0], prints, with_words[0])
             else:
                 if self._chunk_near is None:
                     self._build_near()
                 for i in with_words:
-                    signatures[i] = self._check_chunk_near(
-                        records[i], base + i, joined[i], exact[i]
-                    )
-        if self.cfg.documents:
-            # The whole token stream: the same words cut into chunks elsewhere are the same text.
-            stream = b" ".join(j for j in joined if j)
-            if not self._check_doc_exact(records, doc, doc_index, stream):
-                self._check_doc_near(records, doc, doc_index, signatures)
+                    values = prints.signature(i, self.config)
+                    signatures[i] = self._check_chunk_near(records[i], base + i, values, exact[i])
+        if self.cfg.documents and not self._check_doc_exact(records, doc, doc_index, prints.stream):
+            self._check_doc_near(records, doc, doc_index, signatures)
 
     # -- chunks -------------------------------------------------------------------------------
 
@@ -168,9 +259,8 @@ class Deduplicator:
         self._mark(record, self._chunk_ids[first], Flag(code="duplicate_exact", value=1.0))
         return True
 
-    def _check_chunk_near(self, record: Record, index: int, text: bytes, exact: bool) -> Any:
+    def _check_chunk_near(self, record: Record, index: int, values: Any, exact: bool) -> Any:
         """Compare the chunk with earlier ones, store it, and return its MinHash values."""
-        values = self._signature(text)
         # An exact copy's signature is already indexed: indexing it again would only make every
         # later query return one more identical candidate.
         match = self._store_chunk(index, values, indexed=self.cfg.chunks and not exact)
@@ -181,11 +271,6 @@ class Deduplicator:
             self._mark(record, self._chunk_ids[self._row_chunk[match[0]]], flag)
         return values
 
-    def _signature(self, text: bytes) -> Any:
-        from .quality_near import shingle_hashes
-
-        return self._chunk_near.signature(shingle_hashes(text, self.cfg.shingle_words))
-
     def _store_chunk(self, index: int, values: Any, *, indexed: bool) -> tuple[int, float] | None:
         row, match = self._chunk_near.match_and_add(values, index=indexed)
         self._chunk_row[index] = row
@@ -195,11 +280,11 @@ class Deduplicator:
     # -- documents ----------------------------------------------------------------------------
 
     def _check_doc_exact(
-        self, records: list[Record], doc: _Doc, doc_index: int, stream: bytes
+        self, records: list[Record], doc: _Doc, doc_index: int, stream: bytes | None
     ) -> bool:
-        if not self.cfg.exact or not stream:
+        if not self.cfg.exact or stream is None:
             return False
-        first = self._doc_exact.setdefault(_digest(stream), doc_index)
+        first = self._doc_exact.setdefault(stream, doc_index)
         if first == doc_index:
             return False
         original = self._docs[first]

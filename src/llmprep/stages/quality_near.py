@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
+from functools import cache
 from typing import Any
 
 
@@ -92,29 +93,17 @@ class NearIndex:
     """
 
     def __init__(self, threshold: float, num_perm: int, seed: int) -> None:
-        from datasketch import MinHash
-
         self.threshold = threshold
         self.num_perm = num_perm
-        self._perms = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        self.seed = seed
         self.bands, self.band_rows = lsh_params(threshold, num_perm)
         self._width = 4 * self.band_rows  # bytes per band (uint32 values)
         self._tables: list[dict[bytes, int | list[int]]] = [{} for _ in range(self.bands)]
         self.rows = _Rows(num_perm)
 
     def signature(self, shingle_hashes: Any) -> Any:
-        """MinHash values (uint32[num_perm]) of precomputed 32-bit shingle hashes.
-
-        The values are what datasketch's `MinHash.update_batch` computes for these hashes with
-        `hashfunc=int` (affine32: MurmurHash3 finalizer, then a*h+b mod 2**32), done as one array
-        operation instead of a Python call per shingle.
-        """
-        np = self.rows._np
-        a, b = self._perms
-        if not len(shingle_hashes):
-            return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        mixed = _fmix32(np, shingle_hashes.astype(np.uint32, copy=False)).reshape(-1, 1)
-        return (mixed * a + b).min(axis=0)
+        """MinHash values (uint32[num_perm]) of precomputed 32-bit shingle hashes."""
+        return minhash_signature(shingle_hashes, self.num_perm, self.seed)
 
     def match_and_add(
         self, values: Any, *, index: bool = True
@@ -165,6 +154,29 @@ class NearIndex:
 
     def similarity(self, a: int, b: int) -> float:
         return float((self.rows.data[a] == self.rows.data[b]).mean())
+
+
+def minhash_signature(shingle_hashes: Any, num_perm: int, seed: int) -> Any:
+    """MinHash values (uint32[num_perm]) of precomputed 32-bit shingle hashes.
+
+    The values are what datasketch's `MinHash.update_batch` computes for these hashes with
+    `hashfunc=int` (affine32: MurmurHash3 finalizer, then a*h+b mod 2**32), done as one array
+    operation instead of a Python call per shingle.
+    """
+    import numpy as np
+
+    if not len(shingle_hashes):
+        return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    a, b = _permutations(num_perm, seed)
+    mixed = _fmix32(np, shingle_hashes.astype(np.uint32, copy=False)).reshape(-1, 1)
+    return (mixed * a + b).min(axis=0)
+
+
+@cache
+def _permutations(num_perm: int, seed: int) -> Any:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
 
 
 def _fmix32(np: Any, h: Any) -> Any:
