@@ -364,3 +364,54 @@ def test_chunks_alone_can_be_compared() -> None:
     check(a, b, config=Config().with_overrides(**{"dedup.documents": False}))
     assert [r.duplicate_of for r in b] == ["r_a_0", "r_a_1"]
     assert all(codes(r) == {"duplicate_exact"} for r in b)
+
+
+def _marks(records: list[Record]) -> list[tuple[str | None, list[tuple[str, float | None]]]]:
+    return [(r.duplicate_of, [(f.code, f.value) for f in r.flags]) for r in records]
+
+
+def test_fingerprints_made_elsewhere_and_stored_as_json_mark_exactly_what_inline_checks_mark() -> (
+    None
+):
+    from llmprep.stages.dedup import Fingerprint, fingerprint
+
+    base = text(11)
+    docs = [
+        doc("a", base, text(12)),
+        doc("b", change_words(base, 3), text(13)),
+        doc("c", base, text(12)),
+        doc("d", "12 | 34 | 56", text(14)),
+    ]
+    inline = [[r.model_copy(deep=True) for r in d] for d in docs]
+    check(*inline)
+    config = Config()
+    stored = [[r.model_copy(deep=True) for r in d] for d in docs]
+    dedup = Deduplicator(config)
+    for records in stored:
+        prints = fingerprint(records, config)
+        assert prints is not None and prints.signatures is not None
+        again = Fingerprint.from_json(json.loads(json.dumps(prints.to_json())))
+        dedup.check_document(records, again)
+    assert [_marks(d) for d in stored] == [_marks(d) for d in inline]
+    assert any(r.duplicate_of for r in stored[1]) and all(r.duplicate_of for r in stored[2])
+
+
+def test_a_folder_run_keeps_the_fingerprints_with_its_shards(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\n" + text(21) + "\n")
+    (root / "b.md").write_text("# B\n\n" + text(21) + "\n")
+    out = tmp_path / "out"
+    llmprep.run(root, out=out, redact=False, workers=1)
+    lines = [
+        json.loads(line)
+        for shard in (out / ".llmprep" / "shards").rglob("*")
+        if shard.is_file() and shard.suffix != ".json"
+        for line in shard.read_text().splitlines()
+        if line.strip().startswith('{"doc"')
+    ]
+    assert lines and all(len(line["dedup"]["digests"]) == len(line["records"]) for line in lines)
+    records = [json.loads(r) for r in (out / "records.jsonl").read_text().splitlines()]
+    rejected = [json.loads(r) for r in (out / "rejected.jsonl").read_text().splitlines()]
+    b = [r for r in records + rejected if r["source"]["path"] == "b.md"]
+    assert b and all(r["duplicate_of"] for r in b)
