@@ -85,6 +85,13 @@ def test_redaction_placeholders_are_ignored():
     assert guess.code == "de"
 
 
+def test_hash_operator_digests_are_not_read_as_words():
+    digest = "4a217a2b055c1b6f600789e4fb54971e3272732d14230d2f2423ebf5ede86bc1"
+    plain = detect("Note 0. Write to today.")
+    assert detect(f"Note 0. Write to {digest} today.") == plain
+    assert llmprep.detect_language(digest).code == "und"
+
+
 def test_detection_is_deterministic():
     text = "Als er"
     assert len({detect(text) for _ in range(5)}) == 1

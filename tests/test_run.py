@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from llmprep.config import Config
 from llmprep.schema import json_schema
 
 KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
@@ -128,3 +130,40 @@ def test_a_file_over_the_timeout_gets_a_timeout_row_and_the_run_goes_on(tmp_path
     assert rows["big.txt"]["status"] == "timeout" and rows["big.txt"]["error_code"] == "file.timeout"
     assert rows["small.md"]["status"] == "ok"
     assert proc.returncode == 1
+
+
+def test_hash_without_a_key_is_the_same_in_every_worker_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's random key reaches every worker process, so one value hashes alike in every
+    document, and the key itself is written nowhere."""
+    import llmprep
+    from llmprep.pii.operators import RUN_KEY_ENV, run_key_hex
+    from llmprep.runners.local import WorkerPool
+
+    monkeypatch.delenv("LLMPREP_PII_KEY", raising=False)
+    monkeypatch.delenv(RUN_KEY_ENV, raising=False)
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(6):
+        (src / f"note{n}.txt").write_text(f"Note {n}. Write to ada.vale@example.org today.\n")
+    out = tmp_path / "out"
+    options = {"pii.ner_model": "none", "pii.default_operator": "hash"}
+    llmprep.run(src, out=out, workers=2, **options)
+    records = _rows(out / "records.jsonl")
+    hashes = {r["text"].split("Write to ")[1].split()[0] for r in records}
+    # Workers hash with the key of the process that started them: the value this process makes.
+    here = llmprep.redact("ada.vale@example.org", **options).text
+    assert len(records) == 6 and hashes == {here}
+    assert all(r["metadata"]["pii_hash_key"] == "ephemeral" for r in records)
+    # A pool's workers get the key of the process that starts them (a Ray actor passes its
+    # driver's key on), and a worker reads it back as its own.
+    assert WorkerPool(Config(), out, 1).env[RUN_KEY_ENV] == run_key_hex()
+    assert WorkerPool(Config(), out, 1, run_key="ab" * 32).env[RUN_KEY_ENV] == "ab" * 32
+    probe = subprocess.run(
+        [sys.executable, "-c", "from llmprep.pii.operators import run_key_hex; print(run_key_hex())"],
+        env={**os.environ, RUN_KEY_ENV: "cd" * 32}, capture_output=True, text=True, check=True,
+    )
+    assert probe.stdout.strip() == "cd" * 32
+    written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert run_key_hex().encode() not in written

@@ -8,8 +8,11 @@
   redact: removed; keep: left as it is (still reported).
 
 Replacements never contain whitespace, so a chunker that splits on spaces cannot cut one in two.
-Without LLMPREP_PII_KEY, `hash` uses a random key made once per process (an unkeyed hash of a
-phone number can be reversed by trying every number) and says so in the document metadata.
+Without LLMPREP_PII_KEY, `hash` uses a random key made once per run (an unkeyed hash of a
+phone number can be reversed by trying every number) and says so in the document metadata. The
+process that starts a run's workers hands them its key through LLMPREP_RUN_KEY, so one value
+hashes alike in every document of a run, whichever worker (or Ray actor) read it; the key is
+never written anywhere, so hashes from two runs do not match.
 """
 
 from __future__ import annotations
@@ -24,8 +27,20 @@ from dataclasses import dataclass
 from .findings import Finding
 
 KEY_ENV = "LLMPREP_PII_KEY"
+# Set by the runner for its worker processes only: the run's random key, as hex.
+RUN_KEY_ENV = "LLMPREP_RUN_KEY"
 OPERATORS = ("pseudonym", "replace", "mask", "hash", "redact", "keep")
-_EPHEMERAL_KEY = secrets.token_bytes(32)
+
+
+def _inherited_run_key() -> bytes | None:
+    try:
+        key = bytes.fromhex(os.environ.get(RUN_KEY_ENV, ""))
+    except ValueError:
+        return None
+    return key if len(key) >= 16 else None
+
+
+_EPHEMERAL_KEY = _inherited_run_key() or secrets.token_bytes(32)
 # Values compared on their letters and digits only: "+46 70-123" is "+4670123".
 _COMPACT_TYPES = {
     "PHONE_NUMBER",
@@ -36,6 +51,11 @@ _COMPACT_TYPES = {
     "US_DRIVER_LICENSE",
 }
 _EDGE_PUNCT = " \t\r\n.,;:!?\"'()[]{}<>"
+
+
+def run_key_hex() -> str:
+    """This run's random key, for handing to the workers a runner starts (see RUN_KEY_ENV)."""
+    return _EPHEMERAL_KEY.hex()
 
 
 def env_key() -> bytes | None:

@@ -26,6 +26,7 @@ from typing import IO, Any
 from ..config import Config
 from ..models import ErrorInfo
 from ..output import ShardStore
+from ..pii.operators import RUN_KEY_ENV, run_key_hex
 from .inputs import InputFile
 from .task import failure_row, store_failure
 
@@ -101,7 +102,7 @@ class WorkerPool:
     Ray actor keeps one for its lifetime, so models are not reloaded per batch.
     """
 
-    def __init__(self, config: Config, out: Path, size: int) -> None:
+    def __init__(self, config: Config, out: Path, size: int, run_key: str | None = None) -> None:
         self.config = config
         self.out = out
         self.size = max(1, size)
@@ -113,6 +114,9 @@ class WorkerPool:
             "LLMPREP_WORKER_CONFIG": config.model_dump_json(),
             "LLMPREP_WORKER_OUT": str(out),
             "LLMPREP_WORKER_MAX_MEMORY_MB": str(config.run.max_memory_mb),
+            # One random key per run (used by `hash` without LLMPREP_PII_KEY), so a value hashes
+            # alike whichever worker reads it; a Ray actor passes on its driver's key.
+            RUN_KEY_ENV: run_key or run_key_hex(),
             # Libraries must never phone home from a worker.
             "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": os.environ.get(
                 "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", ""

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
+from ..pii.operators import run_key_hex
 from .inputs import InputFile
 from .local import STARTUP_TIMEOUT, Job, RowCallback, WorkerPool
 
@@ -161,8 +162,10 @@ class _BatchProcessor:
     """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive
     (a one-worker `WorkerPool`), so models load once per actor, not once per batch."""
 
-    def __init__(self, config_json: str, out: str) -> None:
-        self.pool = WorkerPool(Config.model_validate_json(config_json), Path(out), size=1)
+    def __init__(self, config_json: str, out: str, run_key: str) -> None:
+        self.pool = WorkerPool(
+            Config.model_validate_json(config_json), Path(out), size=1, run_key=run_key
+        )
         # Start loading models now, while Ray is still scheduling the first batch.
         self.pool.start()
 
@@ -318,6 +321,8 @@ class RayRunner:
                 fn_constructor_kwargs={
                     "config_json": self.config.model_dump_json(),
                     "out": str(self.out),
+                    # The driver's run key: every actor's workers hash a value alike.
+                    "run_key": run_key_hex(),
                 },
                 batch_size=batch,
                 compute=self._pool(ray, min(actors, blocks)),

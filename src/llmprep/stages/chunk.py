@@ -293,4 +293,7 @@ def record_metadata(doc: Document) -> dict[str, Any]:
     if doc.pii.engine:
         # "patterns" tells a consumer that names, places and organisations were not looked for.
         meta["pii_engine"] = doc.pii.engine
+    if doc.metadata.extra.get("pii", {}).get("hash_key") == "ephemeral":
+        # Hashes made with the run's random key: stable within this run, not across runs.
+        meta["pii_hash_key"] = "ephemeral"
     return meta

@@ -48,8 +48,11 @@ INDEPENDENT_GRAMS = 200
 # equal size from its start, middle and end (so a chunk that changes language midway shows it).
 MAX_CHARS = 1200
 SAMPLES = 3
-# Redaction placeholders (<PERSON_1>, <EMAIL_ADDRESS>) and addresses are not language.
-_NOISE = re.compile(r"<[A-Z][A-Z0-9_]*>|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
+# Redaction placeholders (<PERSON_1>, <EMAIL_ADDRESS>, the `hash` operator's hex digests) and
+# addresses are not language.
+_NOISE = re.compile(
+    r"<[A-Z][A-Z0-9_]*>|\b[0-9a-f]{16,}\b|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+"
+)
 
 # Words of two letters or more: a text in capitals needs two of them to be read as words.
 _WORDS = re.compile(r"[^\W\d_]{2,}")
