@@ -40,31 +40,13 @@ DEFAULT_CORPUS, load = bench_lang.DEFAULT_CORPUS, bench_lang.load
 Detector = Callable[[str], str]
 
 
-def sources() -> dict[str, Detector]:
-    from langdetect import DetectorFactory, detect
-    from langdetect.lang_detect_exception import LangDetectException
-    from lingua import LanguageDetectorBuilder
-
-    from llmprep.stages.lang_detect import detect as llm_detect
-
-    DetectorFactory.seed = 0
-
-    def run_langdetect(text: str) -> str:
-        try:
-            return detect(text).split("-")[0]
-        except LangDetectException:
-            return "und"
-
-    lingua = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
-
-    def run_lingua(text: str) -> str:
-        found = lingua.detect_language_of(text)
-        return found.iso_code_639_1.name.lower() if found else "und"
-
+def sources(codes: list[str]) -> dict[str, Detector]:
+    """llmprep and the anchors exactly as bench/lang.py runs them, plus the optional sources."""
+    anchors = bench_lang.detectors(codes)
     out: dict[str, Detector] = {
-        "llmprep": lambda t: llm_detect(t).code,
-        "langdetect": run_langdetect,
-        "lingua": run_lingua,
+        "llmprep": anchors["llmprep"][0],
+        "langdetect": anchors["langdetect"][0],
+        "lingua": anchors["lingua (all 75)"][0],
     }
     out.update(_optional_sources())
     return out
@@ -142,7 +124,7 @@ def main() -> int:
         return 2
     data = load(args.corpus)
     two = {c: [" ".join(s.split()[:2]) for s in ss] for c, ss in data.items()}
-    found = sources()
+    found = sources(sorted(data))
     hits = {
         name: {c: [det(t) == c for t in ts] for c, ts in two.items()} for name, det in found.items()
     }
