@@ -47,6 +47,8 @@ def test_the_corrupt_pdf_fails_with_a_code_and_the_run_exits_1(kb_run) -> None: 
     rows = {r["rel_path"]: r for r in _rows(out / "manifest.jsonl")}
     broken = rows["scanned-contract.pdf"]
     assert broken["status"] == "failed" and broken["error_code"] == "pdf.corrupt"
+    # The row still names the loader that tried and the format it read the file as.
+    assert broken["loader"]["name"] == "pdf" and broken["media_type"] == "application/pdf"
     assert proc.returncode == 1
     assert all(r["status"] == "ok" for name, r in rows.items() if name != "scanned-contract.pdf"), rows
 
@@ -58,6 +60,21 @@ def test_outputs_and_report_are_written(kb_run) -> None:  # type: ignore[no-unty
     report = json.loads((out / "report.json").read_text())
     assert report["files"] == len(_rows(out / "manifest.jsonl"))
     assert report["by_status"]["failed"] == 1
+    assert "unknown" not in report["by_format"]
+
+
+def test_the_report_draws_token_buckets_in_order_and_fits_long_labels(kb_run) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    _, out = kb_run
+    page = (out / "report.html").read_text()
+    tokens = page.split("id=tokens>")[1].split("</section>")[0]
+    labels = re.findall(r"text-anchor='end'>([^<]+)</text>", tokens)
+    assert labels[:3] == ["0-31", "32-63", "64-127"] and labels[-1] == "2048+"
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    formats = page.split("id=formats>")[1].split("</section>")[0]
+    assert f"<title>{docx}</title>application/…" in formats
+    assert "processingml.document</text>" in formats
 
 
 def test_records_validate_against_the_published_schema(kb_run) -> None:  # type: ignore[no-untyped-def]

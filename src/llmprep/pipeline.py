@@ -103,6 +103,7 @@ def process_path(
     started = time.perf_counter()
     config_hash = config.hash()
     stage_name = "load"
+    source: SourceFile | None = None
     try:
         source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
         outcome.size = source.size
@@ -113,8 +114,6 @@ def process_path(
         outcome.sha256 = source.sha256
         stages = build_stages(config)
         for doc in _documents(source):
-            outcome.loader = outcome.loader or source.loader_info
-            outcome.media_type = outcome.media_type or source.media_type
             work = DocWork(document=doc, rel_path=rel, config=config, config_hash=config_hash)
             for stage in stages:
                 stage_name = stage.name
@@ -123,8 +122,6 @@ def process_path(
             outcome.documents += 1
             outcome.records += len(work.records)
             on_document(work.document, work.records)
-        outcome.loader = outcome.loader or source.loader_info
-        outcome.media_type = outcome.media_type or source.media_type
         if source.partial is not None:
             outcome.status, outcome.error = "partial", source.partial
         outcome.warnings = list(source.warnings)
@@ -142,6 +139,11 @@ def process_path(
         outcome.error = ErrorInfo(
             code=f"{stage_name}.error", message=_safe_message(exc, stage_name)
         )
+    if source is not None:
+        # Also for a file that failed: its row names the loader that was chosen and the format
+        # it was read as (a corrupt PDF is still application/pdf in the manifest and report).
+        outcome.loader = outcome.loader or source.loader_info
+        outcome.media_type = outcome.media_type or source.media_type
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -210,11 +210,25 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _bars(title: str, counts: dict[str, Any], section_id: str) -> str:
-    """A labelled horizontal bar chart as inline SVG."""
+LABEL_CHARS = 36  # what fits left of the bars at 12px
+
+
+def _label(text: str) -> str:
+    """A label that fits: long ones (media types such as application/vnd.openxmlformats-...)
+    keep their start and their telling end, with the whole label as the hover title."""
+    if len(text) <= LABEL_CHARS:
+        return _e(text)
+    short = f"{text[:12]}…{text[-(LABEL_CHARS - 13):]}"
+    return f"<title>{_e(text)}</title>{_e(short)}"
+
+
+def _bars(title: str, counts: dict[str, Any], section_id: str, *, in_order: bool = False) -> str:
+    """A labelled horizontal bar chart as inline SVG: largest first, or in the given order (for
+    ranges such as token buckets)."""
     if not counts:
         return f"<section id={section_id}><h2>{_e(title)}</h2><p class=none>none</p></section>"
-    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+    items = list(counts.items()) if in_order else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    items = items[:30]
     top = max(v for _, v in items) or 1
     row_h, label_w, bar_w = 22, 260, 420
     rows = []
@@ -222,7 +236,7 @@ def _bars(title: str, counts: dict[str, Any], section_id: str) -> str:
         y = i * row_h
         width = max(1.0, bar_w * value / top) if value else 0
         rows.append(
-            f"<text x='{label_w - 8}' y='{y + 15}' text-anchor='end'>{_e(label)}</text>"
+            f"<text x='{label_w - 8}' y='{y + 15}' text-anchor='end'>{_label(label)}</text>"
             f"<rect x='{label_w}' y='{y + 4}' width='{width:.1f}' height='14' rx='2'></rect>"
             f"<text x='{label_w + width + 6:.1f}' y='{y + 15}'>{_e(value)}</text>"
         )
@@ -281,7 +295,7 @@ def render_html(report: dict[str, Any]) -> str:
         _bars("Document flags", report["document_flags"], "document-flags"),
         _bars("Rejected chunks, by reason", report["rejected_reasons"], "rejected"),
         _bars("PII by type", report["pii_by_type"], "pii").replace("</h2>", f"</h2><p>Engines: {_e(engines)}</p>{pii_note}", 1),
-        _bars("Tokens per record", report["token_histogram"], "tokens").replace(
+        _bars("Tokens per record", report["token_histogram"], "tokens", in_order=True).replace(
             "</h2>", f"</h2><p>p50 {tokens.get('p50', 0)}, p90 {tokens.get('p90', 0)}, max {tokens.get('max', 0)}, total {tokens.get('total', 0)}</p>", 1
         ),
         _drift_section(report),
