@@ -154,6 +154,25 @@ def test_running_headers_footers_and_page_numbers_are_removed_from_a_ten_page_re
     assert doc.metadata.extra["furniture_removed"] == 20
 
 
+def test_a_single_page_drops_its_written_out_page_number_but_not_a_bare_one(
+    tmp_path: Path,
+) -> None:
+    for footer, dropped in (("Page 1 of 1", True), ("Page 1", True), ("1", False), ("Page 3", False)):
+        path = tmp_path / "one.pdf"
+        c, (width, height) = canvas_for(path)
+        c.setFont("Helvetica", 11)
+        for i in range(8):
+            c.drawString(72, height - 100 - i * 14, body_sentence(1, i))
+        c.setFont("Helvetica", 9)
+        c.drawRightString(width - 72, 40, footer)
+        c.save()
+        _, _, doc = load(path)
+        assert doc is not None
+        last = doc.elements[-1].text
+        assert (footer not in last) is dropped, (footer, last)
+        assert body_sentence(1, 7) in doc.text
+
+
 def test_removing_furniture_keeps_every_body_line(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     body = report_with_furniture(path)

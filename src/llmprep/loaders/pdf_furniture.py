@@ -82,7 +82,17 @@ def find_furniture(pages: list[PageText]) -> Furniture:
         return len(seen) >= 3 and (on_odd >= 0.8 * odd or on_even >= 0.8 * even)
 
     offset = _page_offset(candidates, by_number, n)
-    numbers = _page_number_lines(candidates, by_number) if n >= 2 else set()
+    numbers = _page_number_lines(candidates, by_number)
+    if n < 2:
+        # One page gives no sequence to check against: only "Page 1" / "Page 1 of 1" written
+        # out, on the first page, counts (a bare "1" may be a list item or a figure).
+        numbers = {
+            c
+            for c in numbers
+            if _PAGE_WORD.search(text := by_number[c.page].lines[c.index].text)
+            and (_DIGITS.findall(text) or ["0"])[0] == "1"
+            and c.page == min(by_number)
+        }
     kinds: dict[_Candidate, str] = {}
     for c in candidates:
         line = by_number[c.page].lines[c.index]
