@@ -240,6 +240,44 @@ def test_non_english_text_runs_pattern_recognizers_only(
     assert all(s.detector != red.engine for s in red.spans)  # no NER on French text
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "name"),
+    [
+        ("de", "Vielen Dank.\n\nMit freundlichen Grüßen\n\nJonas Weber\nKundenservice", "Jonas Weber"),
+        ("de", "Mit freundlichen Grüßen\ni. A. Petra Schulz", "Petra Schulz"),
+        ("de", "Liebe Anna,\nwie besprochen sende ich dir die Unterlagen.", "Anna"),
+        ("de", "Vorname: Jonas\nOrt: Bremen", "Jonas"),
+        ("fr", "Merci de votre retour.\nCordialement,\nClaire Dubois", "Claire Dubois"),
+        ("es", "Hola Marta, ¿qué tal?", "Marta"),
+        ("nl", "Met vriendelijke groet,\nSanne de Vries", "Sanne de Vries"),
+        ("sv", "Med vänlig hälsning\nErik Lindqvist", "Erik Lindqvist"),
+    ],
+)
+def test_names_in_letters_are_found_in_other_languages_without_ner(
+    patterns_config: Config, language: str, text: str, name: str
+) -> None:
+    red = redact(text, language=language, config=patterns_config)
+    assert name not in red.text and "<PERSON_1>" in red.text
+    assert [s.detector for s in red.spans] == ["person-letter"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Viele Grüße\nIhr Support-Team"),
+        ("de", "Mit freundlichen Grüßen\nDie Geschäftsleitung"),
+        ("de", "Liebe Kolleginnen und Kollegen,\nbitte beachtet die neue Regel."),
+        ("de", "Hallo zusammen,\ndas Treffen ist morgen."),
+        ("fr", "Cordialement,\nL'équipe support"),
+        ("es", "Saludos\nEquipo de ventas"),
+    ],
+)
+def test_letter_cues_followed_by_a_group_find_no_person(
+    patterns_config: Config, language: str, text: str
+) -> None:
+    assert redact(text, language=language, config=patterns_config).spans == []
+
+
 def test_long_text_is_read_in_overlapping_windows(patterns_config: Config, no_key: None) -> None:
     engine = engine_module.get_engine(patterns_config.pii)
     filler = "lorem ipsum dolor sit amet " * 40

@@ -15,9 +15,13 @@ from .findings import Finding
 from .lexicon import (
     COMMON_CAPITALIZED,
     COUNTRIES,
+    CUE_NON_NAMES,
+    GREETINGS,
+    NAME_LABELS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
     ORG_SUFFIXES,
+    SIGN_OFFS,
     STOP_WORDS,
     TITLES,
     WEAK_TITLES,
@@ -151,9 +155,46 @@ _SUBJECT_RE = re.compile(
 )
 
 
-def find_people(text: str, english: bool = True) -> list[Finding]:
-    """Names after titles and in mailboxes (any language); English cues when `english`."""
+# Letters and forms in other languages: the name on the line after a closing ("Mit freundlichen
+# Grüßen\n\nAnna Berg", with "i. A." or "p.p." allowed before it), after a greeting ("Liebe
+# Anna,") and after a name label ("Vorname: Jonas").
+_SIGN_OFF_RE = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?:" + "|".join(SIGN_OFFS) + r")[ \t]*[,.!]?[ \t]*\n(?:[ \t]*\n)?[ \t]*"
+    r"(?:(?:i\.[ \t]*a\.|i\.[ \t]*v\.|pp?\.)[ \t]*)?",
+    re.IGNORECASE,
+)
+_GREETING_RE = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?:" + "|".join(sorted(GREETINGS, key=len, reverse=True)) + r")[ \t]+",
+    re.IGNORECASE,
+)
+_GREETING_END_RE = re.compile(r"[ \t]*[,!]")
+_NAME_LABEL_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(NAME_LABELS) + r")[ \t]*:[ \t]*", re.IGNORECASE
+)
+
+
+def _letter_people(text: str) -> list[Finding]:
     out: list[Finding] = []
+    for cue, needs_comma in ((_SIGN_OFF_RE, False), (_GREETING_RE, True), (_NAME_LABEL_RE, False)):
+        for m in cue.finditer(text):
+            run = _name_run(text, m.end(), first_lower_ok=False)
+            if not run:
+                continue
+            words = text[run[0] : run[1]].split()
+            # "Ihr Support-Team", "Kolleginnen und Kollegen": a group, not a person.
+            parts = (p for w in words for p in re.split(r"['’]", w.lower().strip(".,")))
+            if any(p in CUE_NON_NAMES for p in parts):
+                continue
+            if needs_comma and not _GREETING_END_RE.match(text, run[1]):
+                continue  # "Hallo Anna," is a greeting; "Hola Mundo que ..." is not
+            out.append(Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.7, "person-letter"))
+    return out
+
+
+def find_people(text: str, english: bool = True) -> list[Finding]:
+    """Names after titles, in mailboxes and in letters (any language); English cues when
+    `english`."""
+    out: list[Finding] = _letter_people(text)
     for m in _MAILBOX_NAME_RE.finditer(text):
         words = list(re.finditer(r"\S+", m.group("name")))
         while words and (_is_stop(words[0].group(0)) or words[0].group(0) in COMMON_CAPITALIZED):

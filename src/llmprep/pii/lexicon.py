@@ -227,6 +227,62 @@ COMMON_CAPITALIZED = words(
 )
 
 
+# Closings of letters and emails in the languages besides English that business mail is most
+# often written in; the line after one is usually the sender's name. Lowercase, as regex text.
+SIGN_OFFS = (
+    # German
+    r"mit freundlichen gr(?:ü|ue|u)(?:ß|ss)en", r"freundliche gr(?:ü|ue)(?:ß|ss)e",
+    r"(?:viele|beste|liebe|herzliche|sch(?:ö|oe)ne) gr(?:ü|ue)(?:ß|ss)e", r"mfg", r"gru(?:ß|ss)",
+    # French
+    r"(?:bien )?cordialement", r"bien (?:à|a) vous", r"(?:meilleures |sinc(?:è|e)res )?salutations",
+    r"amicalement",
+    # Spanish, Portuguese, Italian
+    r"atentamente", r"(?:un )?saludos?(?: cordiales)?", r"cordialmente", r"atenciosamente",
+    r"cumprimentos", r"abra(?:ç|c)os", r"(?:cordiali|distinti) saluti", r"un saluto",
+    # Dutch
+    r"(?:met )?vriendelijke groet(?:en)?", r"(?:hartelijke )?groeten",
+    # Swedish, Danish, Norwegian
+    r"med v(?:ä|a)nliga? h(?:ä|a)lsning(?:ar)?", r"v(?:ä|a)nliga h(?:ä|a)lsningar",
+    r"h(?:ä|a)lsningar",
+    r"(?:med )?ven(?:n)?lig hilsen", r"hilsen", r"mvh",
+    # Polish
+    r"z powa(?:ż|z)aniem", r"pozdrawiam",
+)
+# Greetings before a name and a comma ("Liebe Anna,", "Chère Claire,", "Hola Marta,").
+GREETINGS = words(
+    """
+    liebe lieber liebes hallo servus moin cher chère chere bonjour querido querida estimado
+    estimada hola caro cara gentile ciao beste lieve hoi hej hei kære kaere kjære kjaere olá ola
+    droga drogi
+    """
+)
+# Form labels for a person's name ("Vorname: Jonas", "Nom : Dubois").
+NAME_LABELS = (
+    r"name", r"vorname", r"nachname", r"familienname", r"ansprechpartner(?:in)?", r"nom",
+    r"pr(?:é|e)nom", r"nombre", r"apellidos?", r"nome", r"cognome", r"naam", r"voornaam",
+    r"achternaam", r"namn", r"f(?:ö|o)rnamn", r"efternamn", r"navn", r"fornavn", r"efternavn",
+    r"etternavn", r"imi(?:ę|e)", r"nazwisko",
+)
+# Words that follow those cues in place of a name: articles, possessives and group nouns
+# ("Ihr Support-Team", "Liebe Kolleginnen und Kollegen", "Cordialement,\nL'équipe"). Lowercase.
+CUE_NON_NAMES = words(
+    """
+    der die das den dem des ein eine einer ihr ihre ihren euer eure dein deine unser unsere
+    sein seine alle allerseits zusammen kolleginnen kollegen kollegin kollege mitarbeiter
+    mitarbeiterinnen mitarbeitende damen herren kunden kundin kunde kundinnen freunde leute
+    eltern mitglieder teilnehmer teilnehmende teilnehmerinnen geschäftsführung geschaeftsfuehrung
+    geschäftsleitung vorstand abteilung
+    le la les l votre vos notre nos leur son sa ses un une des du et tous toutes chers chères
+    collègues collegues amis équipe equipe service direction
+    el los las su sus tu tus nuestro nuestra una y todos todas compañeros compañeras equipo
+    amigos
+    il lo gli vostro vostra suo sua tutti tutte colleghi amici
+    het een uw jouw ons onze en allen collega's collega
+    din ditt dina er ert era vår vårt och og alle kollegor kolleger
+    """
+)
+
+
 # Words near a number that make it a phone number.
 PHONE_CUES = (
     "phone",
