@@ -127,6 +127,18 @@ def _is_number(tok: Tok, max_digits: int = 6) -> bool:
     )
 
 
+def _ends_sentence(tok: Tok) -> bool:
+    """A word carrying a sentence's final period ("Berlin." in "10115 Berlin. Telefon: ..."):
+    not an abbreviation ("St.", "a.") nor a street word ("Hauptstr.")."""
+    return (
+        tok.kind == "word"
+        and tok.text.endswith(".")
+        and len(tok.core) > 3
+        and not _is_street_word(tok)
+        and not _has_street_suffix(tok)
+    )
+
+
 def _is_name_word(tok: Tok, allow_lower: bool) -> bool:
     """A word that can be part of a street or place name."""
     if tok.kind != "word" or tok.core in STOP_WORDS or tok.text.endswith(":") or "@" in tok.text:
@@ -344,6 +356,8 @@ class _Scanner:
                 break
             if _is_name_word(t, allow_lower) and not _is_unit_word(t):
                 k += 1
+                if _ends_sentence(t):
+                    break  # a place name does not run on into the next sentence
             elif k > j and t.kind == "word" and t.text.isupper() and 2 <= len(t.text) <= 3:
                 k += 1  # a province or state code: "Torino TO"
             elif (
@@ -362,7 +376,7 @@ class _Scanner:
 
     def _boundary_after(self, k: int) -> bool:
         toks = self.toks
-        if k >= len(toks):
+        if k >= len(toks) or (k > 0 and _ends_sentence(toks[k - 1])):
             return True
         t = toks[k]
         if t.kind == "nl" or (t.kind == "punct" and t.text in ",.;?!)"):
@@ -388,6 +402,13 @@ class _Scanner:
             if newlines > 2 or k >= len(toks):
                 break
             if not comma and not newlines:
+                prev = toks[k - 1]
+                if (
+                    _ends_sentence(prev) or (prev.kind == "num" and prev.text.endswith("."))
+                ) and not (_is_unit_word(toks[k])):
+                    # "10115 Berlin. Telefon: ...", "Schloßstraße 50. Im Süden ...": the address
+                    # ended with the sentence ("97. Suite 446" goes on to its unit).
+                    break
                 # Same line, no comma: a period only before a unit ("97. Suite 446").
                 if toks[k].text == "." and k + 1 < len(toks) and _is_unit_word(toks[k + 1]):
                     k += 1

@@ -73,6 +73,7 @@ STREET_WORDS = words(
 STREET_SUFFIXES = (
     "straße",
     "strasse",
+    "str",  # "Hauptstr. 5a": the usual German abbreviation
     "straat",
     "gasse",
     "platz",
@@ -319,6 +320,32 @@ PHONE_CUES = (
     "téléphone",
     "móvil",
     "handy",
+    # Other languages' words and abbreviations for telephone and mobile.
+    "tél",
+    "tél.",
+    "portable",
+    "telefonnummer",
+    "rufnummer",
+    "mobil",
+    "mobilnummer",
+    "mobiltelefon",
+    "fon",
+    "teléfono",
+    "telefono",
+    "telefone",
+    "telemóvel",
+    "celular",
+    "cellulare",
+    "cell.",
+    "movil",
+    "telefoon",
+    "telefoonnummer",
+    "mobiel",
+    "gsm",
+    "tfn",
+    "puh",
+    "puhelin",
+    "natel",
 )
 
 
