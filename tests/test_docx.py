@@ -410,6 +410,25 @@ def test_a_truncated_zip_fails_as_truncated(tmp_path: Path) -> None:
     assert "cut short" in err.message
 
 
+def test_a_damaged_deflate_stream_fails_as_corrupt(tmp_path: Path) -> None:
+    """The ZIP directory is intact, but the body's compressed bytes are not: zlib's own error
+    becomes docx.corrupt, not a generic failure."""
+    path = raw_docx(tmp_path / "damaged.docx", para("some text " * 50))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("word/document.xml")
+    name_len, extra_len = (
+        int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little"),
+        int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little"),
+    )
+    body = info.header_offset + 30 + name_len + extra_len
+    data[body : body + 8] = b"\xff" * 8  # deflate block type 3: invalid
+    path.write_bytes(bytes(data))
+    err = load_error(path)
+    assert (err.status, err.code) == ("failed", "docx.corrupt")
+    assert err.message == "unreadable ZIP member (damaged compressed data)"
+
+
 def test_malformed_document_xml_fails_as_corrupt(tmp_path: Path) -> None:
     path = raw_docx(tmp_path / "bad.docx", "<w:p><w:r><w:t>unclosed</w:r></w:p>")
     err = load_error(path)

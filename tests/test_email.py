@@ -647,6 +647,35 @@ def test_msg_sniffing_claims_outlook_messages(corpus: Path) -> None:
 # -- outlook msg --------------------------------------------------------------------------------
 
 
+def test_a_cut_short_msg_fails_as_truncated(tmp_path: Path, corpus: Path) -> None:
+    data = (corpus / "email" / "fake-email.msg").read_bytes()
+    res = llmprep.process(_write(tmp_path, "cut.msg", data[: len(data) * 2 // 3]), redact=False)
+    assert (res.status, res.error.code if res.error else None) == ("failed", "msg.truncated")
+
+
+def test_a_msg_with_a_damaged_directory_fails_as_corrupt_not_as_another_format(
+    tmp_path: Path, corpus: Path
+) -> None:
+    import struct
+
+    data = bytearray((corpus / "email" / "fake-email.msg").read_bytes())
+    sector = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    first_dir = struct.unpack_from("<I", data, 0x30)[0]
+    start = (first_dir + 1) * sector
+    data[start + 128 : start + sector] = bytes(sector - 128)  # keep the root, lose the streams
+    res = llmprep.process(_write(tmp_path, "damaged.msg", bytes(data)), redact=False)
+    assert (res.status, res.error.code if res.error else None) == ("failed", "msg.corrupt")
+
+
+def test_another_ole2_file_named_msg_is_unsupported(tmp_path: Path) -> None:
+    import olefile
+
+    path = tmp_path / "sheet.msg"
+    path.write_bytes(bytes(olefile.MAGIC) + bytes(8184))
+    res = llmprep.process(path, redact=False)
+    assert res.status == "unsupported" and res.error is not None
+
+
 def test_msg_recipients_fill_to_cc_and_bcc(corpus: Path) -> None:
     meta = _doc(corpus / "email" / "fake-email-with-cc-and-bcc.msg").metadata
     assert meta.to == ["John Jennings <john-ctr@unstructured.io>"]

@@ -8,8 +8,10 @@ Every part goes through one parser that never expands entities, loads no DTD and
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote
@@ -107,11 +109,22 @@ class Package:
             raise KeyError(name)
         try:
             return self._zip.read(found)
-        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
-            # CRC mismatch, truncated member, unknown compression...
-            raise CorruptDocument(
-                "docx.corrupt", f"unreadable ZIP member ({type(exc).__name__})"
-            ) from None
+        except (
+            zipfile.BadZipFile,
+            EOFError,
+            ValueError,
+            OSError,
+            NotImplementedError,
+            zlib.error,
+            lzma.LZMAError,
+        ) as exc:
+            # CRC mismatch, truncated member, unknown compression, a damaged deflate stream...
+            what = (
+                "damaged compressed data"
+                if isinstance(exc, zlib.error | lzma.LZMAError)
+                else type(exc).__name__
+            )
+            raise CorruptDocument("docx.corrupt", f"unreadable ZIP member ({what})") from None
 
     def xml(self, name: str) -> etree._Element:
         from lxml import etree

@@ -78,23 +78,31 @@ def parse_msg_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
     except (UnsupportedFormat, CorruptDocument):
         raise
     except Exception as exc:
-        if not _has_msg_streams(data):
+        if not any(marker in data for marker in _MSG_MARKERS):
+            # Another OLE2 file (.doc, .xls) named .msg: nothing says it was ever a message.
             raise UnsupportedFormat(
                 "msg.not_outlook", "OLE2 file without Outlook message streams"
             ) from None
+        if _cut_short(data):
+            raise CorruptDocument(
+                "msg.truncated", "Outlook message cut short (its OLE2 sectors end early)"
+            ) from None
+        # The container or its directory is damaged, while the bytes still carry Outlook's
+        # stream names or message class: a broken message, not another format.
         raise CorruptDocument(
             "msg.corrupt", f"unreadable Outlook message ({type(exc).__name__})"
         ) from None
 
 
-def _has_msg_streams(data: bytes) -> bool:
-    try:
-        import olefile
+def _cut_short(data: bytes) -> bool:
+    """True when olefile finds the compound file's sectors ending early (a truncated file)."""
+    import olefile
 
-        with olefile.OleFileIO(data) as ole:
-            return ole.exists("__properties_version1.0")
-    except Exception:
-        return False
+    try:
+        with olefile.OleFileIO(data):
+            return False
+    except Exception as exc:
+        return "incomplete" in str(exc).lower()
 
 
 def _parse(msg: Any, prefer: str) -> ParsedEmail:
