@@ -429,6 +429,16 @@ def test_a_damaged_deflate_stream_fails_as_corrupt(tmp_path: Path) -> None:
     assert err.message == "unreadable ZIP member (damaged compressed data)"
 
 
+def test_a_directory_claiming_an_unknown_zip_version_fails_as_corrupt(tmp_path: Path) -> None:
+    path = raw_docx(tmp_path / "future.docx", para("text"))
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6 : entry + 8] = (119).to_bytes(2, "little")  # "needs ZIP version 11.9"
+    path.write_bytes(bytes(data))
+    err = load_error(path)
+    assert (err.status, err.code) == ("failed", "docx.corrupt")
+
+
 def test_malformed_document_xml_fails_as_corrupt(tmp_path: Path) -> None:
     path = raw_docx(tmp_path / "bad.docx", "<w:p><w:r><w:t>unclosed</w:r></w:p>")
     err = load_error(path)

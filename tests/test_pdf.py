@@ -173,6 +173,24 @@ def test_a_single_page_drops_its_written_out_page_number_but_not_a_bare_one(
         assert body_sentence(1, 7) in doc.text
 
 
+def test_pypdf_logs_nothing_while_llmprep_reads_and_its_level_is_restored(tmp_path: Path) -> None:
+    """pypdf's error logs quote bytes from the file (encoding names, object contents): while
+    llmprep has a PDF open through pypdf, even those stay quiet."""
+    import logging
+
+    from llmprep.loaders.pdf_open import OpenedPdf
+
+    path = tmp_path / "doc.pdf"
+    simple_pdf(path, ["Hello"])
+    pypdf_log = logging.getLogger("pypdf._cmap")  # where the encoding errors come from
+    before = logging.getLogger("pypdf").level
+    opened = OpenedPdf(SourceFile(path=path, rel_path=path.name, config=Config()))
+    assert opened.pypdf() is not None
+    assert not pypdf_log.isEnabledFor(logging.ERROR)
+    opened.close()
+    assert logging.getLogger("pypdf").level == before
+
+
 def test_removing_furniture_keeps_every_body_line(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     body = report_with_furniture(path)

@@ -75,7 +75,14 @@ class Package:
         fh.seek(0)
         try:
             self._zip = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            EOFError,
+            ValueError,
+            OSError,
+            NotImplementedError,  # a damaged directory claiming a ZIP version from the future
+        ):
             if _cut_short(fh):
                 raise CorruptDocument(
                     "docx.truncated",

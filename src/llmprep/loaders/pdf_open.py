@@ -50,14 +50,17 @@ class OpenedPdf:
         return self._pypdf
 
     def _quiet_pypdf(self) -> None:
-        """pypdf logs a warning for every xref it repairs; the manifest reports what matters.
+        """pypdf logs a warning for every xref it repairs, and errors that quote the file's own
+        bytes ("Advanced encoding /<name from the file> not implemented yet, using [...]"); the
+        manifest reports what matters, and logs never carry document content. What pypdf cannot
+        work around, it raises.
 
         Only done once pypdf is actually used (setLevel clears logging's caches, which costs
         more than reading a small PDF); `close` restores the level.
         """
         logger = logging.getLogger("pypdf")
         self._pypdf_log_level = logger.level
-        logger.setLevel(logging.ERROR)
+        logger.setLevel(logging.CRITICAL)
 
     def pypdf_if_open(self) -> Any | None:
         """The pypdf reader only if something already needed it (no parsing cost otherwise)."""
