@@ -667,6 +667,17 @@ def test_a_msg_with_a_damaged_directory_fails_as_corrupt_not_as_another_format(
     assert (res.status, res.error.code if res.error else None) == ("failed", "msg.corrupt")
 
 
+def test_a_msg_cut_inside_its_header_is_truncated_and_text_named_msg_is_unsupported(
+    tmp_path: Path, corpus: Path
+) -> None:
+    head = (corpus / "email" / "fake-email.msg").read_bytes()[:377]
+    res = llmprep.process(_write(tmp_path, "head.msg", head), redact=False)
+    assert (res.status, res.error.code if res.error else None) == ("failed", "msg.truncated")
+    res = llmprep.process(_write(tmp_path, "notes.msg", b"just a note\n"), redact=False)
+    assert res.status == "unsupported" and res.error is not None
+    assert "OLE2" in res.error.message
+
+
 def test_another_ole2_file_named_msg_is_unsupported(tmp_path: Path) -> None:
     import olefile
 

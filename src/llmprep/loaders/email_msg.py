@@ -47,6 +47,9 @@ _MSG_MARKERS = tuple(
 )
 
 
+_OLE2_HEADER_BYTES = 512
+
+
 def is_outlook_msg(head: bytes) -> bool:
     """OLE2 with MSG stream names or an IPM message class visible in the first bytes.
 
@@ -78,6 +81,14 @@ def parse_msg_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
     except (UnsupportedFormat, CorruptDocument):
         raise
     except Exception as exc:
+        if not is_ole2(data):
+            raise UnsupportedFormat(
+                "msg.not_outlook", "not an OLE2 compound file, as Outlook messages are"
+            ) from None
+        if len(data) < _OLE2_HEADER_BYTES:
+            raise CorruptDocument(
+                "msg.truncated", "Outlook message cut short (it ends inside its OLE2 header)"
+            ) from None
         if not any(marker in data for marker in _MSG_MARKERS):
             # Another OLE2 file (.doc, .xls) named .msg: nothing says it was ever a message.
             raise UnsupportedFormat(
