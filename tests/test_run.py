@@ -184,3 +184,13 @@ def test_hash_without_a_key_is_the_same_in_every_worker_of_a_run(
     assert probe.stdout.strip() == "cd" * 32
     written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     assert run_key_hex().encode() not in written
+
+
+def test_the_fixtures_are_what_their_generator_writes(tmp_path: Path) -> None:
+    """fixtures/kb comes from fixtures/make_fixtures.py, byte for byte, on every run."""
+    script = KB.parent / "make_fixtures.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, capture_output=True)
+    made = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    kept = {p.relative_to(KB).as_posix(): p.read_bytes() for p in KB.rglob("*") if p.is_file()}
+    assert made.keys() == kept.keys()
+    assert [name for name in made if made[name] != kept[name]] == []
