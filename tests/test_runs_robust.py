@@ -192,6 +192,7 @@ def _adversarial_folder(root: Path) -> list[str]:
     (root / "loop").symlink_to(root / "loop")
     (root / "dangling.md").symlink_to(root / "missing-target.md")
     (root / "name\nwith newline.md").write_text("# Odd name\n\nStill processed.\n")
+    os.mkfifo(root / "pipe.md")  # opening it for reading would wait for a writer forever
     (root / "nested.html").write_text("<html><body>" + "<div>" * 5000 + "deep text" + "</div>" * 5000 + "</body></html>")
     return sorted(p.name for p in root.iterdir())
 
@@ -211,6 +212,9 @@ def test_an_adversarial_folder_runs_to_the_end_with_a_typed_row_for_every_file(t
     by_name = {r["rel_path"]: r for r in manifest}
     assert by_name["random.pdf"]["status"] == "failed"
     assert by_name["loop"]["status"] == "failed" and by_name["dangling.md"]["status"] == "failed"
+    assert by_name["loop"]["error_code"] == "load.symlink_loop"
+    assert (by_name["pipe.md"]["status"], by_name["pipe.md"]["error_code"]) == ("unsupported", "file.not_regular")
+    assert (by_name["empty.txt"]["status"], by_name["empty.txt"]["error_code"]) == ("failed", "file.empty")
     assert proc.returncode == 1
     assert elapsed < 60 * len(names)
 

@@ -6,13 +6,16 @@ single file `llmprep.process` applies them to that file alone.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .errors import LoadError
+from .errors import LoadError, UnsupportedFormat
 from .loaders.base import SourceFile
 from .loaders.registry import load_source
 from .models import Document, ErrorInfo, LoaderInfo, ManifestRow, Record, RejectedRecord
@@ -105,8 +108,13 @@ def process_path(
     stage_name = "load"
     source: SourceFile | None = None
     try:
+        _check_regular_file(path)
         source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
         outcome.size = source.size
+        if outcome.size == 0:
+            # Whatever its name says, there is nothing in it: usually a copy or export that
+            # never finished. Said plainly, instead of each format's "cannot parse".
+            raise LoadError("file.empty", "the file is empty (0 bytes)")
         if outcome.size > config.limits.max_file_mb * 1024 * 1024:
             raise LoadError(
                 "file.too_large", f"file is over the {config.limits.max_file_mb:g} MB limit"
@@ -152,7 +160,20 @@ def _documents(source: SourceFile) -> Iterator[Document]:
     yield from load_source(source)
 
 
+def _check_regular_file(path: Path) -> None:
+    """A named pipe, socket or device under an input folder is never opened: reading a pipe
+    nobody writes to would wait forever."""
+    mode = os.stat(path).st_mode  # follows symlinks; a loop or a broken link raises OSError
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    if not stat.S_ISREG(mode):
+        kind = "named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+        raise UnsupportedFormat("file.not_regular", f"not a regular file (a {kind}); not read")
+
+
 def _error_slug(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
+        return "symlink_loop"
     if isinstance(exc, PermissionError):
         return "unreadable"
     if isinstance(exc, FileNotFoundError):
@@ -167,7 +188,10 @@ def _error_slug(exc: BaseException) -> str:
 
 
 def _safe_message(exc: BaseException, stage: str) -> str:
-    # Parser exception texts can quote the document; only the exception type is reported.
+    # Parser exception texts can quote the document; only the exception type is reported, or
+    # for an operating-system error the system's own wording of its errno ("Permission denied").
+    if isinstance(exc, OSError) and exc.errno:
+        return f"{os.strerror(exc.errno)} ({type(exc).__name__} during {stage})"
     return f"{type(exc).__name__} during {stage}"
 
 

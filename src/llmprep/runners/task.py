@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,13 @@ from .inputs import InputFile
 
 
 def file_sha256(path: str) -> str | None:
-    """Content hash, or None when the file cannot be read (it then fails in the worker)."""
+    """Content hash, or None when the file cannot be read (it then fails in the worker).
+
+    Only regular files are opened: a named pipe in an input folder would block the run forever.
+    """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         h = hashlib.sha256()
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
