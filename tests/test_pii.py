@@ -241,6 +241,24 @@ def test_non_english_text_runs_pattern_recognizers_only(
 
 
 @pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Invoice 44817", False),
+        ("Chapter 13", False),
+        ("Ticket #4411", False),
+        ("Section 4.2", False),
+        ("Acme 44817", True),
+        ("Invoice Ninja", True),
+    ],
+)
+def test_a_document_label_and_its_number_is_not_an_organisation(text: str, kept: bool) -> None:
+    from llmprep.pii.detect_names import refine_ner
+
+    found = refine_ner(text, [(0, len(text), "ORG")], "ner:test")
+    assert bool(found) is kept
+
+
+@pytest.mark.parametrize(
     ("language", "text", "name"),
     [
         ("de", "Vielen Dank.\n\nMit freundlichen Grüßen\n\nJonas Weber\nKundenservice", "Jonas Weber"),

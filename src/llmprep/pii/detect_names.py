@@ -443,6 +443,7 @@ NER_LABELS = {
     "NRP": "NRP",
 }
 _NER_SCORES = {"PERSON": 0.85, "ORGANIZATION": 0.6, "LOCATION": 0.75, "NRP": 0.6}
+_NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")
 _LEADING_JUNK_RE = re.compile(r"^(?:the|a|an|ex|dear|hi|hello)[ \t\-]+", re.IGNORECASE)
 
 
@@ -466,8 +467,11 @@ def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -
             end -= 2
         value = text[start:end]
         words = value.split()
-        if not words or all(_is_stop(w) or w.rstrip(".") in COMMON_CAPITALIZED for w in words):
-            continue
+        if not words or all(
+            _is_stop(w) or w.rstrip(".") in COMMON_CAPITALIZED or _NUMBER_WORD.fullmatch(w)
+            for w in words
+        ):
+            continue  # "Invoice 44817", "Chapter 13", "Section 4.2": a document's own labels
         if etype == "ORGANIZATION" and value.isupper() and len(value) <= 5:
             continue  # acronyms: ASAP, SSN, FAQ; rarely personal
         if etype == "PERSON":

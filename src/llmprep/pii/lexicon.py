@@ -224,6 +224,8 @@ COMMON_CAPITALIZED = words(
     Support Sure Table TBD Team Teil Tel Thank Thanks Then Therefore Third Thu Thursday Today
     TODO Tomorrow Tue Tuesday University Upper User Web Wed Wednesday Well West Western Work Yes
     Yesterday Ziffer
+    Claim Contract Form Incident Invoice Order Policy Quotation Receipt Ref Reference Release
+    Report Request Statement Ticket Version
     """
 )
 
