@@ -249,13 +249,25 @@ def test_non_english_text_runs_pattern_recognizers_only(
         ("Section 4.2", False),
         ("Acme 44817", True),
         ("Invoice Ninja", True),
+        ("PURPOSE", False),
+        ("REVIEW OF CLAIMS", False),
+        ("DEFENDANT", False),
+        ("ACME CORPORATION", True),
+        ("MARIA GARCIA", True),
     ],
 )
-def test_a_document_label_and_its_number_is_not_an_organisation(text: str, kept: bool) -> None:
+def test_a_document_label_or_heading_word_is_not_an_entity(text: str, kept: bool) -> None:
     from llmprep.pii.detect_names import refine_ner
 
     found = refine_ner(text, [(0, len(text), "ORG")], "ner:test")
     assert bool(found) is kept
+
+
+def test_a_party_named_after_its_role_label_is_a_person(patterns_config: Config) -> None:
+    text = "PLAINTIFF: MARIA GARCIA\nTenant: Olga Petrova, Flat 3"
+    red = redact(text, config=patterns_config)
+    found = [(text[s.start : s.end], s.entity_type) for s in red.spans if s.entity_type == "PERSON"]
+    assert found == [("MARIA GARCIA", "PERSON"), ("Olga Petrova", "PERSON")]
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,10 @@ _LOOSE_CUES = re.compile(
 )
 _STRICT_CUES = re.compile(
     r"\b(?:named|name|dear|hi|hello|hey|attn:?|attention:?|c/o|signed|regards,|sincerely,|thanks,|"
-    r"(?:from|to|cc|bcc|reply-to|sender|author|authors|attendees?|contact|contact person|patient|client|employee)[ \t]*:|"
+    r"(?:from|to|cc|bcc|reply-to|sender|author|authors|attendees?|contact|contact person|patient|client|employee|"
+    r"plaintiff|defendant|petitioner|respondent|appellant|appellee|debtor|creditor|claimant|applicant|"
+    r"witness|tenant|landlord|buyer|seller|borrower|lender|guarantor|beneficiary|insured|policyholder|"
+    r"recipient)[ \t]*:|"
     r"(?:my|his|her|our|their|your)[ \t]+(?:kid|son|daughter|child|wife|husband|partner|spouse|boyfriend|"
     r"girlfriend|fianc[ée]e?|brother|sister|mother|father|mom|mum|dad|friend|boss|manager|colleague|"
     r"coworker|co-worker|assistant|cousin|uncle|aunt|grandmother|grandfather|grandma|grandpa|nephew|"
@@ -447,6 +450,20 @@ _NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")
 _LEADING_JUNK_RE = re.compile(r"^(?:the|a|an|ex|dear|hi|hello)[ \t\-]+", re.IGNORECASE)
 
 
+def _common_word(word: str) -> bool:
+    """A word that is no name on its own: a function word, a number, or a common capitalized
+    word, also when written in capitals (headings: "CHAPTER", "PURPOSE")."""
+    base = word.rstrip(".,:;")
+    if base.isupper():
+        base = base.capitalize()
+    return (
+        _is_stop(word)
+        or base in COMMON_CAPITALIZED
+        or (base.endswith("s") and base[:-1] in COMMON_CAPITALIZED)  # "Claims", "Tickets"
+        or _NUMBER_WORD.fullmatch(word) is not None
+    )
+
+
 def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -> list[Finding]:
     """Map spaCy labels to Presidio's, trim furniture words, drop what is plainly not a name."""
     out: list[Finding] = []
@@ -467,11 +484,9 @@ def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -
             end -= 2
         value = text[start:end]
         words = value.split()
-        if not words or all(
-            _is_stop(w) or w.rstrip(".") in COMMON_CAPITALIZED or _NUMBER_WORD.fullmatch(w)
-            for w in words
-        ):
-            continue  # "Invoice 44817", "Chapter 13", "Section 4.2": a document's own labels
+        if not words or all(_common_word(w) for w in words):
+            # "Invoice 44817", "Chapter 13", "PURPOSE", "DEFENDANT": a document's own labels
+            continue
         if etype == "ORGANIZATION" and value.isupper() and len(value) <= 5:
             continue  # acronyms: ASAP, SSN, FAQ; rarely personal
         if etype == "PERSON":

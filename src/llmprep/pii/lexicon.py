@@ -226,6 +226,12 @@ COMMON_CAPITALIZED = words(
     Yesterday Ziffer
     Claim Contract Form Incident Invoice Order Policy Quotation Receipt Ref Reference Release
     Report Request Statement Ticket Version
+    Acknowledgements Agenda Attachment Attachments Background Contents Definitions Discussion
+    Eligibility Exhibit Glossary Index Minutes Objectives Overview Preface Procedures Purpose
+    Recommendations References Requirements Responsibilities Results Review Schedule Scope
+    Appellant Appellee Applicant Borrower Buyer Claimant Court Creditor Debtor Defendant
+    Guarantor Landlord Lender Licensee Licensor Party Parties Petitioner Plaintiff Respondent
+    Seller Tenant Trustee Witness
     """
 )
 
