@@ -71,7 +71,9 @@ def assemble(
     elif ocr_pages and not any(p.has_text for p in pages):
         # Every page is a scan (blank pages aside): nothing was read, OCR would be needed.
         source.mark_partial(
-            "pdf.needs_ocr", f"no page has a text layer; {len(ocr_pages)} pages need OCR"
+            "pdf.needs_ocr",
+            "no page has a text layer; "
+            + (f"{len(ocr_pages)} pages need OCR" if len(ocr_pages) != 1 else "1 page needs OCR"),
         )
     return doc
 
