@@ -85,6 +85,18 @@ def test_redaction_placeholders_are_ignored():
     assert guess.code == "de"
 
 
+def test_chinese_with_pinyin_beside_it_is_chinese_and_a_name_in_english_is_english():
+    # A lyrics page: each line in characters, then in pinyin. Han letters are 15% of the letters.
+    lyrics = "\n".join(
+        [
+            "爱 逝去的爱", "Ai shi qu de ai tao bu hui lai", "我还有话", "Wo hai you hua xiang dui ni shuo",
+            "舍不得说", "She bu de shuo lai bu ji shuo", "离别的话", "Li bie de hua zui nan shuo chu kou",
+        ]
+    )
+    assert detect(lyrics).code == "zh"
+    assert detect("Meeting with 王伟 tomorrow at the Shanghai office to discuss the contract").code == "en"
+
+
 def test_hash_operator_digests_are_not_read_as_words():
     digest = "4a217a2b055c1b6f600789e4fb54971e3272732d14230d2f2423ebf5ede86bc1"
     plain = detect("Note 0. Write to today.")

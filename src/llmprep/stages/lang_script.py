@@ -128,6 +128,10 @@ ALL_LANGUAGES: tuple[str, ...] = tuple(
 # "Share to Twitter"), so a non-Latin script wins once it holds this share of the letters, or
 # half the words: in "Twitter पर" the short Hindi word is the language, the long name is not.
 NON_LATIN_SHARE = 0.25
+# A Han character is a word or half of one; a Latin letter a fifth of one. Han letters count
+# this many times in the share above, so Chinese text with its pinyin or English glosses beside
+# it is still Chinese (a lyrics page: 116 Han characters, 382 pinyin letters).
+HAN_LETTER_WEIGHT = 2
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -172,6 +176,9 @@ def dominant_script(text: str) -> str | None:
         return "Kana"
     if counts.get("Hangul", 0) >= 0.1 * total:
         return "Hangul"
+    if "Han" in counts:
+        total += (HAN_LETTER_WEIGHT - 1) * counts["Han"]
+        counts["Han"] *= HAN_LETTER_WEIGHT
     others = [(n, s) for s, n in counts.items() if s != "Latin"]
     if others:
         n, script = max(others)
