@@ -58,8 +58,10 @@ def measure(exe: str, notes: list[str], runs: int, label: str) -> float:
             times.append(time.perf_counter() - t)
         print(proc.stdout.strip().splitlines()[-1])
     med = statistics.median(times)
-    print(f"cold llmprep check, 5 Markdown files{label}: median {med:.2f} s, best {min(times):.2f} s "
-          f"(python -c pass: {statistics.median(floor):.3f} s)")
+    print(
+        f"cold llmprep check, 5 Markdown files{label}: median {med:.2f} s, best {min(times):.2f} s "
+        f"(python -c pass: {statistics.median(floor):.3f} s)"
+    )
     return med
 
 

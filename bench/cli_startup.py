@@ -35,11 +35,17 @@ def main() -> None:
     helps = timed([exe, "--help"], args.runs)
     loaders = timed([exe, "loaders"], args.runs)
     print(f"{'command':<22}{'median s':>10}{'best s':>10}")
-    for name, t in (("python -c pass", floor), ("llmprep --help", helps), ("llmprep loaders", loaders)):
+    for name, t in (
+        ("python -c pass", floor),
+        ("llmprep --help", helps),
+        ("llmprep loaders", loaders),
+    ):
         print(f"{name:<22}{statistics.median(t):>10.3f}{min(t):>10.3f}")
     verdict = "OK" if statistics.median(helps) < 0.5 else "OVER"
-    print(f"llmprep --help median {statistics.median(helps):.3f} s vs goal 0.5 s: {verdict}; "
-          f"{statistics.median(helps) / statistics.median(floor):.1f}x bare interpreter start-up")
+    print(
+        f"llmprep --help median {statistics.median(helps):.3f} s vs goal 0.5 s: {verdict}; "
+        f"{statistics.median(helps) / statistics.median(floor):.1f}x bare interpreter start-up"
+    )
 
 
 if __name__ == "__main__":

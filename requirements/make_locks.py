@@ -17,7 +17,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RUNTIME_ROOTS = ["llmprep"]
-DEV_ROOTS = ["ray", "pandas", "pyarrow", "msgpack", "protobuf", "pytest", "pytest-socket", "hypothesis", "reportlab", "python-pptx", "openpyxl", "pre-commit", "ruff", "mypy", "jsonschema"]
+DEV_ROOTS = [
+    "ray",
+    "pandas",
+    "pyarrow",
+    "msgpack",
+    "protobuf",
+    "pytest",
+    "pytest-socket",
+    "hypothesis",
+    "reportlab",
+    "python-pptx",
+    "openpyxl",
+    "pre-commit",
+    "ruff",
+    "mypy",
+    "jsonschema",
+]
 RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "all"}
 
 
@@ -46,7 +62,11 @@ def closure(roots: list[str], extras: set[str]) -> set[str]:
             extra_m = re.search(r"extra\s*==\s*['\"]([^'\"]+)['\"]", marker)
             if extra_m and extra_m.group(1) not in want:
                 continue
-            if marker and not extra_m and ("python_version" in marker or "sys_platform" in marker or "platform" in marker):
+            if (
+                marker
+                and not extra_m
+                and ("python_version" in marker or "sys_platform" in marker or "platform" in marker)
+            ):
                 try:
                     from packaging.markers import Marker
 

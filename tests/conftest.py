@@ -30,7 +30,9 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
-def install_plugin(site: Path, dist_name: str, module_file: Path, entry_points: dict[str, str]) -> Path:
+def install_plugin(
+    site: Path, dist_name: str, module_file: Path, entry_points: dict[str, str]
+) -> Path:
     """Register a plugin module the way pip would (a dist-info with entry_points.txt) in `site`.
 
     Returns `site`; put it on sys.path or PYTHONPATH to activate the plugin.

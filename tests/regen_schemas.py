@@ -11,5 +11,7 @@ DATA = Path(__file__).resolve().parent / "data"
 if __name__ == "__main__":
     for kind in ("record", "manifest"):
         pinned = {"schema_version": SCHEMA_VERSION, "schema": json_schema(kind)}
-        (DATA / f"{kind}.schema.json").write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n")
+        (DATA / f"{kind}.schema.json").write_text(
+            json.dumps(pinned, indent=2, sort_keys=True) + "\n"
+        )
     print("pinned schemas written for version", SCHEMA_VERSION)

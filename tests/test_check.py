@@ -17,8 +17,13 @@ PHONE = "+47 912 34 567"
 
 
 def check(*files: Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "llmprep.cli", "check", *map(str, files)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "llmprep.cli", "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_check_reports_path_line_col_and_type_without_the_value(tmp_path: Path) -> None:
@@ -46,7 +51,9 @@ def test_an_inline_allow_marker_skips_its_line(tmp_path: Path) -> None:
 
 
 def test_allow_list_and_excludes_come_from_llmprep_toml(tmp_path: Path) -> None:
-    (tmp_path / "llmprep.toml").write_text(f'[check]\nallow = ["{EMAIL}"]\nexclude = ["drafts/*"]\n')
+    (tmp_path / "llmprep.toml").write_text(
+        f'[check]\nallow = ["{EMAIL}"]\nexclude = ["drafts/*"]\n'
+    )
     (tmp_path / "drafts").mkdir()
     (tmp_path / "drafts" / "x.md").write_text(f"call {PHONE}\n")
     (tmp_path / "team.md").write_text(f"Shared inbox: {EMAIL}\n")
@@ -56,20 +63,42 @@ def test_allow_list_and_excludes_come_from_llmprep_toml(tmp_path: Path) -> None:
 
 
 def test_block_entities_limits_what_blocks(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.llmprep.check]\nblock_entities = ["CREDIT_CARD"]\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.llmprep.check]\nblock_entities = ["CREDIT_CARD"]\n'
+    )
     (tmp_path / "a.md").write_text(f"mail {EMAIL}\n")
     assert check(Path("a.md"), cwd=tmp_path).returncode == 0
 
 
 def test_validate_accepts_records_and_rejects_a_broken_row(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    subprocess.run([sys.executable, "-m", "llmprep.cli", "run", str(ROOT / "fixtures" / "kb" / "handbook.md"),
-                    "--out", str(out), "--no-redact"], capture_output=True, check=False)
-    ok = subprocess.run([sys.executable, "-m", "llmprep.cli", "validate", str(out / "records.jsonl")], capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "llmprep.cli",
+            "run",
+            str(ROOT / "fixtures" / "kb" / "handbook.md"),
+            "--out",
+            str(out),
+            "--no-redact",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    ok = subprocess.run(
+        [sys.executable, "-m", "llmprep.cli", "validate", str(out / "records.jsonl")],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0, ok.stdout
     bad = tmp_path / "records.jsonl"
-    bad.write_text((out / "records.jsonl").read_text().replace('"chunk_index":0', '"chunk_index":"zero"', 1))
-    proc = subprocess.run([sys.executable, "-m", "llmprep.cli", "validate", str(bad)], capture_output=True, text=True)
+    bad.write_text(
+        (out / "records.jsonl").read_text().replace('"chunk_index":0', '"chunk_index":"zero"', 1)
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "llmprep.cli", "validate", str(bad)], capture_output=True, text=True
+    )
     assert proc.returncode == 1 and "chunk_index" in proc.stdout
 
 
@@ -83,9 +112,18 @@ def test_every_hook_id_is_documented_in_the_readme() -> None:
 
 # -- the real pre-commit ----------------------------------------------------------------------------
 
+
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=env, timeout=900)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, env=env, timeout=900
+    )
 
 
 @pytest.fixture(scope="module")
@@ -107,8 +145,14 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _git(repo, "commit", "-qm", "config")
     # pre-commit builds the hook's own environment from this checkout (pip install): the one
     # step in the suite that needs the package index. llmprep itself downloads nothing.
-    install = subprocess.run([str(pre_commit), "install", "--install-hooks"], cwd=repo, capture_output=True, text=True,
-                             timeout=1200, env={**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pre-commit-home")})
+    install = subprocess.run(
+        [str(pre_commit), "install", "--install-hooks"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pre-commit-home")},
+    )
     assert install.returncode == 0, install.stdout + install.stderr
     return repo
 
@@ -117,9 +161,22 @@ def _commit(repo: Path, name: str, text: str) -> subprocess.CompletedProcess[str
     (repo / name).write_text(text)
     _git(repo, "add", name)
     env_home = str(repo.parent / "pre-commit-home")
-    return subprocess.run(["git", "commit", "-qm", f"add {name}"], cwd=repo, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PRE_COMMIT_HOME": env_home, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-                               "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+    return subprocess.run(
+        ["git", "commit", "-qm", f"add {name}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={
+            **os.environ,
+            "PRE_COMMIT_HOME": env_home,
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+        },
+    )
 
 
 def test_pre_commit_blocks_a_markdown_file_with_an_email_and_a_phone(hook_repo: Path) -> None:

@@ -13,7 +13,9 @@ from llmprep.errors import ConfigError
 
 
 def test_keyword_options_override_sections() -> None:
-    cfg = Config().with_overrides(redact=False, chunk_max_tokens=256, **{"pdf.passwords": ["s3cret"]})
+    cfg = Config().with_overrides(
+        redact=False, chunk_max_tokens=256, **{"pdf.passwords": ["s3cret"]}
+    )
     assert (cfg.redact, cfg.chunk.max_tokens, cfg.pdf.passwords) == (False, 256, ["s3cret"])
 
 
@@ -60,8 +62,19 @@ def test_cli_exits_2_on_a_config_error_naming_the_key(tmp_path: Path) -> None:
     cfg.write_text("[pii]\noperatorz = 1\n")
     (tmp_path / "a.md").write_text("hello\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "llmprep.cli", "run", str(tmp_path / "a.md"), "--out", str(tmp_path / "out"), "--config", str(cfg)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "llmprep.cli",
+            "run",
+            str(tmp_path / "a.md"),
+            "--out",
+            str(tmp_path / "out"),
+            "--config",
+            str(cfg),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "pii.operatorz" in proc.stderr

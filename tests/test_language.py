@@ -89,12 +89,21 @@ def test_chinese_with_pinyin_beside_it_is_chinese_and_a_name_in_english_is_engli
     # A lyrics page: each line in characters, then in pinyin. Han letters are 15% of the letters.
     lyrics = "\n".join(
         [
-            "爱 逝去的爱", "Ai shi qu de ai tao bu hui lai", "我还有话", "Wo hai you hua xiang dui ni shuo",
-            "舍不得说", "She bu de shuo lai bu ji shuo", "离别的话", "Li bie de hua zui nan shuo chu kou",
+            "爱 逝去的爱",
+            "Ai shi qu de ai tao bu hui lai",
+            "我还有话",
+            "Wo hai you hua xiang dui ni shuo",
+            "舍不得说",
+            "She bu de shuo lai bu ji shuo",
+            "离别的话",
+            "Li bie de hua zui nan shuo chu kou",
         ]
     )
     assert detect(lyrics).code == "zh"
-    assert detect("Meeting with 王伟 tomorrow at the Shanghai office to discuss the contract").code == "en"
+    assert (
+        detect("Meeting with 王伟 tomorrow at the Shanghai office to discuss the contract").code
+        == "en"
+    )
 
 
 def test_hash_operator_digests_are_not_read_as_words():

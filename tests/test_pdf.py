@@ -157,7 +157,12 @@ def test_running_headers_footers_and_page_numbers_are_removed_from_a_ten_page_re
 def test_a_single_page_drops_its_written_out_page_number_but_not_a_bare_one(
     tmp_path: Path,
 ) -> None:
-    for footer, dropped in (("Page 1 of 1", True), ("Page 1", True), ("1", False), ("Page 3", False)):
+    for footer, dropped in (
+        ("Page 1 of 1", True),
+        ("Page 1", True),
+        ("1", False),
+        ("Page 3", False),
+    ):
         path = tmp_path / "one.pdf"
         c, (width, height) = canvas_for(path)
         c.setFont("Helvetica", 11)

@@ -273,7 +273,11 @@ def test_a_party_named_after_its_role_label_is_a_person(patterns_config: Config)
 @pytest.mark.parametrize(
     ("language", "text", "name"),
     [
-        ("de", "Vielen Dank.\n\nMit freundlichen Grüßen\n\nJonas Weber\nKundenservice", "Jonas Weber"),
+        (
+            "de",
+            "Vielen Dank.\n\nMit freundlichen Grüßen\n\nJonas Weber\nKundenservice",
+            "Jonas Weber",
+        ),
         ("de", "Mit freundlichen Grüßen\ni. A. Petra Schulz", "Petra Schulz"),
         ("de", "Liebe Anna,\nwie besprochen sende ich dir die Unterlagen.", "Anna"),
         ("de", "Vorname: Jonas\nOrt: Bremen", "Jonas"),
@@ -553,10 +557,30 @@ def test_addresses_and_postal_codes_are_found_whole(
 @pytest.mark.parametrize(
     ("language", "text", "address", "rest"),
     [
-        ("de", "Adresse: Hauptstr. 5a, 10115 Berlin. Telefon: 030 1234567", "Hauptstr. 5a, 10115 Berlin", ". Telefon: "),
-        ("fr", "Adresse : 12 rue de la Paix, 75002 Paris. Tél. : 01 23 45 67 89", "12 rue de la Paix, 75002 Paris", ". Tél. : "),
-        ("es", "Vivo en Calle Mayor 15, 28013 Madrid. Mi teléfono es 612 345 678.", "Calle Mayor 15, 28013 Madrid", ". Mi teléfono es "),
-        ("it", "Abito in Via Roma 10, 00184 Roma. Cellulare 347 123 4567", "Via Roma 10, 00184 Roma", ". Cellulare "),
+        (
+            "de",
+            "Adresse: Hauptstr. 5a, 10115 Berlin. Telefon: 030 1234567",
+            "Hauptstr. 5a, 10115 Berlin",
+            ". Telefon: ",
+        ),
+        (
+            "fr",
+            "Adresse : 12 rue de la Paix, 75002 Paris. Tél. : 01 23 45 67 89",
+            "12 rue de la Paix, 75002 Paris",
+            ". Tél. : ",
+        ),
+        (
+            "es",
+            "Vivo en Calle Mayor 15, 28013 Madrid. Mi teléfono es 612 345 678.",
+            "Calle Mayor 15, 28013 Madrid",
+            ". Mi teléfono es ",
+        ),
+        (
+            "it",
+            "Abito in Via Roma 10, 00184 Roma. Cellulare 347 123 4567",
+            "Via Roma 10, 00184 Roma",
+            ". Cellulare ",
+        ),
     ],
 )
 def test_an_address_ends_with_its_sentence_and_phone_cues_work_in_other_languages(
@@ -566,7 +590,6 @@ def test_an_address_ends_with_its_sentence_and_phone_cues_work_in_other_language
     assert [(text[s.start : s.end], s.entity_type) for s in red.spans][:1] == [(address, "ADDRESS")]
     assert [s.entity_type for s in red.spans] == ["ADDRESS", "PHONE_NUMBER"]
     assert rest in red.text  # the cue words after the address stay in clear
-
 
 
 @pytest.mark.parametrize(

@@ -38,9 +38,15 @@ def _install_plugin(site: Path) -> None:
     """Register the fixture plugin the way pip would: a dist-info with entry_points.txt."""
     dist = site / "llmprep_recipe_loader-0.1.dist-info"
     dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: llmprep-recipe-loader\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[llmprep.loaders]\nrecipe = llmprep_recipe_loader:RecipeLoader\n")
-    (site / "llmprep_recipe_loader.py").write_text((PLUGIN_DIR / "llmprep_recipe_loader.py").read_text())
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: llmprep-recipe-loader\nVersion: 0.1\n"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[llmprep.loaders]\nrecipe = llmprep_recipe_loader:RecipeLoader\n"
+    )
+    (site / "llmprep_recipe_loader.py").write_text(
+        (PLUGIN_DIR / "llmprep_recipe_loader.py").read_text()
+    )
 
 
 @pytest.fixture
@@ -54,7 +60,9 @@ def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignor
     registry.get_registry(refresh=True)
 
 
-def test_a_plugin_loader_registered_by_entry_point_is_used(plugin_site: Path, tmp_path: Path) -> None:
+def test_a_plugin_loader_registered_by_entry_point_is_used(
+    plugin_site: Path, tmp_path: Path
+) -> None:
     import llmprep
 
     recipe = tmp_path / "pancakes.recipe"
@@ -70,13 +78,18 @@ def test_llmprep_loaders_lists_the_plugin_with_its_formats(plugin_site: Path) ->
     env_path = f"{plugin_site}"
     out = subprocess.run(
         [sys.executable, "-m", "llmprep.cli", "loaders"],
-        capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"}, check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        check=True,
     ).stdout
     line = next(line for line in out.splitlines() if line.startswith("recipe"))
     assert "llmprep-recipe-loader" in line and ".recipe" in line
 
 
-def test_a_broken_plugin_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_plugin_is_a_warning_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     dist = site / "broken_plugin-0.1.dist-info"
     dist.mkdir(parents=True)

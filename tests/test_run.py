@@ -20,8 +20,21 @@ KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 
 def _run(inputs: list[Path], out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "llmprep.cli", "run", *map(str, inputs), "--out", str(out), "--workers", "2", *extra],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "llmprep.cli",
+            "run",
+            *map(str, inputs),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -30,7 +43,9 @@ def _rows(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def kb_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+def kb_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("out")
     return _run([KB], out), out
 
@@ -50,7 +65,9 @@ def test_the_corrupt_pdf_fails_with_a_code_and_the_run_exits_1(kb_run) -> None: 
     # The row still names the loader that tried and the format it read the file as.
     assert broken["loader"]["name"] == "pdf" and broken["media_type"] == "application/pdf"
     assert proc.returncode == 1
-    assert all(r["status"] == "ok" for name, r in rows.items() if name != "scanned-contract.pdf"), rows
+    assert all(r["status"] == "ok" for name, r in rows.items() if name != "scanned-contract.pdf"), (
+        rows
+    )
 
 
 def test_outputs_and_report_are_written(kb_run) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +161,9 @@ def test_a_file_over_the_timeout_gets_a_timeout_row_and_the_run_goes_on(tmp_path
     (root / "small.md").write_text("# Small\n\nfine\n")
     proc = _run([root], tmp_path / "out", "--timeout", "0.5", "--no-redact")
     rows = {r["rel_path"]: r for r in _rows(tmp_path / "out" / "manifest.jsonl")}
-    assert rows["big.txt"]["status"] == "timeout" and rows["big.txt"]["error_code"] == "file.timeout"
+    assert (
+        rows["big.txt"]["status"] == "timeout" and rows["big.txt"]["error_code"] == "file.timeout"
+    )
     assert rows["small.md"]["status"] == "ok"
     assert proc.returncode == 1
 
@@ -178,8 +197,15 @@ def test_hash_without_a_key_is_the_same_in_every_worker_of_a_run(
     assert WorkerPool(Config(), out, 1).env[RUN_KEY_ENV] == run_key_hex()
     assert WorkerPool(Config(), out, 1, run_key="ab" * 32).env[RUN_KEY_ENV] == "ab" * 32
     probe = subprocess.run(
-        [sys.executable, "-c", "from llmprep.pii.operators import run_key_hex; print(run_key_hex())"],
-        env={**os.environ, RUN_KEY_ENV: "cd" * 32}, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "from llmprep.pii.operators import run_key_hex; print(run_key_hex())",
+        ],
+        env={**os.environ, RUN_KEY_ENV: "cd" * 32},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert probe.stdout.strip() == "cd" * 32
     written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
@@ -190,7 +216,11 @@ def test_the_fixtures_are_what_their_generator_writes(tmp_path: Path) -> None:
     """fixtures/kb comes from fixtures/make_fixtures.py, byte for byte, on every run."""
     script = KB.parent / "make_fixtures.py"
     subprocess.run([sys.executable, str(script), str(tmp_path)], check=True, capture_output=True)
-    made = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    made = {
+        p.relative_to(tmp_path).as_posix(): p.read_bytes()
+        for p in tmp_path.rglob("*")
+        if p.is_file()
+    }
     kept = {p.relative_to(KB).as_posix(): p.read_bytes() for p in KB.rglob("*") if p.is_file()}
     assert made.keys() == kept.keys()
     assert [name for name in made if made[name] != kept[name]] == []

@@ -25,5 +25,10 @@ def test_schema_matches_the_pinned_copy(kind: str) -> None:
 
 
 def test_llmprep_schema_prints_the_record_schema() -> None:
-    out = subprocess.run([sys.executable, "-m", "llmprep.cli", "schema", "record"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "llmprep.cli", "schema", "record"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout) == json_schema("record")

@@ -9,9 +9,15 @@ from .config import Config
 from .models import Document, Record, RejectedRecord
 
 
-def resolve_config(config: Config | None, anchor: str | Path | None, options: dict[str, Any]) -> Config:
+def resolve_config(
+    config: Config | None, anchor: str | Path | None, options: dict[str, Any]
+) -> Config:
     """Explicit config, else the nearest llmprep.toml / [tool.llmprep]; then keyword options."""
-    base = config if config is not None else (Config.discover(anchor) if anchor is not None else Config())
+    base = (
+        config
+        if config is not None
+        else (Config.discover(anchor) if anchor is not None else Config())
+    )
     clean = {k: v for k, v in options.items() if v is not None}
     return base.with_overrides(**clean) if clean else base
 

@@ -24,7 +24,23 @@ from pathlib import Path, PurePosixPath
 from .config import Config
 
 ALLOW_MARKER = "llmprep: allow"
-TEXT_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".txt", ".text", ".rst", ".csv", ".tsv", ".log", ".json", ".jsonl", ".yaml", ".yml", ".toml"}
+TEXT_SUFFIXES = {
+    ".md",
+    ".markdown",
+    ".mdown",
+    ".mkd",
+    ".txt",
+    ".text",
+    ".rst",
+    ".csv",
+    ".tsv",
+    ".log",
+    ".json",
+    ".jsonl",
+    ".yaml",
+    ".yml",
+    ".toml",
+}
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,9 @@ def _check_text(name: str, cfg: Config) -> Iterator[Finding]:
         if line in allowed_lines:
             continue
         col = span.start - line_starts[line] + 1
-        yield Finding(name, f"{line + 1}:{col}", span.entity_type, span.detector, span.end - span.start)
+        yield Finding(
+            name, f"{line + 1}:{col}", span.entity_type, span.detector, span.end - span.start
+        )
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:
@@ -126,5 +144,9 @@ def _check_loaded(name: str, cfg: Config, *, pii: bool) -> Iterator[Finding]:
         for record in [*result.records, *result.rejected]:
             for flag in record.flags:
                 if flag.severity == "block":
-                    where = f"page {record.pages[0]}" if record.pages else f"chunk {record.chunk_index + 1}"
+                    where = (
+                        f"page {record.pages[0]}"
+                        if record.pages
+                        else f"chunk {record.chunk_index + 1}"
+                    )
                     yield Finding(name, where, f"flag:{flag.code}", "quality")

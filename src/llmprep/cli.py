@@ -35,18 +35,37 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder."
+)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML config file.")
 @click.option("--workers", type=click.IntRange(min=0), help="Worker processes (default: cores).")
 @click.option("--engine", type=click.Choice(["local", "ray"]), help="Where files are processed.")
 @click.option("--ray-address", help="Address of an existing Ray cluster.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), help="Seconds a file may run without finishing a document (default 120).")
-@click.option("--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a file may run without finishing a document (default 120).",
+)
+@click.option(
+    "--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit."
+)
 @click.option("--no-redact", is_flag=True, help="Skip PII detection and redaction.")
 @click.option("--full", is_flag=True, help="Reprocess every file, even unchanged ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line.")
-def run(inputs: tuple[str, ...], out: str, config_file: str | None, workers: int | None, engine: str | None,
-        ray_address: str | None, timeout: float | None, max_memory: int | None, no_redact: bool, full: bool, quiet: bool) -> None:
+def run(
+    inputs: tuple[str, ...],
+    out: str,
+    config_file: str | None,
+    workers: int | None,
+    engine: str | None,
+    ray_address: str | None,
+    timeout: float | None,
+    max_memory: int | None,
+    no_redact: bool,
+    full: bool,
+    quiet: bool,
+) -> None:
     """Process files and folders into OUT: records, rejected, manifest and report."""
     options: dict[str, Any] = {
         "run.workers": workers,
@@ -127,9 +146,13 @@ def loaders() -> None:
     for entry in registry.entries:
         ld = entry.loader
         exts = " ".join(ld.extensions) or "-"
-        click.echo(f"{ld.name:<14} {ld.version:<6} {entry.origin:<14} {exts}  [{', '.join(ld.media_types)}]")
+        click.echo(
+            f"{ld.name:<14} {ld.version:<6} {entry.origin:<14} {exts}  [{', '.join(ld.media_types)}]"
+        )
     for broken in registry.broken:
-        click.echo(f"{'(unavailable)':<14} {'':<6} {broken.origin:<14} {broken.target}: {broken.error}")
+        click.echo(
+            f"{'(unavailable)':<14} {'':<6} {broken.origin:<14} {broken.target}: {broken.error}"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,9 +26,15 @@ class RunConfig(_Section):
     """How a folder run executes; does not change outputs, so it is left out of the config hash."""
 
     workers: int = Field(default=0, ge=0, description="0 = number of cores.")
-    timeout: float = Field(default=120.0, gt=0, description="Seconds a file may run without finishing a document.")
-    max_memory_mb: int = Field(default=0, ge=0, description="Per-worker address-space limit; 0 = none.")
-    recycle_after: int = Field(default=200, ge=1, description="Files per worker before it is replaced.")
+    timeout: float = Field(
+        default=120.0, gt=0, description="Seconds a file may run without finishing a document."
+    )
+    max_memory_mb: int = Field(
+        default=0, ge=0, description="Per-worker address-space limit; 0 = none."
+    )
+    recycle_after: int = Field(
+        default=200, ge=1, description="Files per worker before it is replaced."
+    )
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
 
@@ -45,7 +51,8 @@ class PdfConfig(_Section):
         description="Tried in order when a PDF needs a user password (the empty one is always tried first).",
     )
     password_file: str | None = Field(
-        default=None, description="A UTF-8 file of passwords, one per line, tried after `passwords`."
+        default=None,
+        description="A UTF-8 file of passwords, one per line, tried after `passwords`.",
     )
     remove_furniture: bool = Field(
         default=True,
@@ -116,7 +123,9 @@ class NormalizeConfig(_Section):
     ascii_punctuation: bool = Field(
         default=False, description="Fold smart quotes, dashes and ellipses to ASCII."
     )
-    fix_mojibake: bool = Field(default=True, description="Repair mis-decoded text (ftfy) and flag it.")
+    fix_mojibake: bool = Field(
+        default=True, description="Repair mis-decoded text (ftfy) and flag it."
+    )
     join_hyphenation: bool = Field(
         default=True, description="Join words split by a hyphen at a line break."
     )
@@ -134,7 +143,10 @@ class LanguageConfig(_Section):
         description="Expected languages (ISO 639-1); answers are restricted to these. Empty = all.",
     )
     min_share: float = Field(
-        default=0.1, gt=0, le=1, description="Share of a document's text for a language to be listed."
+        default=0.1,
+        gt=0,
+        le=1,
+        description="Share of a document's text for a language to be listed.",
     )
     use_lingua: bool = Field(
         default=False,
@@ -148,14 +160,18 @@ class LanguageConfig(_Section):
 class PiiConfig(_Section):
     ner_model: str = Field(default="auto", description="'auto', 'none', or a spaCy package name.")
     entities: list[str] = Field(default_factory=list, description="Empty = all supported types.")
-    default_operator: Literal["pseudonym", "replace", "mask", "hash", "redact", "keep"] = "pseudonym"
+    default_operator: Literal["pseudonym", "replace", "mask", "hash", "redact", "keep"] = (
+        "pseudonym"
+    )
     operators: dict[str, Literal["pseudonym", "replace", "mask", "hash", "redact", "keep"]] = Field(
         default_factory=dict
     )
     score_threshold: float = Field(default=0.4, ge=0, le=1)
     allow_list: list[str] = Field(default_factory=list)
     allow_regex: list[str] = Field(default_factory=list)
-    deny_list: dict[str, list[str]] = Field(default_factory=dict, description="entity type -> values")
+    deny_list: dict[str, list[str]] = Field(
+        default_factory=dict, description="entity type -> values"
+    )
     recognizers: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Extra regex recognizers: {entity_type, pattern, score (0.8), context [words], name}.",
@@ -236,24 +252,56 @@ class QualityConfig(_Section):
 
     enabled: bool = Field(default=True, description="False: only copy loader flags onto chunks.")
     # presence (ours)
-    min_alnum_chars: int = Field(default=10, ge=0, description="near_empty below this many letters/digits (ours).")
-    min_chunk_tokens: int = Field(default=8, ge=0, description="too_few_tokens below this many tokens (ours).")
+    min_alnum_chars: int = Field(
+        default=10, ge=0, description="near_empty below this many letters/digits (ours)."
+    )
+    min_chunk_tokens: int = Field(
+        default=8, ge=0, description="too_few_tokens below this many tokens (ours)."
+    )
     # Gopher quality filter
-    min_words: int = Field(default=50, ge=0, description="few_words below this (Gopher); shorter texts only get warn.")
-    max_words: int = Field(default=100_000, ge=1, description="many_words above this, documents only (Gopher).")
-    min_mean_word_length: float = Field(default=3.0, ge=0, description="short_words below (Gopher).")
-    max_mean_word_length: float = Field(default=10.0, gt=0, description="long_words above (Gopher).")
-    max_hash_ratio: float = Field(default=0.1, ge=0, description="'#' per word, hash_ratio above (Gopher).")
-    max_ellipsis_ratio: float = Field(default=0.1, ge=0, description="'...' per word, ellipsis_ratio above (Gopher).")
-    max_bullet_lines: float = Field(default=0.9, ge=0, le=1, description="Share of lines starting with a bullet (Gopher).")
-    max_ellipsis_lines: float = Field(default=0.3, ge=0, le=1, description="Share of lines ending with '...' (Gopher).")
-    min_alpha_words: float = Field(default=0.8, ge=0, le=1, description="Share of words with a letter (Gopher).")
-    min_stop_words: int = Field(default=2, ge=0, description="Stop-word occurrences, where a list exists (Gopher).")
+    min_words: int = Field(
+        default=50, ge=0, description="few_words below this (Gopher); shorter texts only get warn."
+    )
+    max_words: int = Field(
+        default=100_000, ge=1, description="many_words above this, documents only (Gopher)."
+    )
+    min_mean_word_length: float = Field(
+        default=3.0, ge=0, description="short_words below (Gopher)."
+    )
+    max_mean_word_length: float = Field(
+        default=10.0, gt=0, description="long_words above (Gopher)."
+    )
+    max_hash_ratio: float = Field(
+        default=0.1, ge=0, description="'#' per word, hash_ratio above (Gopher)."
+    )
+    max_ellipsis_ratio: float = Field(
+        default=0.1, ge=0, description="'...' per word, ellipsis_ratio above (Gopher)."
+    )
+    max_bullet_lines: float = Field(
+        default=0.9, ge=0, le=1, description="Share of lines starting with a bullet (Gopher)."
+    )
+    max_ellipsis_lines: float = Field(
+        default=0.3, ge=0, le=1, description="Share of lines ending with '...' (Gopher)."
+    )
+    min_alpha_words: float = Field(
+        default=0.8, ge=0, le=1, description="Share of words with a letter (Gopher)."
+    )
+    min_stop_words: int = Field(
+        default=2, ge=0, description="Stop-word occurrences, where a list exists (Gopher)."
+    )
     # Gopher repetition filter
-    max_dup_lines: float = Field(default=0.3, ge=0, le=1, description="Share of repeated lines (Gopher).")
-    max_dup_paragraphs: float = Field(default=0.3, ge=0, le=1, description="Share of repeated paragraphs (Gopher).")
-    max_dup_line_chars: float = Field(default=0.2, ge=0, le=1, description="Characters in repeated lines (Gopher).")
-    max_dup_paragraph_chars: float = Field(default=0.2, ge=0, le=1, description="Characters in repeated paragraphs (Gopher).")
+    max_dup_lines: float = Field(
+        default=0.3, ge=0, le=1, description="Share of repeated lines (Gopher)."
+    )
+    max_dup_paragraphs: float = Field(
+        default=0.3, ge=0, le=1, description="Share of repeated paragraphs (Gopher)."
+    )
+    max_dup_line_chars: float = Field(
+        default=0.2, ge=0, le=1, description="Characters in repeated lines (Gopher)."
+    )
+    max_dup_paragraph_chars: float = Field(
+        default=0.2, ge=0, le=1, description="Characters in repeated paragraphs (Gopher)."
+    )
     max_top_ngram_chars: dict[int, float] = Field(
         default_factory=lambda: {2: 0.20, 3: 0.18, 4: 0.16},
         description="n -> character share of the most repeated n-gram (Gopher).",
@@ -263,14 +311,37 @@ class QualityConfig(_Section):
         description="n -> character share inside repeated n-grams (Gopher).",
     )
     # garbled text (ours) and C4 rules
-    max_replacement_chars: float = Field(default=0.0, ge=0, le=1, description="Share of U+FFFD (ours: any is flagged).")
-    max_unlikely_chars: float = Field(default=0.1, ge=0, le=1, description="Share of control/private-use/U+FFFD characters (ours).")
-    max_mojibake: int = Field(default=0, ge=0, description="UTF-8-read-as-cp1252 sequences like 'Ã©' (ours).")
-    max_word_length: int = Field(default=1000, ge=1, description="long_token above this many characters (C4).")
+    max_replacement_chars: float = Field(
+        default=0.0, ge=0, le=1, description="Share of U+FFFD (ours: any is flagged)."
+    )
+    max_unlikely_chars: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Share of control/private-use/U+FFFD characters (ours).",
+    )
+    max_mojibake: int = Field(
+        default=0, ge=0, description="UTF-8-read-as-cp1252 sequences like 'Ã©' (ours)."
+    )
+    max_word_length: int = Field(
+        default=1000, ge=1, description="long_token above this many characters (C4)."
+    )
     # context flags (ours)
-    min_main_content_ratio: float = Field(default=0.1, ge=0, le=1, description="boilerplate_heavy when HTML main/visible text is below (ours).")
-    max_pii_ratio: float = Field(default=0.3, ge=0, le=1, description="pii_dense when more of a chunk's characters are redacted (ours).")
-    short_line_chars: int = Field(default=30, ge=1, description="A 'short' line for the table/list shape test (FineWeb).")
+    min_main_content_ratio: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="boilerplate_heavy when HTML main/visible text is below (ours).",
+    )
+    max_pii_ratio: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="pii_dense when more of a chunk's characters are redacted (ours).",
+    )
+    short_line_chars: int = Field(
+        default=30, ge=1, description="A 'short' line for the table/list shape test (FineWeb)."
+    )
     # severities
     block_margin: float = Field(
         default=2.0,
@@ -283,7 +354,9 @@ class QualityConfig(_Section):
         le=1,
         description="Gopher repetition rules block only above this share (most of the text repeated), else warn (ours).",
     )
-    min_lines: int = Field(default=5, ge=1, description="bullet_lines / ellipsis_lines need this many lines (ours).")
+    min_lines: int = Field(
+        default=5, ge=1, description="bullet_lines / ellipsis_lines need this many lines (ours)."
+    )
     structured_max_severity: Literal["info", "warn", "block"] = Field(
         default="warn",
         description="Highest severity of web-text heuristics on tables, lists, code and texts under min_words.",
@@ -293,7 +366,12 @@ class QualityConfig(_Section):
     )
     inherit_flags: list[str] = Field(
         default_factory=lambda: [
-            "needs_ocr", "truncated", "no_main_content", "boilerplate_heavy", "encoding_lossy", "mojibake_fixed",
+            "needs_ocr",
+            "truncated",
+            "no_main_content",
+            "boilerplate_heavy",
+            "encoding_lossy",
+            "mojibake_fixed",
         ],
         description="Document flags copied onto every chunk of the document.",
     )
@@ -313,14 +391,22 @@ class QualityConfig(_Section):
 class DedupConfig(_Section):
     """Duplicates across a run; marked (`duplicate_of` + flags), the policy decides (docs/quality.md)."""
 
-    exact: bool = Field(default=True, description="Hash of the normalized text, chunks and documents.")
-    near: bool = Field(default=True, description="MinHash LSH; needs the `dedup` extra, else off with a warning.")
+    exact: bool = Field(
+        default=True, description="Hash of the normalized text, chunks and documents."
+    )
+    near: bool = Field(
+        default=True, description="MinHash LSH; needs the `dedup` extra, else off with a warning."
+    )
     chunks: bool = Field(default=True, description="Compare chunks with chunks.")
     documents: bool = Field(default=True, description="Compare whole documents with documents.")
-    threshold: float = Field(default=0.8, gt=0, le=1, description="Estimated Jaccard of word shingles.")
+    threshold: float = Field(
+        default=0.8, gt=0, le=1, description="Estimated Jaccard of word shingles."
+    )
     num_perm: int = Field(default=128, ge=16, le=1024, description="MinHash permutations.")
     shingle_words: int = Field(default=5, ge=1, description="Words per shingle.")
-    seed: int = Field(default=1, ge=0, description="MinHash seed; results depend on it, deterministically.")
+    seed: int = Field(
+        default=1, ge=0, description="MinHash seed; results depend on it, deterministically."
+    )
 
 
 class PolicyConfig(_Section):
@@ -330,10 +416,12 @@ class PolicyConfig(_Section):
         default=["block"], description="A flag of one of these severities rejects."
     )
     reject_flags: list[str] = Field(
-        default_factory=list, description="Flag codes (shell patterns: 'dup_*gram') that reject whatever their severity."
+        default_factory=list,
+        description="Flag codes (shell patterns: 'dup_*gram') that reject whatever their severity.",
     )
     keep_flags: list[str] = Field(
-        default_factory=list, description="Flag codes (shell patterns) that never reject; wins over the two above."
+        default_factory=list,
+        description="Flag codes (shell patterns) that never reject; wins over the two above.",
     )
     reject_duplicates: bool = Field(
         default=False, description="Reject records with duplicate_of set (reason 'duplicate')."
@@ -341,7 +429,9 @@ class PolicyConfig(_Section):
 
 
 class CheckConfig(_Section):
-    block_entities: list[str] = Field(default_factory=list, description="Empty = every detected type.")
+    block_entities: list[str] = Field(
+        default_factory=list, description="Empty = every detected type."
+    )
     allow: list[str] = Field(default_factory=list)
     allow_regex: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
@@ -434,7 +524,11 @@ def _resolve_key(key: str) -> tuple[str | None, str]:
         return None, key
     else:
         section, field = next(
-            ((s, key[len(s) + 1 :]) for s in sorted(sections, key=len, reverse=True) if key.startswith(s + "_")),
+            (
+                (s, key[len(s) + 1 :])
+                for s in sorted(sections, key=len, reverse=True)
+                if key.startswith(s + "_")
+            ),
             ("", key),
         )
     if section not in sections:

@@ -17,7 +17,9 @@ Status = Literal["ok", "partial", "unsupported", "encrypted", "failed", "timeout
 STATUSES: tuple[str, ...] = ("ok", "partial", "unsupported", "encrypted", "failed", "timeout")
 # Manifest rows may also be tombstones: a file seen by the previous run in the same output
 # folder and gone now (its records were removed).
-ManifestStatus = Literal["ok", "partial", "unsupported", "encrypted", "failed", "timeout", "deleted"]
+ManifestStatus = Literal[
+    "ok", "partial", "unsupported", "encrypted", "failed", "timeout", "deleted"
+]
 Severity = Literal["info", "warn", "block"]
 
 ElementType = Literal[
@@ -93,7 +95,9 @@ class PiiSpan(_Model):
 
 class PiiSummary(_Model):
     counts: dict[str, int] = Field(default_factory=dict)
-    engine: str | None = Field(default=None, description="'ner:<model>' or 'patterns' (no NER model).")
+    engine: str | None = Field(
+        default=None, description="'ner:<model>' or 'patterns' (no NER model)."
+    )
 
 
 class RecordPii(_Model):

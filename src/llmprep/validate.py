@@ -29,7 +29,9 @@ def validate_files(files: list[str], echo: Callable[[str], None] = print) -> int
                     continue
                 if data.get("schema_version") != SCHEMA_VERSION:
                     problems += 1
-                    echo(f"{name}:{number}: schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION!r}")
+                    echo(
+                        f"{name}:{number}: schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION!r}"
+                    )
     echo(f"llmprep validate: {len(files)} files, {rows} rows, {problems} problems")
     return 1 if problems else 0
 
@@ -37,5 +39,7 @@ def validate_files(files: list[str], echo: Callable[[str], None] = print) -> int
 def _describe(exc: ValueError) -> str:
     # Field paths and error types only: the offending values may be document text.
     if isinstance(exc, ValidationError):
-        return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['type']}" for e in exc.errors()[:5])
+        return "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'row'}: {e['type']}" for e in exc.errors()[:5]
+        )
     return "not valid JSON"

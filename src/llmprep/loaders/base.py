@@ -180,7 +180,9 @@ class SourceFile:
             depth=self.depth + 1,
         )
 
-    def load_child(self, data: bytes, name: str, sub_path: str, parent_id: str) -> Iterator[Document]:
+    def load_child(
+        self, data: bytes, name: str, sub_path: str, parent_id: str
+    ) -> Iterator[Document]:
         """Load an attachment through the registry; respects the depth and size limits.
 
         Yields nothing for formats no loader takes (the caller lists those in metadata).

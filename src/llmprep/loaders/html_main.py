@@ -95,7 +95,9 @@ def extract_main(
     return MainResult(elements, notes)
 
 
-def restore_table_cells(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+def restore_table_cells(
+    tree: HtmlElement, elements: list[Element], notes: list[str]
+) -> list[Element]:
     """Put back table cells trafilatura emptied.
 
     trafilatura drops cell text that looks like a share button ("Email", "Print"), which in a
@@ -113,8 +115,11 @@ def restore_table_cells(tree: HtmlElement, elements: list[Element], notes: list[
             page_rows = found.metadata.get("rows") if found is not None else None
             if not page_rows or [len(r) for r in page_rows] != [len(r) for r in rows]:
                 continue
-            if all(not cell or cell == page_cell for row, page_row in zip(rows, page_rows, strict=True)
-                   for cell, page_cell in zip(row, page_row, strict=True)):
+            if all(
+                not cell or cell == page_cell
+                for row, page_row in zip(rows, page_rows, strict=True)
+                for cell, page_cell in zip(row, page_row, strict=True)
+            ):
                 element.text = table_text(page_rows)
                 element.metadata["rows"] = page_rows
                 notes.append("table_cells_restored")

@@ -127,7 +127,9 @@ def load_source(source: SourceFile, *, allow_fallback_text: bool = True) -> Iter
     """Pick a loader for `source` and yield its documents. Raises `UnsupportedFormat` if none fits."""
     registry = get_registry()
     loader = registry.choose(source)
-    if loader is None or (loader.name == "text" and not allow_fallback_text and source.suffix not in loader.extensions):
+    if loader is None or (
+        loader.name == "text" and not allow_fallback_text and source.suffix not in loader.extensions
+    ):
         what = source.suffix or "files without an extension"
         raise UnsupportedFormat("format.unsupported", f"no loader accepts {what} with this content")
     source.loader_info = loader.info()

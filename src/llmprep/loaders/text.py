@@ -24,7 +24,18 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 class TextLoader(Loader):
     name = "text"
     version = "1"
-    extensions = (".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".rst", ".log", ".csv", ".tsv")
+    extensions = (
+        ".txt",
+        ".text",
+        ".md",
+        ".markdown",
+        ".mdown",
+        ".mkd",
+        ".rst",
+        ".log",
+        ".csv",
+        ".tsv",
+    )
     media_types = ("text/plain", "text/markdown")
     media_type_by_extension = {ext: "text/markdown" for ext in MARKDOWN_EXTENSIONS}
     priority = -100  # the generic fallback: every specific format wins
@@ -92,7 +103,9 @@ def parse_markdown(text: str) -> list[Element]:
         if para and len(para) == 1 and _SETEXT.match(line) and para[0].strip():
             heading = para.pop()
             elements.append(
-                Element(type="heading", text=heading.strip(), level=1 if line.strip()[0] == "=" else 2)
+                Element(
+                    type="heading", text=heading.strip(), level=1 if line.strip()[0] == "=" else 2
+                )
             )
             i += 1
             continue
@@ -115,7 +128,12 @@ def parse_markdown(text: str) -> list[Element]:
             item = [m.group(2)]
             i += 1
             # Continuation lines: indented, not a new item or block.
-            while i < len(lines) and lines[i].strip() and lines[i][:1] in (" ", "\t") and not _LIST.match(lines[i]):
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and lines[i][:1] in (" ", "\t")
+                and not _LIST.match(lines[i])
+            ):
                 item.append(lines[i].strip())
                 i += 1
             elements.append(

@@ -190,7 +190,9 @@ def _letter_people(text: str) -> list[Finding]:
                 continue
             if needs_comma and not _GREETING_END_RE.match(text, run[1]):
                 continue  # "Hallo Anna," is a greeting; "Hola Mundo que ..." is not
-            out.append(Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.7, "person-letter"))
+            out.append(
+                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.7, "person-letter")
+            )
     return out
 
 

@@ -240,22 +240,38 @@ COMMON_CAPITALIZED = words(
 # often written in; the line after one is usually the sender's name. Lowercase, as regex text.
 SIGN_OFFS = (
     # German
-    r"mit freundlichen gr(?:ü|ue|u)(?:ß|ss)en", r"freundliche gr(?:ü|ue)(?:ß|ss)e",
-    r"(?:viele|beste|liebe|herzliche|sch(?:ö|oe)ne) gr(?:ü|ue)(?:ß|ss)e", r"mfg", r"gru(?:ß|ss)",
+    r"mit freundlichen gr(?:ü|ue|u)(?:ß|ss)en",
+    r"freundliche gr(?:ü|ue)(?:ß|ss)e",
+    r"(?:viele|beste|liebe|herzliche|sch(?:ö|oe)ne) gr(?:ü|ue)(?:ß|ss)e",
+    r"mfg",
+    r"gru(?:ß|ss)",
     # French
-    r"(?:bien )?cordialement", r"bien (?:à|a) vous", r"(?:meilleures |sinc(?:è|e)res )?salutations",
+    r"(?:bien )?cordialement",
+    r"bien (?:à|a) vous",
+    r"(?:meilleures |sinc(?:è|e)res )?salutations",
     r"amicalement",
     # Spanish, Portuguese, Italian
-    r"atentamente", r"(?:un )?saludos?(?: cordiales)?", r"cordialmente", r"atenciosamente",
-    r"cumprimentos", r"abra(?:ç|c)os", r"(?:cordiali|distinti) saluti", r"un saluto",
+    r"atentamente",
+    r"(?:un )?saludos?(?: cordiales)?",
+    r"cordialmente",
+    r"atenciosamente",
+    r"cumprimentos",
+    r"abra(?:ç|c)os",
+    r"(?:cordiali|distinti) saluti",
+    r"un saluto",
     # Dutch
-    r"(?:met )?vriendelijke groet(?:en)?", r"(?:hartelijke )?groeten",
+    r"(?:met )?vriendelijke groet(?:en)?",
+    r"(?:hartelijke )?groeten",
     # Swedish, Danish, Norwegian
-    r"med v(?:ä|a)nliga? h(?:ä|a)lsning(?:ar)?", r"v(?:ä|a)nliga h(?:ä|a)lsningar",
+    r"med v(?:ä|a)nliga? h(?:ä|a)lsning(?:ar)?",
+    r"v(?:ä|a)nliga h(?:ä|a)lsningar",
     r"h(?:ä|a)lsningar",
-    r"(?:med )?ven(?:n)?lig hilsen", r"hilsen", r"mvh",
+    r"(?:med )?ven(?:n)?lig hilsen",
+    r"hilsen",
+    r"mvh",
     # Polish
-    r"z powa(?:ż|z)aniem", r"pozdrawiam",
+    r"z powa(?:ż|z)aniem",
+    r"pozdrawiam",
 )
 # Greetings before a name and a comma ("Liebe Anna,", "Chère Claire,", "Hola Marta,").
 GREETINGS = words(
@@ -267,10 +283,29 @@ GREETINGS = words(
 )
 # Form labels for a person's name ("Vorname: Jonas", "Nom : Dubois").
 NAME_LABELS = (
-    r"name", r"vorname", r"nachname", r"familienname", r"ansprechpartner(?:in)?", r"nom",
-    r"pr(?:é|e)nom", r"nombre", r"apellidos?", r"nome", r"cognome", r"naam", r"voornaam",
-    r"achternaam", r"namn", r"f(?:ö|o)rnamn", r"efternamn", r"navn", r"fornavn", r"efternavn",
-    r"etternavn", r"imi(?:ę|e)", r"nazwisko",
+    r"name",
+    r"vorname",
+    r"nachname",
+    r"familienname",
+    r"ansprechpartner(?:in)?",
+    r"nom",
+    r"pr(?:é|e)nom",
+    r"nombre",
+    r"apellidos?",
+    r"nome",
+    r"cognome",
+    r"naam",
+    r"voornaam",
+    r"achternaam",
+    r"namn",
+    r"f(?:ö|o)rnamn",
+    r"efternamn",
+    r"navn",
+    r"fornavn",
+    r"efternavn",
+    r"etternavn",
+    r"imi(?:ę|e)",
+    r"nazwisko",
 )
 # Words that follow those cues in place of a name: articles, possessives and group nouns
 # ("Ihr Support-Team", "Liebe Kolleginnen und Kollegen", "Cordialement,\nL'équipe"). Lowercase.
