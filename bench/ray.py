@@ -41,8 +41,6 @@ import time
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-# bench/ray.py would shadow the ray package (and bench/email.py the stdlib email module).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent / "src"))
 
 CORPUS = _HERE.parent.parent / "shared" / "corpus"

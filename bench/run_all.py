@@ -17,7 +17,7 @@
    `llmprep.pipeline.build_stages` is wrapped with timers; load = the rest) and names the one
    that dominates.
 2. The stage benches, as subprocesses, their tables printed verbatim: bench/pii.py (vs Presidio),
-   bench/html.py (vs trafilatura), bench/lang.py (vs langdetect, lingua), bench/pdf.py (vs raw
+   bench/html_content.py (vs trafilatura), bench/lang.py (vs langdetect, lingua), bench/pdf.py (vs raw
    pypdfium2), each with its peak RSS.
 
 `--quick` takes at most 12 files per format (sorted by name, the 872-page handbook kept out) and
@@ -26,18 +26,14 @@ runs the stage benches with one repeat: for a loaded machine; the numbers are no
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
-
-# bench/ holds email.py and html.py, which would shadow the standard library.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -356,8 +352,8 @@ def run_stage_benches(corpus: Path, quick: bool, env: dict[str, str]) -> None:
             "--repeats",
             "1" if quick else "5",
         ],
-        "html.py (vs trafilatura)": [
-            "html.py",
+        "html_content.py (vs trafilatura)": [
+            "html_content.py",
             "--corpus",
             str(corpus),
             "--repeat",

@@ -30,7 +30,7 @@ def process(path: str | Path, *, config: Config | None = None, **options: Any): 
     """
     from .pipeline import ProcessResult, process_path
     from .policy import as_rejected, judge
-    from .stages.dedup import Deduplicator
+    from .stages.dedup.fingerprint import Deduplicator
 
     cfg = resolve_config(config, path, options)
     documents: list[Document] = []
@@ -93,6 +93,6 @@ def redact(text: str, language: str = "en", *, config: Config | None = None, **o
 
 def detect_language(text: str):  # type: ignore[no-untyped-def]
     """ISO 639-1 code and confidence; `und` when there is nothing to go on."""
-    from .stages.language import detect_language as _detect
+    from .stages.language.stage import detect_language as _detect
 
     return _detect(text)

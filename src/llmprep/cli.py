@@ -118,7 +118,7 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--no-redact", is_flag=True, help="Show the text without redaction.")
 def inspect(file: str, config_file: str | None, no_redact: bool) -> None:
     """Show one file's elements, chunks, flags and redactions."""
-    from .inspect import render_inspection
+    from .inspection import render_inspection
 
     config = _load_config(config_file, file, {"redact": False} if no_redact else {})
     from .api import process

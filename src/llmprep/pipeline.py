@@ -29,11 +29,11 @@ def build_stages(config: Config) -> list[Stage]:
     key = config.model_dump_json()
     if key in _STAGE_CACHE:
         return _STAGE_CACHE[key]
-    from .stages.chunk import ChunkStage
-    from .stages.language import ChunkLanguage, DocumentLanguage
-    from .stages.normalize import Normalize
+    from .stages.chunk.stage import ChunkStage
+    from .stages.language.stage import ChunkLanguage, DocumentLanguage
+    from .stages.normalize.stage import Normalize
     from .stages.pii import Pii
-    from .stages.quality import Quality
+    from .stages.quality.stage import Quality
 
     stages: list[Stage] = [Normalize(config)]
     if config.redact:
@@ -215,7 +215,7 @@ def warm_up(config: Config) -> None:
         for stage in stages:
             stage(work)
         # Workers fingerprint records for dedup (datasketch's import takes a second, cold).
-        from .stages.dedup import fingerprint
+        from .stages.dedup.fingerprint import fingerprint
 
         fingerprint(work.records, config)
     if config.redact:

@@ -22,12 +22,12 @@ log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "llmprep.loaders"
 
 BUILTIN_LOADERS: tuple[str, ...] = (
-    "llmprep.loaders.pdf:PdfLoader",
-    "llmprep.loaders.docx:DocxLoader",
-    "llmprep.loaders.html:HtmlLoader",
-    "llmprep.loaders.email:EmlLoader",
-    "llmprep.loaders.email:MboxLoader",
-    "llmprep.loaders.email:MsgLoader",
+    "llmprep.loaders.pdf.loader:PdfLoader",
+    "llmprep.loaders.docx.loader:DocxLoader",
+    "llmprep.loaders.html.loader:HtmlLoader",
+    "llmprep.loaders.email.loader:EmlLoader",
+    "llmprep.loaders.email.loader:MboxLoader",
+    "llmprep.loaders.email.loader:MsgLoader",
     "llmprep.loaders.text:TextLoader",
     "llmprep.loaders.unstructured:UnstructuredLoader",
 )

@@ -21,7 +21,7 @@ from ..models import Record
 from ..output import ShardStore, atomic_writer, dumps
 from ..policy import as_rejected, judge
 from ..report import ReportBuilder, write_reports
-from ..stages.dedup import Deduplicator, Fingerprint
+from ..stages.dedup.fingerprint import Deduplicator, Fingerprint
 from .inputs import InputFile, discover
 from .state import RunState
 from .task import file_sha256, task_key

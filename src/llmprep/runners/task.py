@@ -14,7 +14,7 @@ from ..config import Config
 from ..models import Document, ErrorInfo, ManifestRow, Record
 from ..output import ShardStore, atomic_writer, dumps
 from ..pipeline import FileOutcome, process_path
-from ..stages.dedup import fingerprint
+from ..stages.dedup.fingerprint import fingerprint
 from .inputs import InputFile
 
 
