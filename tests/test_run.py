@@ -159,7 +159,9 @@ def test_a_file_over_the_timeout_gets_a_timeout_row_and_the_run_goes_on(tmp_path
     root.mkdir()
     (root / "big.txt").write_text(("word " * 200 + "\n\n") * 20000)
     (root / "small.md").write_text("# Small\n\nfine\n")
-    proc = _run([root], tmp_path / "out", "--timeout", "0.5", "--no-redact")
+    flat = tmp_path / "flat.toml"  # no extra seconds per MB: the 20 MB file gets 0.5 s
+    flat.write_text("[run]\ntimeout_per_mb = 0\n")
+    proc = _run([root], tmp_path / "out", "--timeout", "0.5", "--no-redact", "--config", str(flat))
     rows = {r["rel_path"]: r for r in _rows(tmp_path / "out" / "manifest.jsonl")}
     assert (
         rows["big.txt"]["status"] == "timeout" and rows["big.txt"]["error_code"] == "file.timeout"

@@ -23,6 +23,7 @@ _EXPORTS = {
     "ConfigError": "errors",
     "LlmprepError": "errors",
     "LoadError": "errors",
+    "OutputError": "errors",
     "SCHEMA_VERSION": "models",
     "Document": "models",
     "Element": "models",
@@ -45,6 +46,7 @@ __all__ = [
     "LlmprepError",
     "LoadError",
     "ManifestRow",
+    "OutputError",
     "PiiSpan",
     "Record",
     "Source",
@@ -58,7 +60,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .api import detect_language, process, redact, run
     from .config import Config
-    from .errors import ConfigError, LlmprepError, LoadError
+    from .errors import ConfigError, LlmprepError, LoadError, OutputError
     from .models import (
         SCHEMA_VERSION,
         Document,

@@ -45,6 +45,7 @@ def process(path: str | Path, *, config: Config | None = None, **options: Any) -
     from .pipeline.file import DocumentResult, process_file
 
     cfg = resolve_config(config, path, options)
+    require_tokenizer(cfg)
     results: list[DocumentResult] = []
     outcome = process_file(Path(path), cfg, on_document=results.append)
     return assemble_file(outcome, results, cfg)
@@ -59,12 +60,18 @@ def run(
     engine: str | None = None,
     full: bool = False,
     progress: ProgressCallback | None = None,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
     **options: Any,
 ) -> RunSummary:
     """What `llmprep run` does: process files and folders into `out/`. Returns a `RunSummary`.
 
     `progress(done, total, row)` is called as files finish (row: the file's manifest row).
-    Raises `ConfigError` when the config or the engine cannot be used.
+    `include` / `exclude`: globs for what is read under input folders (added to `[run]`'s).
+    Raises `ConfigError` when the config or the engine cannot be used, `OutputError` when
+    `out` cannot be used (another run holds it, it is an input folder, it cannot be written).
+    `summary.notes` says what the caller should know (a config found beside the inputs that
+    weakens redaction, for one); the CLI prints them.
     """
     from .pipeline.run import execute_run
     from .runners import require_engine, runner_factory
@@ -75,7 +82,16 @@ def run(
     if engine is not None:
         options["run.engine"] = engine
     cfg = resolve_config(config, paths[0] if paths else None, options)
+    if include or exclude:
+        cfg = cfg.with_overrides(
+            **{
+                "run.include": [*cfg.run.include, *(include or [])],
+                "run.exclude": [*cfg.run.exclude, *(exclude or [])],
+            }
+        )
     require_engine(cfg)
+    require_tokenizer(cfg)
+    note = cfg.discovered_weakening_note
     return execute_run(
         paths,
         out,
@@ -83,7 +99,17 @@ def run(
         runner=runner_factory(quiet=progress is None),
         full=full,
         progress=progress,
+        notes=[note] if note else [],
     )
+
+
+def require_tokenizer(config: Config) -> None:
+    """Load a configured `hf:` tokenizer file now: a missing file is a ConfigError naming it,
+    before any input is read, not a failure of every file."""
+    if config.chunk.tokenizer.startswith("hf:"):
+        from .tokenizers import get_tokenizer
+
+        get_tokenizer(config.chunk.tokenizer)
 
 
 def redact(

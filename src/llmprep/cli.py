@@ -60,7 +60,20 @@ def main() -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    help="Seconds a file may run without finishing a document (default 120).",
+    help="Seconds a file may run without finishing a document (default 120, plus 10 per MB).",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Read only files matching GLOB under input folders (repeatable; default: every format "
+    "a loader reads).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave files and folders matching GLOB out entirely (repeatable).",
 )
 @click.option(
     "--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit."
@@ -77,6 +90,8 @@ def run(
     engine: str | None,
     ray_address: str | None,
     timeout: float | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     max_memory: int | None,
     no_redact: bool,
     full: bool,
@@ -96,21 +111,43 @@ def run(
         options["redact"] = False
     config = _load_config(config_file, inputs[0], options)
     from .api import run as run_inputs
-    from .errors import ConfigError
+    from .errors import ConfigError, OutputError
 
+    note = config.discovered_weakening_note
+    if note:  # said first, so nobody waits for the end of a long run to learn it
+        click.echo(f"llmprep: warning: {note}", err=True)
     try:
         if not quiet and sys.stderr.isatty():
             from .progress import RichProgress
 
             with RichProgress() as bar:
                 summary = run_inputs(
-                    list(inputs), out=out, config=config, full=full, progress=bar.update
+                    list(inputs),
+                    out=out,
+                    config=config,
+                    full=full,
+                    progress=bar.update,
+                    include=list(include),
+                    exclude=list(exclude),
                 )
         else:
-            summary = run_inputs(list(inputs), out=out, config=config, full=full)
+            summary = run_inputs(
+                list(inputs),
+                out=out,
+                config=config,
+                full=full,
+                include=list(include),
+                exclude=list(exclude),
+            )
     except ConfigError as exc:
         click.echo(f"llmprep: config error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    except OutputError as exc:
+        click.echo(f"llmprep: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    for line in summary.notes:
+        if line != note:
+            click.echo(f"llmprep: note: {line}", err=True)
     click.echo(summary.line(), err=True)
     sys.exit(summary.exit_code)
 

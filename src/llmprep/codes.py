@@ -47,17 +47,28 @@ STAGE_FAILURES = {
 
 _CATALOG: list[ErrorCode] = [
     *_codes(FAILED, "the file has 0 bytes", "file.empty"),
-    *_codes(FAILED, "over limits.max_file_mb", "file.too_large"),
+    *_codes(FAILED, "over limits.max_file_mb (decided before the file is read)", "file.too_large"),
+    *_codes(
+        UNSUPPORTED,
+        "under an input folder, of a kind no loader reads by default, or outside --include",
+        "file.excluded",
+    ),
+    *_codes(FAILED, "changed while it was being read; retried on the next run", "file.changed"),
+    *_codes(FAILED, "a folder under an input could not be listed", "folder.unreadable"),
     *_codes(UNSUPPORTED, "a named pipe, socket or device: never opened", "file.not_regular"),
     *_codes(TIMEOUT, "no document finished within run.timeout seconds", "file.timeout"),
     *_codes(("deleted",), "in the previous run, gone now", "file.deleted"),
     *_codes(UNSUPPORTED, "no loader accepts this content", "format.unsupported"),
     *_codes(
         FAILED,
-        "the worker process died, outgrew run.max_memory_mb, or could not start",
+        "the worker process died or could not start",
         "worker.crashed",
-        "worker.out_of_memory",
         "worker.start_failed",
+    ),
+    *_codes(
+        (*FAILED, *PARTIAL),
+        "outgrew run.max_memory_mb (partial when documents were already delivered)",
+        "worker.out_of_memory",
     ),
     # PDF
     *_codes(ENCRYPTED, "needs a user password (pdf.passwords)", "pdf.password_required"),
@@ -67,6 +78,9 @@ _CATALOG: list[ErrorCode] = [
     *_codes(PARTIAL, "no page has a text layer", "pdf.needs_ocr"),
     # Word
     *_codes(ENCRYPTED, "password-protected Office document", "docx.encrypted"),
+    *_codes(
+        ENCRYPTED, "password-protected Excel or PowerPoint file (OLE2 package)", "office.encrypted"
+    ),
     *_codes(FAILED, "damaged ZIP or XML, or no body", "docx.corrupt"),
     *_codes(FAILED, "the ZIP ends before its directory", "docx.truncated"),
     *_codes(FAILED, "over the ZIP entry or expansion limits", "docx.too_large"),
@@ -109,4 +123,32 @@ _CATALOG: list[ErrorCode] = [
 
 ERROR_CODES: dict[str, ErrorCode] = {c.code: c for c in _CATALOG}
 
-__all__ = ["ERROR_CODES", "MANIFEST_STATUSES", "STAGES", "STATUSES", "ErrorCode"]
+# Outcomes that say more about the moment than about the file: a rerun processes these files
+# again instead of reusing the cached row (a larger --timeout or --max-memory may let them
+# finish; a crash or a full disk may not happen twice).
+RETRIED_CODES: frozenset[str] = frozenset(
+    {
+        "file.timeout",
+        "file.changed",
+        "worker.crashed",
+        "worker.out_of_memory",
+        "worker.start_failed",
+        *(f"{stage}.{kind}" for stage in STAGES for kind in ("out_of_memory", "os_error")),
+    }
+)
+
+
+def is_retried(row: dict[str, object]) -> bool:
+    """True when a cached manifest row should be processed again on the next run."""
+    return row.get("status") == "timeout" or row.get("error_code") in RETRIED_CODES
+
+
+__all__ = [
+    "ERROR_CODES",
+    "MANIFEST_STATUSES",
+    "RETRIED_CODES",
+    "STAGES",
+    "STATUSES",
+    "ErrorCode",
+    "is_retried",
+]

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import ConfigError
 
@@ -27,7 +27,14 @@ class RunConfig(_Section):
 
     workers: int = Field(default=0, ge=0, description="0 = number of cores.")
     timeout: float = Field(
-        default=120.0, gt=0, description="Seconds a file may run without finishing a document."
+        default=120.0,
+        gt=0,
+        description="Seconds a file may run without finishing a document, plus timeout_per_mb.",
+    )
+    timeout_per_mb: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds added to `timeout` per MB of the file (big files take longer); 0 = flat.",
     )
     max_memory_mb: int = Field(
         default=0, ge=0, description="Per-worker address-space limit; 0 = none."
@@ -37,6 +44,19 @@ class RunConfig(_Section):
     )
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
+    include: list[str] = Field(
+        default_factory=list,
+        description="Globs of files to read under input folders; replaces the default "
+        "(formats a loader reads). `**` spans folders; a glob without `/` matches names.",
+    )
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="Globs of files and folders under input folders that are not inputs at all.",
+    )
+
+    def timeout_for(self, size_bytes: int) -> float:
+        """The seconds a file of this size gets to finish each document."""
+        return self.timeout + self.timeout_per_mb * size_bytes / (1024 * 1024)
 
 
 class LimitsConfig(_Section):
@@ -461,6 +481,26 @@ class Config(BaseModel):
     dedup: DedupConfig = Field(default_factory=DedupConfig)
     policy: PolicyConfig = Field(default_factory=PolicyConfig)
     check: CheckConfig = Field(default_factory=CheckConfig)
+    # The file this config was read from, and whether it was found beside the inputs rather
+    # than named (--config). Not settings: left out of dumps and the hash.
+    _origin: str | None = PrivateAttr(default=None)
+    _discovered: bool = PrivateAttr(default=False)
+    _discovered_note: str | None = PrivateAttr(default=None)
+
+    @property
+    def origin(self) -> str | None:
+        return self._origin
+
+    @property
+    def discovered(self) -> bool:
+        return self._discovered
+
+    @property
+    def discovered_weakening_note(self) -> str | None:
+        """A note naming a config found beside the inputs (not chosen with --config) whose own
+        settings weaken redaction: a file someone dropped into a folder must not switch
+        redaction off unnoticed. Options given by the caller (`--no-redact`) are not blamed."""
+        return self._discovered_note
 
     # -- construction -------------------------------------------------------------------------
 
@@ -482,13 +522,27 @@ class Config(BaseModel):
             raise ConfigError(f"{path}: not valid TOML ({exc})") from None
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("llmprep", {})
-        return cls.from_mapping(data, origin=str(path))
+        config = cls.from_mapping(data, origin=str(path))
+        config._origin = str(path)
+        return config
 
     @classmethod
     def discover(cls, start: str | Path) -> Config:
         """The config that applies to inputs under `start`: nearest llmprep.toml or pyproject."""
         found = find_config_file(start)
-        return cls.from_file(found) if found else cls()
+        if not found:
+            return cls()
+        config = cls.from_file(found)
+        config._discovered = True
+        weakenings = config.redaction_weakenings()
+        if weakenings:
+            from .names import shown
+
+            config._discovered_note = (
+                f"config {shown(str(found))} (found beside the inputs, not given with --config) "
+                f"weakens redaction: {'; '.join(weakenings)}"
+            )
+        return config
 
     def with_overrides(self, **options: Any) -> Config:
         """A copy with options applied: `redact=False`, `chunk_max_tokens=256`, `**{"pdf.passwords": [...]}`."""
@@ -499,7 +553,35 @@ class Config(BaseModel):
                 data[field] = value
             else:
                 data[section][field] = value
-        return Config.from_mapping(data, origin="options")
+        config = Config.from_mapping(data, origin="options")
+        config._origin, config._discovered = self._origin, self._discovered
+        config._discovered_note = self._discovered_note
+        return config
+
+    def redaction_weakenings(self) -> list[str]:
+        """The settings that make redaction find or replace less than the defaults do."""
+        default = PiiConfig()
+        pii = self.pii
+        found = []
+        if not self.redact:
+            found.append("redact = false")
+        if pii.entities:
+            found.append(f"pii.entities limits detection to {len(pii.entities)} type(s)")
+        keep = sorted(k for k, v in pii.operators.items() if v == "keep")
+        if pii.default_operator == "keep":
+            found.append('pii.default_operator = "keep"')
+        if keep:
+            found.append(f"pii.operators keeps {', '.join(keep)} unredacted")
+        if pii.score_threshold > default.score_threshold:
+            found.append(f"pii.score_threshold raised to {pii.score_threshold:g}")
+        if pii.allow_list or pii.allow_regex:
+            found.append(
+                f"pii.allow_list / allow_regex exempt {len(pii.allow_list) + len(pii.allow_regex)}"
+                " value(s)"
+            )
+        if pii.ner_model == "none":
+            found.append('pii.ner_model = "none"')
+        return found
 
     # -- identity -----------------------------------------------------------------------------
 

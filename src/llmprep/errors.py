@@ -2,6 +2,7 @@
 
     LlmprepError
     ├── ConfigError                     bad config key or value (CLI exit 2)
+    ├── OutputError                     the output folder cannot be used (CLI exit 2)
     └── LoadError(status, code)         a file could not be (fully) read
         ├── UnsupportedFormat           status "unsupported"
         ├── EncryptedDocument           status "encrypted"
@@ -23,6 +24,10 @@ class LlmprepError(Exception):
 
 class ConfigError(LlmprepError):
     """A config key or value is wrong; the message names the key."""
+
+
+class OutputError(LlmprepError):
+    """The output folder cannot be written, is locked by another run, or is an input."""
 
 
 class LoadError(LlmprepError):

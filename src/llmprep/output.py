@@ -15,11 +15,58 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
+from .names import shown
+
 STATE_DIR = ".llmprep"
 
 
 def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """One JSON line, UTF-8 as written. A lone surrogate that reached this far (text decoded
+    from a file with surrogate escapes) is written as a JSON escape instead of failing the
+    whole output file."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"))
+    return text
+
+
+LOCK_FILE = "lock"
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for one run: a second run into it stops at once (`OutputError`).
+
+    An advisory `flock` on `DIR/.llmprep/lock`, released by the kernel when the process ends,
+    however it ends: a run killed with -9 leaves no stale lock behind.
+    """
+    import fcntl
+
+    from .errors import OutputError
+
+    state = out / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    fh = open(state / LOCK_FILE, "a+", encoding="utf-8")  # noqa: SIM115 (held until the end)
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip()
+            who = f" (pid {holder})" if holder.isdigit() else ""
+            raise OutputError(
+                f"another llmprep run{who} is writing to {shown(str(out))}; wait for it to finish or "
+                "choose another --out"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()
 
 
 @contextmanager

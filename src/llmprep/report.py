@@ -67,6 +67,9 @@ class ReportBuilder:
         self.file_seconds: list[tuple[float, str]] = []
         self.failures: list[dict[str, Any]] = []
         self.deleted: list[str] = []
+        self.excluded = 0  # `file.excluded` rows: under an input folder, not read
+        self.skipped: dict[str, int] = {}  # left out without a row (exclude patterns, repeats)
+        self.notes: list[str] = []  # what the user should know (a config weakening redaction)
 
     def add_row(self, row: dict[str, Any]) -> None:
         self.files += 1
@@ -74,7 +77,11 @@ class ReportBuilder:
         self.formats[row.get("media_type") or "unknown"] += 1
         self.bytes += row.get("size") or 0
         self.file_seconds.append((row.get("seconds") or 0.0, row["rel_path"]))
-        if row.get("error_code"):
+        if row.get("error_code") == "file.excluded":
+            # Counted, not listed: a folder of source code would bury the real failures.
+            self.excluded += 1
+            self.errors["file.excluded"] += 1
+        elif row.get("error_code"):
             self.errors[row["error_code"]] += 1
             if row["status"] != "ok":
                 self.failures.append(
@@ -127,6 +134,9 @@ class ReportBuilder:
             "processed": processed,
             "reused": reused,
             "deleted": self.deleted,
+            "excluded": self.excluded,
+            "skipped": dict(self.skipped),
+            "notes": list(self.notes),
             "documents": self.documents,
             "records": self.kept,
             "rejected": self.rejected,
@@ -352,6 +362,7 @@ def render_html(report: dict[str, Any]) -> str:
     prov = report["provenance"]
     cards = [
         ("files", report["files"]),
+        ("excluded", report.get("excluded", 0)),
         ("processed", report["processed"]),
         ("unchanged", report["reused"]),
         ("documents", report["documents"]),
@@ -369,8 +380,9 @@ def render_html(report: dict[str, Any]) -> str:
         else ""
     )
     tokens = report["tokens"]
+    notes = "".join(f"<p class=warn>{_e(note)}</p>" for note in report.get("notes") or [])
     sections = [
-        f"<section id=summary><h2>Summary</h2><div class=cards>{summary}</div></section>",
+        f"<section id=summary><h2>Summary</h2>{notes}<div class=cards>{summary}</div></section>",
         _bars("Files by status", report["by_status"], "status"),
         _bars("Files by format", report["by_format"], "formats"),
         _bars("Documents by language", report["by_language"], "languages"),

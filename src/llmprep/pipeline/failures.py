@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 
 DEBUG_ENV = "LLMPREP_DEBUG"
+MEMORY_LIMIT_ENV = "LLMPREP_WORKER_MAX_MEMORY_MB"  # set in a worker process with a memory limit
 DEBUG_LOG_ENV = "LLMPREP_DEBUG_LOG"  # set by a run to DIR/.llmprep/debug.log; workers inherit it
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # .../llmprep
 
@@ -40,6 +41,63 @@ def error_slug(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "too_deep"
     return "os_error"
+
+
+def memory_limit_mb() -> int:
+    """The memory limit of this worker process in MB (0: none, or not a worker)."""
+    try:
+        return int(os.environ.get(MEMORY_LIMIT_ENV, "0") or 0)
+    except ValueError:
+        return 0
+
+
+# What C libraries say when an allocation fails (libxml2, zlib, the C runtime): under a memory
+# limit these surface as parse errors or SystemError rather than MemoryError.
+_MEMORY_WORDS = (
+    "memory allocation failed",
+    "out of memory",
+    "cannot allocate memory",
+    "insufficient memory",
+)
+
+
+def memory_exhausted(exc: BaseException) -> bool:
+    """True when `exc`, or an exception it was raised from or during, is an allocation failure.
+
+    A loader that turns a parser's error into its own code (`docx.corrupt`) keeps the original
+    as `__context__`; under a worker's memory limit a SystemError from C code is one too.
+    """
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    limited = memory_limit_mb() > 0
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        if isinstance(node, MemoryError):
+            return True
+        if isinstance(node, OSError) and node.errno == errno.ENOMEM:
+            return True
+        if limited and isinstance(node, SystemError):
+            return True
+        try:
+            text = str(node).lower()
+        except Exception:
+            text = ""
+        if any(word in text for word in _MEMORY_WORDS):
+            return True
+        node = node.__cause__ or node.__context__
+    return False
+
+
+def out_of_memory_error(stage: str) -> tuple[str, str]:
+    """Code and message for a stage that ran out of memory: in a worker with a memory limit,
+    `worker.out_of_memory` (the limit was the cause, whichever library noticed first)."""
+    limit = memory_limit_mb()
+    if limit:
+        return (
+            "worker.out_of_memory",
+            f"processing needed more than the {limit} MB memory limit (run.max_memory_mb)",
+        )
+    return f"{stage}.out_of_memory", f"the {stage} stage ran out of memory"
 
 
 def safe_message(exc: BaseException, stage: str) -> str:

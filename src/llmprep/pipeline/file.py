@@ -22,8 +22,16 @@ from ..errors import LoadError, UnsupportedFormat
 from ..loaders.base import SourceFile
 from ..loaders.registry import load_source
 from ..models import Document, ErrorInfo, LoaderInfo, ManifestRow, Record, Status
+from ..names import shown
 from ..stages.base import DocWork, Stage
-from .failures import error_slug, report_exception, safe_message, unexpected_message
+from .failures import (
+    error_slug,
+    memory_exhausted,
+    out_of_memory_error,
+    report_exception,
+    safe_message,
+    unexpected_message,
+)
 
 _STAGE_CACHE: dict[str, list[Stage]] = {}
 
@@ -113,10 +121,12 @@ def process_file(
 
     Never raises for bad input: every failure becomes a typed status on the outcome.
     Documents are handed over one at a time so a 100 MB mailbox never sits in memory whole.
+    `path` may hold surrogate escapes (a name that is not UTF-8): it opens the file, and its
+    shown form (`names.shown`) goes into rows, records and ids.
     """
     path = Path(path)
-    rel = rel_path or path.name
-    outcome = FileOutcome(path=str(path), rel_path=rel)
+    rel = shown(rel_path or path.name)
+    outcome = FileOutcome(path=shown(str(path)), rel_path=rel)
     started = time.perf_counter()
     config_hash = config.hash()
     stage_name = "load"
@@ -131,7 +141,8 @@ def process_file(
             raise LoadError("file.empty", "the file is empty (0 bytes)")
         if outcome.size > config.limits.max_file_mb * 1024 * 1024:
             raise LoadError(
-                "file.too_large", f"file is over the {config.limits.max_file_mb:g} MB limit"
+                "file.too_large",
+                f"file is over the {config.limits.max_file_mb:g} MB limit (limits.max_file_mb)",
             )
         outcome.sha256 = source.sha256
         stages = build_stages(config)
@@ -148,20 +159,30 @@ def process_file(
             outcome.status, outcome.error = "partial", source.partial
         outcome.warnings = list(source.warnings)
     except LoadError as exc:
-        # After some documents were delivered, the file is partly read rather than failed.
-        outcome.status = "partial" if outcome.documents and exc.status == "failed" else exc.status
-        outcome.error = exc.info()
+        if memory_exhausted(exc):  # a parser's error that was really a failed allocation
+            _out_of_memory(outcome, stage_name)
+        else:
+            # After some documents were delivered, the file is partly read rather than failed.
+            failed = exc.status == "failed"
+            outcome.status = "partial" if outcome.documents and failed else exc.status
+            outcome.error = exc.info()
     except (OSError, MemoryError, RecursionError) as exc:
-        outcome.status = "partial" if outcome.documents else "failed"
-        outcome.error = ErrorInfo(
-            code=f"{stage_name}.{error_slug(exc)}", message=safe_message(exc, stage_name)
-        )
+        if memory_exhausted(exc):
+            _out_of_memory(outcome, stage_name)
+        else:
+            outcome.status = "partial" if outcome.documents else "failed"
+            outcome.error = ErrorInfo(
+                code=f"{stage_name}.{error_slug(exc)}", message=safe_message(exc, stage_name)
+            )
         report_exception(exc, rel, stage_name)
     except Exception as exc:  # a bug or a parser surprise: one failed row, never a crashed run
-        outcome.status = "partial" if outcome.documents else "failed"
-        outcome.error = ErrorInfo(
-            code=f"{stage_name}.error", message=unexpected_message(exc, stage_name)
-        )
+        if memory_exhausted(exc):
+            _out_of_memory(outcome, stage_name)
+        else:
+            outcome.status = "partial" if outcome.documents else "failed"
+            outcome.error = ErrorInfo(
+                code=f"{stage_name}.error", message=unexpected_message(exc, stage_name)
+            )
         report_exception(exc, rel, stage_name)
     if source is not None:
         # Also for a file that failed: its row names the loader that was chosen and the format
@@ -170,6 +191,12 @@ def process_file(
         outcome.media_type = outcome.media_type or source.media_type
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def _out_of_memory(outcome: FileOutcome, stage: str) -> None:
+    code, message = out_of_memory_error(stage)
+    outcome.status = "partial" if outcome.documents else "failed"
+    outcome.error = ErrorInfo(code=code, message=message)
 
 
 def _documents(source: SourceFile) -> Iterator[Document]:

@@ -18,11 +18,40 @@ from typing import Any
 from .._version import __version__
 from ..config import Config
 from ..models import Document, ErrorInfo, Status
+from ..names import shown
 from ..output import ShardStore, atomic_writer, dumps
 from .file import DocumentResult, FileOutcome, process_file
 from .inputs import InputFile
 
 Job = tuple[InputFile, str | None, str]  # the file, its sha256 (None: unreadable), its shard key
+
+CHANGED = ErrorInfo(
+    code="file.changed",
+    message="the file changed while it was being read; it is read again on the next run",
+)
+
+
+class ParentGone(BaseException):
+    """The process that handed out the job is gone: stop without writing anything.
+
+    A BaseException so that no `except Exception` on the way (a loader's, a stage's, the
+    per-file safety net) turns it into a row: a shard is committed only for a finished file.
+    """
+
+
+class OutputFailed(BaseException):
+    """Writing the shard failed (a full disk, a folder made read-only): the run cannot go on.
+
+    Raised through the per-file safety net like `ParentGone`, so the file is not blamed for it.
+    """
+
+    def __init__(self, exc: OSError) -> None:
+        super().__init__(exc.errno, exc.strerror)
+        self.errno = exc.errno or 0
+
+
+class _Changed(Exception):
+    """The file's bytes differ from the ones its cache key was made from."""
 
 
 def run_key() -> str:
@@ -94,9 +123,29 @@ def run_task(
 ) -> dict[str, Any]:
     """Process one file into its shard; returns the manifest row (as a dict).
 
-    `on_progress` is called after each finished document (the runner's heartbeat).
+    `on_progress` is called after each finished document (the runner's heartbeat); it may raise
+    `ParentGone`, which leaves no shard behind. The shard is committed only when the file still
+    hashes to `sha256` after it was read: a file edited during the run gets a `file.changed`
+    row (retried on the next run) instead of new text cached under its old hash.
     """
     config_hash = config.hash()
+    try:
+        return _run_task(item, sha256, key, config, store, on_progress, config_hash)
+    except _Changed:
+        row = failure_row(item, sha256, config_hash, "failed", CHANGED, 0.0)
+        store_failure(store, key, row)
+        return row
+
+
+def _run_task(
+    item: InputFile,
+    sha256: str | None,
+    key: str,
+    config: Config,
+    store: ShardStore,
+    on_progress: Callable[[], None] | None,
+    config_hash: str,
+) -> dict[str, Any]:
     with atomic_writer(store.shard_path(key)) as fh:
 
         def on_document(result: DocumentResult) -> None:
@@ -108,14 +157,19 @@ def run_task(
             # pass then only compares.
             if result.fingerprint is not None:
                 line["dedup"] = result.fingerprint.with_signatures(config).to_json()
-            fh.write(dumps(line) + "\n")
+            try:
+                fh.write(dumps(line) + "\n")
+            except OSError as exc:
+                raise OutputFailed(exc) from exc
             if on_progress is not None:
                 on_progress()
 
         outcome = process_file(
             Path(item.path), config, rel_path=item.rel_path, on_document=on_document, sha256=sha256
         )
-    outcome.path = item.path
+        if sha256 is not None and file_sha256(item.path) != sha256:
+            raise _Changed  # leaves the shard uncommitted
+    outcome.path = shown(item.path)
     row = outcome.manifest_row(config_hash, kept=outcome.records).model_dump(mode="json")
     store.write_row(key, row)
     return row
@@ -131,8 +185,8 @@ def failure_row(
 ) -> dict[str, Any]:
     """A row for a file whose worker never reported back (timeout, crash)."""
     outcome = FileOutcome(
-        path=item.path,
-        rel_path=item.rel_path,
+        path=shown(item.path),
+        rel_path=shown(item.rel_path),
         status=status,
         error=error,
         sha256=sha256,

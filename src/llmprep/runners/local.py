@@ -1,16 +1,20 @@
 """Local runner: a pool of worker processes with per-file timeouts, memory limits and recycling.
 
 Each worker (see `worker.py`) is a fresh interpreter handling one file at a time. The parent waits
-on the workers' answer pipes with a deadline: a file gets `timeout` seconds to finish its first
-document and as long again after each document it finishes (so a 10,000-message mailbox that is
-steadily progressing is not a hang); a worker that overruns is killed (`timeout` row), one that dies or outgrows `--max-memory` is replaced (`failed` row,
-`worker.crashed` / `worker.out_of_memory`), and every worker is replaced after `recycle_after`
-files so leaks in parsers cannot accumulate.
+on the workers' answer pipes with a deadline: a file gets `run.timeout` seconds, plus
+`run.timeout_per_mb` per MB of its size, to finish its first document, and as long again after
+each document it finishes (so a 10,000-message mailbox that is steadily progressing is not a
+hang); a worker that overruns is killed (`timeout` row), one that dies or outgrows
+`--max-memory` is replaced (`failed` row, `worker.crashed` / `worker.out_of_memory`), and every
+worker is replaced after `recycle_after` files so leaks in parsers cannot accumulate. A worker
+that cannot write its shard stops the run (an `OSError`, which the run reports as an
+`OutputError`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import subprocess
@@ -32,6 +36,18 @@ from ..pipeline.task import Job, failure_row, store_failure, worker_environment
 
 STARTUP_TIMEOUT = 300.0  # seconds for a new worker to import and load its models
 MEMORY_POLL_SECONDS = 0.25
+# How a worker under a memory limit dies when an allocation fails in C code: killed (the
+# kernel's OOM killer: -9 / 128+9) or aborted (std::bad_alloc, a malloc assertion: -6 / 128+6).
+MEMORY_DEATHS = (-9, 137, -6, 134)
+
+
+def file_timeout(config: Config, path: str) -> float:
+    """Seconds a file gets per document: `run.timeout` plus `run.timeout_per_mb` per MB."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    return config.run.timeout_for(size)
 
 
 def rss_mb(pid: int | None) -> float:
@@ -56,6 +72,7 @@ class _Worker:
     job: Job | None = None
     started: float = 0.0  # when the current file started
     active: float = 0.0  # when it last finished a document (the timeout counts from here)
+    timeout: float = 0.0  # seconds the current file gets per document
     ready: bool = False
     stopped: bool = False
     buffer: bytes = b""
@@ -178,18 +195,18 @@ class WorkerPool:
         )
 
     def _loop(self, pool: list[_Worker], queue: deque[Job], on_row: RowCallback) -> None:
-        timeout = self.config.run.timeout
         start_failures = 0
 
         def assign(w: _Worker) -> None:
             if queue and w.ready:
                 w.job = queue.popleft()
+                w.timeout = file_timeout(self.config, w.job[0].path)
                 w.started = w.active = time.monotonic()
                 with contextlib.suppress(OSError):  # a dead worker's EOF shows on the next wait
                     w.send(w.job)
 
         def deadline(w: _Worker) -> float:
-            return w.active + timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
+            return w.active + w.timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
 
         for w in pool:  # warm workers left idle by an earlier batch start at once
             if w.job is None:
@@ -209,6 +226,11 @@ class WorkerPool:
                 messages, closed = w.receive() if w.answers.fileno() in readable else ([], False)
                 if any(m.get("progress") for m in messages):
                     w.active = now
+                failed_output = next((m for m in messages if "output_error" in m), None)
+                if failed_output is not None:
+                    # The worker could not write its shard: no file is to blame, the run stops.
+                    code = int(failed_output["output_error"] or 0) or errno.EIO
+                    raise OSError(code, os.strerror(code))
                 message = next((m for m in messages if not m.get("progress")), None)
                 if not w.ready:
                     if message and message.get("ready"):
@@ -243,7 +265,7 @@ class WorkerPool:
                     replace = w.done >= self.config.run.recycle_after
                 elif closed:  # EOF: the worker died mid-file
                     code = w.process.wait()
-                    over = self.config.run.max_memory_mb and code in (-9, 137)
+                    over = self.config.run.max_memory_mb and code in MEMORY_DEATHS
                     error = "worker.out_of_memory" if over else "worker.crashed"
                     row = self._fail(
                         w.job,
@@ -272,7 +294,8 @@ class WorkerPool:
                         w.job,
                         "timeout",
                         "file.timeout",
-                        f"no document finished within {timeout:g} s",
+                        f"no document finished within {w.timeout:.0f} s (run.timeout, "
+                        "run.timeout_per_mb)",
                         now - w.started,
                     )
                     replace = True
