@@ -78,10 +78,6 @@ class Styles:
             if st.get(f"{{{w}}}default") in ("1", "true", "on"):
                 self._default = sid
 
-    def style_name(self, style_id: str | None) -> str | None:
-        st = self._styles.get(style_id or self._default or "")
-        return st.name if st else style_id
-
     def role(self, ppr: etree._Element | None) -> Role:
         """The role of a paragraph with properties `ppr` (its `w:pPr`, or None)."""
         w = self._w

@@ -19,12 +19,10 @@ from importlib import resources
 from itertools import chain, compress, repeat
 from operator import itemgetter, mul, sub
 
+from ...scripts import UNSEGMENTED
+
 # Stripped from both ends of a token; a token made only of these is not a word (as in Gopher).
 PUNCTUATION = string.punctuation + "«»„“”‘’‚‹›…—–‐‑‒―·•¡¿§¶†‡©®™°′″"
-# Scripts written without spaces between words: word statistics mean nothing there.
-UNSEGMENTED = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Characters that do not occur in healthy text: controls (tab/newline/CR excepted), the
 # replacement character, private use, surrogates and non-characters.
