@@ -149,16 +149,27 @@ def heading(r: Rendered, text: str, level: int) -> None:
 
 
 def table_rows(text: str) -> list[list[tuple[int, int]]]:
-    """(start, end) of each cell, row by row, in a table element's text."""
+    """(start, end) of each cell, row by row, in a table element's text.
+
+    Cells are apart by " | ". Normalization strips lines, so an empty first or last cell leaves
+    a bare "|" at the line's start or end: that is a separator too."""
     rows = []
     pos = 0
     for line in text.split("\n"):
         if line.strip():
             cells = []
-            a = pos
-            for piece in line.split(CELL_SEPARATOR):
+            a, end = pos, pos + len(line)
+            if line.startswith("|"):
+                cells.append((a, a))
+                a += 2 if line.startswith("| ") else 1
+            trailing = len(line) > 1 and line.endswith(" |") and not line.endswith(" | |")
+            if trailing:
+                end -= 2
+            for piece in text[a:end].split(CELL_SEPARATOR):
                 cells.append((a, a + len(piece)))
                 a += len(piece) + len(CELL_SEPARATOR)
+            if trailing:
+                cells.append((end + 2, end + 2))
             rows.append(cells)
         pos += len(line) + 1
     return rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -54,6 +54,31 @@ class Styles:
         self._num_kind = _read_numbering(w, numbering_root) if numbering_root is not None else {}
         self._have_numbering = numbering_root is not None
         self._cache: dict[tuple[str | None, int | None, str | None, int | None], Role] = {}
+
+    @classmethod
+    def from_python_docx(
+        cls, w: str, styles: Any, numbering_root: etree._Element | None
+    ) -> Styles:
+        """Paragraph styles as python-docx reads them: UI names, base styles, properties."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        out = cls(w, None, numbering_root)
+        for st in styles:
+            if st.type != WD_STYLE_TYPE.PARAGRAPH or not st.style_id:
+                continue
+            element = st.element
+            base = element.basedOn
+            outline, num_id, ilvl = _ppr_facts(w, element.pPr)
+            out._styles[st.style_id] = _Style(
+                name=(st.name or st.style_id).strip().lower(),
+                based_on=base.val if base is not None else None,
+                outline=outline,
+                num_id=num_id,
+                ilvl=ilvl,
+            )
+            if element.default:
+                out._default = st.style_id
+        return out
 
     def _read_styles(self, root: etree._Element) -> None:
         w = self._w
