@@ -1,8 +1,9 @@
 """Paragraph roles from Word styles and numbering: title, heading level, list level.
 
 Word marks structure in three places that all inherit: the paragraph's own properties, its style,
-and the style's `basedOn` ancestors. Headings come from the style name (Title, Heading 1-9) or an
-outline level; list items from numbering properties (`numPr`) that point into numbering.xml.
+and the style's `basedOn` ancestors. Headings come from an outline level (the paragraph's, then
+its styles'), or the style name (Title, Heading 1-9 and numbered variants such as "Heading 2
+Numbered"); a style inherits its base style's heading level; list items from numbering properties (`numPr`) that point into numbering.xml.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from lxml import etree
 
-_HEADING_NAME = re.compile(r"^heading\s*([1-9])$")
+# "Heading 2", and the numbered or house variants of it: "Heading 2 Numbered", "Numbered
+# Heading 2", "Appendix Heading 2". A heading level is one digit standing alone after the word.
+_HEADING_NAME = re.compile(r"^(?:[\w-]+\s+)?heading\s*([1-9])(?:\s+[\w-]+)?$")
 _LIST_NAME = re.compile(r"^list\s*(?:bullet|number)\s*([1-9])?$")
 _MAX_CHAIN = 32  # basedOn chains are short; a cycle must not loop forever
 
