@@ -298,7 +298,7 @@ def _val(props: etree._Element | None, tag: str, tg: Tags) -> int:
 
 
 def _vmerge(tcpr: etree._Element | None, tg: Tags) -> str | None:
-    """"restart" (first cell of a vertical merge), "continue" (covered by the cell above), None."""
+    """ "restart" (first cell of a vertical merge), "continue" (covered by the cell above), None."""
     node = tcpr.find(tg.vmerge) if tcpr is not None else None
     if node is None:
         return None

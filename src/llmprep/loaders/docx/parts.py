@@ -24,7 +24,11 @@ ReaderFactory = Callable[[], BodyReader]
 
 
 def furniture(
-    pkg: Package | PythonDocxPackage, rels: dict[str, Rel], body: etree._Element, tags: Tags, reader: ReaderFactory
+    pkg: Package | PythonDocxPackage,
+    rels: dict[str, Rel],
+    body: etree._Element,
+    tags: Tags,
+    reader: ReaderFactory,
 ) -> tuple[list[Element], list[Element]]:
     """Header and footer elements, one per distinct text, in the order sections name them."""
     refs: dict[str, list[tuple[str, str]]] = {"header": [], "footer": []}

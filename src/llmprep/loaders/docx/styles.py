@@ -59,9 +59,7 @@ class Styles:
         self._cache: dict[tuple[str | None, int | None, str | None, int | None], Role] = {}
 
     @classmethod
-    def from_python_docx(
-        cls, w: str, styles: Any, numbering_root: etree._Element | None
-    ) -> Styles:
+    def from_python_docx(cls, w: str, styles: Any, numbering_root: etree._Element | None) -> Styles:
         """Paragraph styles as python-docx reads them: UI names, base styles, properties."""
         from docx.enum.style import WD_STYLE_TYPE
 

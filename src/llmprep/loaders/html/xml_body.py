@@ -85,7 +85,9 @@ def _list_items(lst: _Element, level: int, out: list[tuple[Element, _Element]]) 
                 number[0] += 1
                 text = f"{number[0]}. {text}"
             item_level = depth + 1 if rend.startswith("dd") else depth
-            out.append((Element(type="list_item", text=text, level=item_level, metadata=meta), item))
+            out.append(
+                (Element(type="list_item", text=text, level=item_level, metadata=meta), item)
+            )
         for child in reversed(nested):
             stack.append((iter(child), depth + 1, child.get("rend") or "ul", [0]))
 
