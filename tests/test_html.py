@@ -458,7 +458,9 @@ def test_deeply_nested_files_are_partial_not_failed(tmp_path: Path) -> None:
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("llmprep_bench_html", ROOT / "bench" / "html_content.py")
+    spec = importlib.util.spec_from_file_location(
+        "llmprep_bench_html", ROOT / "bench" / "html_content.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...flags import make_flag
 from ...models import Element, Flag
 
 # Charset labels mail clients write that Python's codecs do not know, mapped to what they mean.
@@ -74,11 +75,7 @@ def decode_body(data: bytes, declared: str | None) -> DecodedBody:
         except UnicodeDecodeError:
             pass
         else:
-            flags.append(
-                Flag(
-                    code="email_charset_mismatch", severity="info", value="utf-8", threshold=charset
-                )
-            )
+            flags.append(make_flag("email_charset_mismatch", "utf-8", charset))
             return DecodedBody(text, "utf-8", flags)
     if charset in _LATIN1_LABELS and not data.isascii():
         # As browsers do (WHATWG): Latin-1 and ASCII labels mean windows-1252, whose curly
@@ -89,27 +86,13 @@ def decode_body(data: bytes, declared: str | None) -> DecodedBody:
             pass
         else:
             if charset in ("us-ascii", "ascii"):
-                flags.append(
-                    Flag(
-                        code="email_charset_mismatch",
-                        severity="info",
-                        value="cp1252",
-                        threshold=charset,
-                    )
-                )
+                flags.append(make_flag("email_charset_mismatch", "cp1252", charset))
             return DecodedBody(text, "cp1252", flags)
     decoded = decode_bytes(data, charset)
     if charset and decoded.encoding != charset:
-        flags.append(
-            Flag(
-                code="email_charset_mismatch",
-                severity="info",
-                value=decoded.encoding,
-                threshold=charset,
-            )
-        )
+        flags.append(make_flag("email_charset_mismatch", decoded.encoding, charset))
     if decoded.lossy:
-        flags.append(Flag(code="encoding_lossy", severity="warn", value=decoded.encoding))
+        flags.append(make_flag("encoding_lossy", decoded.encoding))
     return DecodedBody(decoded.text, decoded.encoding, flags)
 
 
@@ -300,7 +283,7 @@ def quote_flags(elements: list[Element]) -> list[Flag]:
     flags = []
     quotes = sum(1 for e in elements if e.type == "quote")
     if quotes:
-        flags.append(Flag(code="email_quoted", severity="info", value=quotes))
+        flags.append(make_flag("email_quoted", quotes))
     if any(e.type == "signature" for e in elements):
-        flags.append(Flag(code="email_signature", severity="info"))
+        flags.append(make_flag("email_signature"))
     return flags
