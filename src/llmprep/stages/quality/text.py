@@ -39,6 +39,7 @@ _MOJIBAKE = re.compile(
 # Gopher counts "•" lines; other bullet glyphs and Markdown markers are the same thing. Numbered
 # lines count for the list shape only: legal and technical prose numbers its paragraphs.
 _BULLETS = ("•", "●", "○", "◦", "▪", "■", "□", "‣", "⁃", "∙", "·", "- ", "* ", "+ ")
+_MD_HEADING = re.compile(r"(?m)^#{1,6}(?= )")
 _NUMBERED = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]\s")
 # Column separators. A comma or semicolon followed by a space is prose punctuation, not CSV.
 _SEPARATORS = ("|", "\t", ";", ",")
@@ -143,7 +144,8 @@ def measure(
     s.alpha_words = s.words - sum(map(str.isdigit, words))
     lengths = list(map(len, tokens))
     s.longest_token = max(lengths)
-    s.hashes = text.count("#")
+    # Gopher's hash ratio is about hashtags; the #s opening a Markdown heading line are not.
+    s.hashes = text.count("#") - sum(len(m) for m in _MD_HEADING.findall(text))
     s.ellipses = text.count("...") + text.count("…")
     s.lorem_ipsum = "orem ipsum" in text or "OREM IPSUM" in text
     if text.isascii():
