@@ -6,10 +6,13 @@ Output, one finding a line, then a summary line that is always printed:
     policies/handbook.pdf: page 3: PERSON (ner)
     llmprep check: 5 files, 2 findings (EMAIL_ADDRESS 1, PERSON 1)
 
-Text formats are scanned as written, so positions are real lines and columns and a line holding
-`llmprep: allow` is skipped. Other formats go through their loader, as the pipeline would read
-them, and findings point at pages (or elements). Pattern recognizers only, unless
-`[check] ner = true`.
+Text formats are scanned as written, in this process, so positions are real lines and columns
+and a line holding `llmprep: allow` is skipped. Other formats go through their loader, as the
+pipeline would read them, in the run's worker processes with the run's limits (`run.timeout`,
+`run.timeout_per_mb`, `run.max_memory_mb`): a file over them is reported as not checked.
+Findings point at pages (or elements), or at the metadata field that holds them
+(`metadata title`: a DOCX core property, a PDF Info entry, an HTML canonical link).
+Pattern recognizers only, unless `[check] ner = true`.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .config import Config
 from .formats import DATA_TEXT_EXTENSIONS, TEXT_EXTENSIONS
+from .models import Record
 
 ALLOW_MARKER = "llmprep: allow"
 TEXT_SUFFIXES = {*TEXT_EXTENSIONS, *DATA_TEXT_EXTENSIONS}
@@ -64,28 +69,31 @@ def excluded(name: str, patterns: list[str]) -> bool:
 def run_check(files: list[str], config: Config, echo: Callable[[str], None] = print) -> int:
     cfg = check_config(config)
     blocking = set(cfg.check.block_entities)
+    names = [n for n in files if not excluded(n, cfg.check.exclude) and Path(n).is_file()]
+    loaded = [n for n in names if Path(n).suffix.lower() not in TEXT_SUFFIXES]
+    # Text is scanned in this process (fast, and cheap to bound); every other format goes
+    # through the run's worker pool, with its time and memory limits: a hostile DOCX or a page
+    # with a table of a million cells costs one line, not the commit.
+    guarded = _check_guarded(loaded, cfg) if loaded else {}
     findings: list[Finding] = []
-    checked = 0
-    for name in files:
-        if excluded(name, cfg.check.exclude) or not Path(name).is_file():
-            continue
-        checked += 1
-        for finding in _check_file(name, cfg):
+    unchecked = 0
+    for name in names:
+        if name in guarded:
+            found, note = guarded[name]
+            if note:
+                unchecked += 1
+                echo(f"{name}: not checked: {note}")
+        else:
+            found = [*_check_text(name, cfg), *_check_loaded(name, cfg)]
+        for finding in found:
             if finding.kind.startswith("flag:") or not blocking or finding.kind in blocking:
                 findings.append(finding)
                 echo(finding.line())
     counts = Counter(f.kind for f in findings)
     detail = f" ({', '.join(f'{k} {n}' for k, n in sorted(counts.items()))})" if counts else ""
-    echo(f"llmprep check: {checked} files, {len(findings)} findings{detail}")
+    skipped = f", {unchecked} not checked" if unchecked else ""
+    echo(f"llmprep check: {len(names)} files, {len(findings)} findings{detail}{skipped}")
     return 1 if findings else 0
-
-
-def _check_file(name: str, cfg: Config) -> Iterator[Finding]:
-    if Path(name).suffix.lower() in TEXT_SUFFIXES:
-        yield from _check_text(name, cfg)
-        yield from _check_loaded(name, cfg, pii=False)
-        return
-    yield from _check_loaded(name, cfg, pii=True)
 
 
 def _check_text(name: str, cfg: Config) -> Iterator[Finding]:
@@ -111,27 +119,81 @@ def _line_of(line_starts: list[int], offset: int) -> int:
     return bisect.bisect_right(line_starts, offset) - 1
 
 
-def _check_loaded(name: str, cfg: Config, *, pii: bool) -> Iterator[Finding]:
+def _check_loaded(name: str, cfg: Config) -> Iterator[Finding]:
+    """Blocking quality flags of a text file, as the pipeline reads it (no redaction)."""
     from .api import process
 
-    if not pii and not cfg.check.block_flags:
+    if not cfg.check.block_flags:
         return
-    result = process(name, config=cfg if pii else cfg.with_overrides(redact=False))
+    result = process(name, config=cfg.with_overrides(redact=False))
     if result.status not in ("ok", "partial"):
         # An unreadable file is not a finding: the hook checks content it can read.
         return
-    for doc in result.documents if pii else []:
-        for index, element in enumerate(doc.elements):
-            where = f"page {element.page}" if element.page else f"element {index + 1}"
-            for span in element.pii:
-                yield Finding(name, where, span.entity_type, span.detector)
-    if cfg.check.block_flags:
-        for record in [*result.records, *result.rejected]:
-            for flag in record.flags:
-                if flag.severity == "block":
-                    where = (
-                        f"page {record.pages[0]}"
-                        if record.pages
-                        else f"chunk {record.chunk_index + 1}"
-                    )
-                    yield Finding(name, where, f"flag:{flag.code}", "quality")
+    yield from _flag_findings(name, [*result.records, *result.rejected])
+
+
+def _flag_findings(name: str, records: list[Record]) -> Iterator[Finding]:
+    for record in records:
+        for flag in record.flags:
+            if flag.severity == "block":
+                where = (
+                    f"page {record.pages[0]}" if record.pages else f"chunk {record.chunk_index + 1}"
+                )
+                yield Finding(name, where, f"flag:{flag.code}", "quality")
+
+
+def _check_guarded(names: list[str], cfg: Config) -> dict[str, tuple[list[Finding], str | None]]:
+    """Findings of each file read through worker processes with the run's limits
+    (`run.timeout` + `run.timeout_per_mb`, `run.max_memory_mb`): name -> (findings, a note
+    when the file could not be checked)."""
+    import os
+    import tempfile
+
+    from .output import ShardStore
+    from .pipeline.assemble import Assembler, shard_fingerprint
+    from .pipeline.inputs import InputFile
+    from .pipeline.task import Job, task_key
+    from .runners.local import WorkerPool
+
+    config_hash = cfg.hash()
+    jobs: list[Job] = []
+    for n, name in enumerate(names):
+        item = InputFile(path=name, rel_path=name)
+        jobs.append((item, None, task_key(item, f"check:{n}", config_hash)))
+    by_path = {job[0].path: job for job in jobs}
+    results: dict[str, tuple[list[Finding], str | None]] = {}
+    with tempfile.TemporaryDirectory(prefix="llmprep-check-") as tmp:
+        store = ShardStore(Path(tmp))
+
+        def on_row(item: InputFile, row: dict[str, Any]) -> None:
+            name = item.path
+            if row["status"] not in ("ok", "partial"):
+                # An unreadable file is not a finding: the hook checks content it can read.
+                code = row.get("error_code")
+                limits = code in ("file.timeout", "worker.out_of_memory", "worker.crashed")
+                results[name] = ([], f"{code} ({row.get('error_message')})" if limits else None)
+                return
+            found: list[Finding] = []
+            assembler = Assembler(cfg)
+            for line in store.iter_documents(by_path[name][2]):
+                found += _document_findings(name, line["doc"])
+                if cfg.check.block_flags:
+                    records = [Record.model_validate(r) for r in line["records"]]
+                    verdicts = assembler.judge_document(records, shard_fingerprint(line))
+                    found += _flag_findings(name, [v.record for v in verdicts])
+            results[name] = (found, None)
+
+        size = min(len(jobs), cfg.run.workers or os.cpu_count() or 1)
+        with WorkerPool(cfg, Path(tmp), size) as pool:
+            pool.process(jobs, on_row)
+    return results
+
+
+def _document_findings(name: str, doc: dict[str, Any]) -> Iterator[Finding]:
+    """PII in a document's elements (by page, else element) and in its metadata fields."""
+    for page, index, entity_type, detector in doc.get("pii_where", []):
+        where = f"page {page}" if page else f"element {index + 1}"
+        yield Finding(name, where, entity_type, detector)
+    for field, types in sorted((doc.get("pii_fields") or {}).items()):
+        for entity_type in types:
+            yield Finding(name, f"metadata {field}", entity_type, "metadata")

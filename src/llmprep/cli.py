@@ -171,6 +171,9 @@ def check(files: tuple[str, ...], config_file: str | None, debug: bool) -> None:
 
     anchor = files[0] if files else "."
     config = _load_config(config_file, anchor, {})
+    note = config.discovered_weakening_note
+    if note:
+        click.echo(f"llmprep: warning: {note}", err=True)
     sys.exit(run_check(list(files), config, echo=click.echo))
 
 

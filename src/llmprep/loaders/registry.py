@@ -130,7 +130,9 @@ def load_source(source: SourceFile, *, allow_fallback_text: bool = True) -> Iter
     if loader is None or (
         loader.name == "text" and not allow_fallback_text and source.suffix not in loader.extensions
     ):
-        what = source.suffix or "files without an extension"
+        # The extension is not quoted: it comes from the file name, which may be anything
+        # (".501-41-7001"). `llmprep loaders` lists what is accepted.
+        what = "this extension" if source.suffix else "files without an extension"
         raise UnsupportedFormat("format.unsupported", f"no loader accepts {what} with this content")
     source.loader_info = loader.info()
     source.media_type = _media_type(loader, source)

@@ -109,6 +109,13 @@ def document_summary(doc: Document) -> dict[str, Any]:
         "languages": doc.languages,
         "flags": [f.model_dump(mode="json") for f in doc.flags],
         "pii": doc.pii.model_dump(mode="json"),
+        # Where PII was found, by type and detector (no values): `llmprep check` reports these.
+        "pii_where": [
+            [element.page, index, span.entity_type, span.detector]
+            for index, element in enumerate(doc.elements)
+            for span in element.pii
+        ],
+        "pii_fields": (doc.metadata.extra.get("pii") or {}).get("fields") or {},
         "elements": len(doc.elements),
     }
 

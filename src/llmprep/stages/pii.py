@@ -11,7 +11,6 @@ subject...) are redacted the same way, with the same pseudonyms.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,17 +22,20 @@ from ..pii.operators import Anonymizer, env_key
 from ..pii.resolve import Known, known_values
 from ..pii.table_cells import redact_table_metadata
 from .base import DocWork
+from .pii_metadata import (
+    ADDRESS_FIELDS,
+    MAILBOX_RE,
+    PEOPLE_FIELDS,
+    TEXT_FIELDS,
+    redact_metadata,
+    redact_texts,
+)
 
 if TYPE_CHECKING:
     from ..pii.engine import PiiEngine
 
 log = logging.getLogger("llmprep.pii")
 SEPARATOR = "\n\n"
-# Metadata fields that hold free text (detected like the body) or people (replaced whole).
-_TEXT_FIELDS = ("title", "subject", "description", "site_name")
-_PEOPLE_FIELDS = ("authors", "last_modified_by")
-_ADDRESS_FIELDS = ("from_", "to", "cc", "bcc", "reply_to")
-_MAILBOX_RE = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<addr>[^<>]+)>\s*$")
 
 
 @dataclass
@@ -109,9 +111,11 @@ class Pii:
         counts: Counter[str] = Counter(f.entity_type for f in findings)
         _apply_to_elements(joined, starts, elements, findings, anonymizer)
         _redact_heading_paths(doc, elements, originals, engine, anonymizer, counts, known)
-        _redact_metadata(doc, engine, anonymizer, counts, known)
+        fields = redact_metadata(doc, engine, anonymizer, counts, known)
         doc.pii = PiiSummary(counts=dict(sorted(counts.items())), engine=engine.label)
-        extra = {"engine": engine.label, "ner": engine.ner}
+        extra: dict[str, object] = {"engine": engine.label, "ner": engine.ner}
+        if fields:  # which metadata fields held what (no values): `llmprep check` reports them
+            extra["fields"] = fields
         if anonymizer.used_ephemeral_key:
             extra["hash_key"] = "ephemeral"
         doc.metadata.extra["pii"] = extra
@@ -120,7 +124,7 @@ class Pii:
 def _side_texts(doc: Document) -> list[str]:
     """Texts redacted after the body: metadata fields, attachment names, heading paths."""
     meta = doc.metadata
-    texts = [v for v in (getattr(meta, name) for name in _TEXT_FIELDS) if v]
+    texts = [v for v in (getattr(meta, name) for name in TEXT_FIELDS) if v]
     texts += [att.name for att in meta.attachments if att.name]
     texts += sorted({h for e in doc.elements for h in e.heading_path})
     return texts
@@ -194,37 +198,20 @@ def _metadata_people(doc: Document) -> Known:
     """Names and addresses the metadata says belong to people: value -> (type, score)."""
     meta = doc.metadata
     known: Known = {}
-    for name in _PEOPLE_FIELDS:
+    for name in PEOPLE_FIELDS:
         value = getattr(meta, name)
         for v in value if isinstance(value, list) else [value] if value else []:
             if len(v.strip()) >= 3:
                 known[v.strip()] = ("PERSON", 0.8)
-    for name in _ADDRESS_FIELDS:
+    for name in ADDRESS_FIELDS:
         for v in getattr(meta, name):
-            m = _MAILBOX_RE.match(v)
+            m = MAILBOX_RE.match(v)
             person, addr = (m.group("name").strip().strip('"'), m.group("addr")) if m else ("", v)
             if len(person) >= 3 and "@" not in person:
                 known[person] = ("PERSON", 0.8)
             if "@" in addr:
                 known[addr.strip()] = ("EMAIL_ADDRESS", 0.9)
     return known
-
-
-def _redact_texts(
-    values: list[str],
-    engine: PiiEngine,
-    anonymizer: Anonymizer,
-    language: str | None,
-    counts: Counter[str],
-    known: Known | None = None,
-) -> list[str]:
-    if not values:
-        return []
-    out = []
-    for value, findings in zip(values, engine.detect(values, language, known), strict=True):
-        counts.update(f.entity_type for f in findings)
-        out.append(anonymizer.apply(value, findings)[0])
-    return out
 
 
 def _redact_heading_paths(
@@ -246,48 +233,9 @@ def _redact_heading_paths(
     scratch: Counter[str] = Counter()  # same values as the headings already counted
     for raw, new in zip(
         missing,
-        _redact_texts(missing, engine, anonymizer, doc.language, scratch, known),
+        redact_texts(missing, engine, anonymizer, doc.language, scratch, known),
         strict=True,
     ):
         redacted[raw] = new
     for e in doc.elements:
         e.heading_path = [redacted.get(h, h) for h in e.heading_path]
-
-
-def _redact_metadata(
-    doc: Document, engine: PiiEngine, anonymizer: Anonymizer, counts: Counter[str], known: Known
-) -> None:
-    meta = doc.metadata
-    fields = [(name, getattr(meta, name)) for name in _TEXT_FIELDS if getattr(meta, name)]
-    new = _redact_texts([v for _, v in fields], engine, anonymizer, doc.language, counts, known)
-    for (name, _), value in zip(fields, new, strict=True):
-        setattr(meta, name, value)
-    for name in _PEOPLE_FIELDS:
-        value = getattr(meta, name)
-        if isinstance(value, list):
-            setattr(meta, name, [_whole(anonymizer, "PERSON", v, counts) for v in value])
-        elif value:
-            setattr(meta, name, _whole(anonymizer, "PERSON", value, counts))
-    for name in _ADDRESS_FIELDS:
-        setattr(meta, name, [_mailbox(anonymizer, v, counts) for v in getattr(meta, name)])
-    for att in meta.attachments:
-        if att.name:
-            att.name = _redact_texts([att.name], engine, anonymizer, doc.language, counts, known)[0]
-
-
-def _whole(anonymizer: Anonymizer, entity_type: str, value: str, counts: Counter[str]) -> str:
-    if not value.strip():
-        return value
-    counts[entity_type] += 1
-    return anonymizer.replacement(entity_type, value.strip())[0]
-
-
-def _mailbox(anonymizer: Anonymizer, value: str, counts: Counter[str]) -> str:
-    """'Anna Berg <anna@example.com>' -> '<PERSON_1> <EMAIL_ADDRESS_1>'."""
-    m = _MAILBOX_RE.match(value)
-    if m:
-        name, addr = m.group("name").strip().strip('"'), m.group("addr")
-        parts = [_whole(anonymizer, "PERSON", name, counts)] if name else []
-        return " ".join([*parts, _whole(anonymizer, "EMAIL_ADDRESS", addr, counts)])
-    kind = "EMAIL_ADDRESS" if "@" in value else "PERSON"
-    return _whole(anonymizer, kind, value, counts)

@@ -120,7 +120,15 @@ def check_zip_sizes(
     max_ratio: float,
     code: str = "docx.too_large",
 ) -> ZipSummary:
-    """Refuse a package that would expand too far, judged from declared sizes only."""
+    """Refuse a package that would expand too far, judged from declared sizes only.
+
+    Called before anything is decompressed (python-docx reads every part on opening). Three
+    limits: the package's expanded total, its overall ratio, and each part's own ratio. The
+    last matters because a ratio over the whole package can be diluted: megabytes of stored
+    random bytes beside one part of 300:1 make the package look like 100:1, and that one part
+    then expands into gigabytes of parsed XML. Python's zipfile stops every member at its
+    declared size (more fails the CRC), so declared sizes bound what reading can allocate.
+    """
     summary = ZipSummary(
         entries=len(infos),
         uncompressed=sum(i.file_size for i in infos),
@@ -138,14 +146,37 @@ def check_zip_sizes(
             f"package compression ratio {summary.ratio:.0f}:1 is over the "
             f"{max_ratio:g}:1 limit (docx.max_compression_ratio)",
         )
+    check_part_ratios(infos, max_ratio=max_ratio, code=code)
     return summary
 
 
-def ensure_not_encrypted(fh: BinaryIO) -> Ole2Kind:
-    """For an OLE2 file: raise `EncryptedDocument` when it is password-protected OOXML."""
+def check_part_ratios(
+    infos: list[zipfile.ZipInfo], *, max_ratio: float, code: str = "docx.too_large"
+) -> None:
+    """Refuse a package holding one part that expands over `max_ratio` on real volume.
+
+    Part names come from the file and may be anything (an e-mail address): messages never
+    quote them.
+    """
+    for info in infos:
+        if info.file_size <= _RATIO_FLOOR_BYTES:
+            continue
+        ratio = info.file_size / max(1, info.compress_size)
+        if ratio > max_ratio:
+            raise TooLarge(
+                code,
+                f"a package part expands {ratio:.0f}:1 to {info.file_size / _MB:.0f} MB, over "
+                f"the {max_ratio:g}:1 limit (docx.max_compression_ratio)",
+            )
+
+
+def ensure_not_encrypted(fh: BinaryIO, *, code: str = "docx.encrypted") -> Ole2Kind:
+    """For an OLE2 file: raise `EncryptedDocument` when it is password-protected OOXML.
+
+    Word, Excel and PowerPoint encrypt into the same OLE2 package; the caller picks the code
+    from what the file says it is (`office.encrypted` for a spreadsheet or a presentation).
+    """
     kind = inspect_ole2(fh)
     if kind.encrypted:
-        raise EncryptedDocument(
-            "docx.encrypted", "password-protected Office document (OLE2 EncryptedPackage)"
-        )
+        raise EncryptedDocument(code, "password-protected Office document (OLE2 EncryptedPackage)")
     return kind

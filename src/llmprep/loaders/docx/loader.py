@@ -64,7 +64,16 @@ def _open(fh: BinaryIO, source: SourceFile) -> Document | None:
 
     magic = fh.read(8)
     if is_ole2(magic):
-        if not ensure_not_encrypted(fh).word:
+        code = "docx.encrypted"
+        if source.suffix and source.suffix not in DocxLoader.extensions:
+            # An encrypted spreadsheet or presentation: the same package as a Word file's.
+            import mimetypes
+
+            code = "office.encrypted"
+            source.media_type = (
+                mimetypes.guess_type(f"file{source.suffix}")[0] or "application/x-ole-storage"
+            )
+        if not ensure_not_encrypted(fh, code=code).word:
             raise UnsupportedFormat("docx.not_word", "OLE2 file that is not a Word document")
         return None
     if not is_zip(magic):

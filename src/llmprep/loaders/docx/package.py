@@ -141,10 +141,10 @@ class Package:
             root = etree.fromstring(data, self._parser)
         except etree.XMLSyntaxError:
             raise CorruptDocument(
-                "docx.corrupt", f"malformed XML in part {_safe_name(name)}"
+                "docx.corrupt", f"malformed XML in a package part{_known_part(name)}"
             ) from None
         if root is None:
-            raise CorruptDocument("docx.corrupt", f"empty XML part {_safe_name(name)}")
+            raise CorruptDocument("docx.corrupt", f"empty XML part{_known_part(name)}")
         return root
 
     def rels(self, source: str) -> list[Rel]:
@@ -180,6 +180,25 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _safe_name(name: str) -> str:
-    # Part names come from the file; keep them short and printable in error messages.
-    return "".join(c for c in name[:80] if c.isprintable())
+# Part names come from the file and may be anything (an e-mail address): a message names only
+# the standard parts, whose names are fixed by the format.
+_STANDARD_PARTS = frozenset(
+    {
+        "word/document.xml",
+        "word/styles.xml",
+        "word/numbering.xml",
+        "word/footnotes.xml",
+        "word/endnotes.xml",
+        "word/comments.xml",
+        "word/settings.xml",
+        "docprops/core.xml",
+        "docprops/app.xml",
+        "[content_types].xml",
+        "_rels/.rels",
+        "word/_rels/document.xml.rels",
+    }
+)
+
+
+def _known_part(name: str) -> str:
+    return f" ({name})" if name.lower() in _STANDARD_PARTS else ""

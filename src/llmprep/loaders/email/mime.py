@@ -78,6 +78,9 @@ def transcode_wide(data: bytes) -> bytes | None:
     return data[skip:].decode(enc, errors="replace").encode("utf-8")
 
 
+TOO_DEEP = ("email.too_deep", "MIME nesting deeper than the limit; the rest was skipped")
+
+
 def parse_email_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
     """Parse one RFC 822 message; never raises for malformed mail.
 
@@ -92,7 +95,18 @@ def parse_email_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
     if wide is not None:
         data = wide
         flags.append(make_flag("email_utf16"))
-    msg = BytesParser(policy=policy.compat32).parsebytes(data)
+    try:
+        msg = BytesParser(policy=policy.compat32).parsebytes(data)
+    except RecursionError:
+        # The stdlib parser descends one generator per MIME level: a thousand nested
+        # multiparts exhaust the stack before the walker's own depth limit is reached. Read the
+        # headers, skip the body, and say so as for any message nested too deep.
+        msg = BytesParser(policy=policy.compat32).parsebytes(data, headersonly=True)
+        msg.set_payload("")
+        parsed = _parse_message(msg, prefer)
+        parsed.partial = TOO_DEEP
+        parsed.flags[:0] = flags
+        return parsed
     parsed = _parse_message(msg, prefer)
     parsed.flags[:0] = flags
     return parsed
@@ -136,10 +150,7 @@ class MimeWalker:
 
     def walk(self, part: Any, depth: int = 0, *, root: bool = False) -> None:
         if depth > _MAX_DEPTH:
-            self.partial = (
-                "email.too_deep",
-                "MIME nesting deeper than the limit; the rest was skipped",
-            )
+            self.partial = TOO_DEEP
             return
         ctype = part.get_content_type()
         if ctype == "multipart/encrypted":

@@ -47,10 +47,7 @@ def is_layout_table(table: HtmlElement) -> bool:
         return True
     # Paragraphs and divs in cells are common in data tables (a cell of two short paragraphs);
     # headings, lists, quotes and code blocks are page layout. Sizes below settle the rest.
-    if table.xpath(
-        "boolean(.//td//*[self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 "
-        "or self::blockquote or self::pre])"
-    ):
+    if _layout_blocks_in_cells(table):
         return True
     rows = table.xpath(".//tr")
     if not rows:
@@ -67,6 +64,25 @@ def is_layout_table(table: HtmlElement) -> bool:
         or max(filled) > 400
         or sum(filled) / len(filled) > 120
     )
+
+
+_LAYOUT_IN_CELLS = ("ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "pre")
+
+
+def _layout_blocks_in_cells(table: HtmlElement) -> bool:
+    """A list, heading, quote or code block inside a `td` of this table (no nested tables here).
+
+    One pass over the candidates and their ancestors: the XPath `.//td//*[...]` costs time
+    quadratic in the cells (libxml2 merges each cell's node set into the result), 10 s for a
+    table of 40,000 cells.
+    """
+    for element in table.iter(*_LAYOUT_IN_CELLS):
+        parent = element.getparent()
+        while parent is not None and parent is not table:
+            if parent.tag == "td":
+                return True
+            parent = parent.getparent()
+    return False
 
 
 class _Collector:
