@@ -98,6 +98,7 @@ _CATALOG: list[ErrorCode] = [
     *_codes(FAILED, "damaged or cut-short Outlook message", "msg.corrupt", "msg.truncated"),
     *_codes(UNSUPPORTED, "a .msg that is not an Outlook message", "msg.not_outlook"),
     *_codes(UNSUPPORTED, "python-oxmsg is not installed", "msg.dependency_missing"),
+    *_codes(UNSUPPORTED, "a code page Python has no decoder for", "msg.charset_unsupported"),
     *_codes(PARTIAL, "the body exists only as compressed RTF", "msg.rtf_body"),
     # HTML
     *_codes(PARTIAL, "markup nested too deep: text kept, structure flattened", "html.too_deep"),

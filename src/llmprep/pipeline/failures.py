@@ -78,6 +78,8 @@ def memory_exhausted(exc: BaseException) -> bool:
             return True
         if limited and isinstance(node, SystemError):
             return True
+        if limited and _lxml_out_of_memory(node):
+            return True
         try:
             text = str(node).lower()
         except Exception:
@@ -86,6 +88,12 @@ def memory_exhausted(exc: BaseException) -> bool:
             return True
         node = node.__cause__ or node.__context__
     return False
+
+
+def _lxml_out_of_memory(exc: BaseException) -> bool:
+    """libxml2 that cannot allocate cannot format its error either: lxml then reports an
+    "unknown error" at line 0."""
+    return type(exc).__module__.startswith("lxml") and str(exc).startswith("unknown error")
 
 
 def out_of_memory_error(stage: str) -> tuple[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -204,7 +205,37 @@ def _out_of_memory(outcome: FileOutcome, stage: str) -> None:
 
 
 def _documents(source: SourceFile) -> Iterator[Document]:
-    yield from load_source(source)
+    for doc in load_source(source):
+        yield valid_unicode(doc)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def valid_unicode(doc: Document) -> Document:
+    """Lone surrogates (a parser decoding UTF-16 half-pairs, pypdf on some CJK fonts) become
+    U+FFFD: they are not characters, cannot be written as UTF-8, and the quality stage counts
+    U+FFFD as text that was lost. Every loader's output passes here, plugins' too."""
+    for element in doc.elements:
+        element.text = _clean(element.text)
+        element.heading_path = [_clean(h) for h in element.heading_path]
+    meta = doc.metadata
+    for name, value in meta:
+        if isinstance(value, str):
+            setattr(meta, name, _clean(value))
+        elif isinstance(value, list) and value and isinstance(value[0], str):
+            setattr(meta, name, [_clean(v) for v in value])
+    for key, value in meta.extra.items():
+        if isinstance(value, str):
+            meta.extra[key] = _clean(value)
+    for attachment in meta.attachments:
+        if attachment.name:
+            attachment.name = _clean(attachment.name)
+    return doc
 
 
 def _check_regular_file(path: Path) -> None:

@@ -7,6 +7,7 @@ a multipart/signed one holds the whole MIME message (read normally), anything el
 
 from __future__ import annotations
 
+import codecs
 import struct
 from typing import Any
 
@@ -50,6 +51,29 @@ _MSG_MARKERS = tuple(
 
 _OLE2_HEADER_BYTES = 512
 
+# python-oxmsg names some Microsoft code pages by their IANA / .NET names, which Python's codec
+# registry does not know (LookupError, and the whole message failed): Traditional Chinese
+# (950), Thai (874), the Mac code pages. Python has the same tables under other names.
+CODE_PAGE_ALIASES = {
+    "windows-950": "cp950",
+    "windows-874": "cp874",
+    "dos-720": "cp720",
+    "x-mac-greek": "mac_greek",
+    "x-mac-cyrillic": "mac_cyrillic",
+    "x-mac-ce": "mac_latin2",
+    "x-mac-icelandic": "mac_iceland",
+    "x-mac-turkish": "mac_turkish",
+}
+
+
+def _code_page_alias(name: str) -> codecs.CodecInfo | None:
+    """A codec search function: answers only for the names above."""
+    target = CODE_PAGE_ALIASES.get(name.lower().replace("_", "-"))
+    return codecs.lookup(target) if target else None
+
+
+codecs.register(_code_page_alias)
+
 
 def is_outlook_msg(head: bytes) -> bool:
     """OLE2 with MSG stream names or an IPM message class visible in the first bytes.
@@ -82,6 +106,11 @@ def parse_msg_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
     except (UnsupportedFormat, CorruptDocument):
         raise
     except Exception as exc:
+        if _charset_unknown(exc):
+            # A sound message in a code page Python has no decoder for (EBCDIC, EUC-TW...).
+            raise UnsupportedFormat(
+                "msg.charset_unsupported", "the message's code page has no decoder here"
+            ) from None
         if not is_ole2(data):
             raise UnsupportedFormat(
                 "msg.not_outlook", "not an OLE2 compound file, as Outlook messages are"
@@ -104,6 +133,13 @@ def parse_msg_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
         raise CorruptDocument(
             "msg.corrupt", f"unreadable Outlook message ({type(exc).__name__})"
         ) from None
+
+
+def _charset_unknown(exc: Exception) -> bool:
+    from oxmsg.domain import model
+
+    unknown = (LookupError, model.UnsupportedEncodingError, model.UnrecognizedCodePageError)
+    return isinstance(exc, unknown)
 
 
 def _cut_short(data: bytes) -> bool:
