@@ -184,7 +184,7 @@ def _check_guarded(names: list[str], cfg: Config) -> dict[str, tuple[list[Findin
             results[name] = (found, None)
 
         size = min(len(jobs), cfg.run.workers or os.cpu_count() or 1)
-        with WorkerPool(cfg, Path(tmp), size) as pool:
+        with WorkerPool(cfg, Path(tmp), size, warm=False) as pool:
             pool.process(jobs, on_row)
     return results
 

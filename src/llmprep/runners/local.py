@@ -116,7 +116,15 @@ class WorkerPool:
     Ray actor keeps one for its lifetime, so models are not reloaded per batch.
     """
 
-    def __init__(self, config: Config, out: Path, size: int, run_key: str | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        out: Path,
+        size: int,
+        run_key: str | None = None,
+        *,
+        warm: bool = True,
+    ) -> None:
         self.config = config
         self.out = out
         self.size = max(1, size)
@@ -128,6 +136,9 @@ class WorkerPool:
             "LLMPREP_WORKER_CONFIG": config.model_dump_json(),
             "LLMPREP_WORKER_OUT": str(out),
             "LLMPREP_WORKER_MAX_MEMORY_MB": str(config.run.max_memory_mb),
+            # A run warms every model up front so no file's clock pays for loading; a short-lived
+            # pool (`llmprep check` on a few files) loads only what its files need.
+            "LLMPREP_WORKER_WARM": "1" if warm else "0",
             # What the run hands every worker (its PII key, so a value hashes alike whichever
             # worker reads it; a Ray actor passes on its driver's key).
             **worker_environment(run_key),

@@ -78,7 +78,8 @@ def main(argv: list[str]) -> int:
     config = Config.model_validate_json(os.environ["LLMPREP_WORKER_CONFIG"])
     store = ShardStore(Path(out_dir))
     try:
-        warm_up(config)
+        if os.environ.get("LLMPREP_WORKER_WARM", "1") == "1":
+            warm_up(config)
     except Exception as exc:  # a stage that cannot warm up fails per file, with a typed row
         report_exception(exc, "(warm-up)", "warm_up")
     jobs = open(in_fd, encoding="utf-8")  # noqa: SIM115 (closed below, even on a broken pipe)
