@@ -217,9 +217,9 @@ def test_a_file_over_the_timeout_gets_a_timeout_row_under_ray_too(
     (root / "big.txt").write_text(("word " * 200 + "\n\n") * 20000)
     (root / "small.md").write_text("# Small\n\nfine\n")
     # big.txt needs over a minute here; small.md well under a second, even on a loaded machine.
-    llmprep.run(
-        root, out=tmp_path / "out", workers=2, engine="ray", redact=False, **{"run.timeout": 5.0}
-    )
+    # No extra seconds per MB: the 20 MB file gets 5 s.
+    flat = {"run.timeout": 5.0, "run.timeout_per_mb": 0.0}
+    llmprep.run(root, out=tmp_path / "out", workers=2, engine="ray", redact=False, **flat)
     rows = {r["rel_path"]: r for r in _rows(tmp_path / "out" / "manifest.jsonl")}
     assert (rows["big.txt"]["status"], rows["big.txt"]["error_code"]) == ("timeout", "file.timeout")
     assert rows["small.md"]["status"] == "ok"

@@ -138,8 +138,10 @@ def parse_msg_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
 def _charset_unknown(exc: Exception) -> bool:
     from oxmsg.domain import model
 
-    unknown = (LookupError, model.UnsupportedEncodingError, model.UnrecognizedCodePageError)
-    return isinstance(exc, unknown)
+    # A codec lookup raises LookupError itself; its subclasses (KeyError: a missing stream of
+    # a damaged message) are something else.
+    unknown = (model.UnsupportedEncodingError, model.UnrecognizedCodePageError)
+    return type(exc) is LookupError or isinstance(exc, unknown)
 
 
 def _cut_short(data: bytes) -> bool:
