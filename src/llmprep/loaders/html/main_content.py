@@ -19,6 +19,7 @@ from ...models import Element
 from .blocks import INVISIBLE_CHARS
 from .boilerplate import MARK as BOILERPLATE_MARK
 from .filters import is_copyright_line, is_dateline, is_teaser_link, looks_like_teaser
+from .realign import realign
 from .xml_body import body_elements
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ def extract_main(
     if "article_body" not in notes:
         elements = recover_lead(tree, elements, notes)
     elements = use_page_tables(tree, elements, notes)
+    elements = realign(tree, elements, notes)
     return MainResult(elements, notes)
 
 
