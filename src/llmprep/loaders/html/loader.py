@@ -55,7 +55,8 @@ def extract_html(
     """
     from .blocks import dom_elements
     from .charset import decode_html
-    from .dom import flatten_tree, parse_html, remove_invisible, too_deep
+    from .dom import flatten_tree, parse_html, remove_invisible, too_deep, visible_text_length
+    from .furniture import mark_signup_forms
     from .main_content import article_bodies
     from .metadata import extract_metadata
 
@@ -78,6 +79,8 @@ def extract_html(
     tree = parsed.tree
     metadata = extract_metadata(tree, url)
     bodies = article_bodies(tree) if mode == "main" else []
+    if mode == "main":  # sign-up boxes are known by their e-mail field, gone after cleaning
+        mark_signup_forms(tree, visible_text_length(tree))
     remove_invisible(tree)
     flattened = parsed.flattened
     if too_deep(tree):

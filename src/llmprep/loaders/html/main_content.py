@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 from ...models import Element
 from .blocks import INVISIBLE_CHARS
 from .boilerplate import MARK as BOILERPLATE_MARK
-from .filters import is_copyright_line, is_dateline, is_teaser_link, looks_like_teaser
+from .filters import (
+    is_copyright_line,
+    is_credit_line,
+    is_dateline,
+    is_teaser_link,
+    looks_like_teaser,
+)
 from .realign import realign
 from .xml_body import body_elements
 
@@ -83,9 +89,12 @@ def extract_main(
     """Main-content elements of a page whose invisible parts were already removed."""
     from .boilerplate import PRUNE_XPATH, mark_boilerplate
     from .dom import visible_text_length
+    from .furniture import mark_furniture
 
     notes: list[str] = []
-    marked = mark_boilerplate(tree, page_chars or visible_text_length(tree))
+    page_chars = page_chars or visible_text_length(tree)
+    marked = mark_boilerplate(tree, page_chars) + mark_furniture(tree, page_chars)
+    marked += [] if tree.find(f".//*[@{BOILERPLATE_MARK}]") is None else ["marked"]
     notes.extend(sorted(set(marked)))
     body = trafilatura_body(tree, url, [PRUNE_XPATH] if marked else None)
     elements = _filtered_elements(tree, body, notes) if body is not None else []
@@ -209,6 +218,9 @@ def _filtered_elements(tree: HtmlElement, body: _Element, notes: list[str]) -> l
                 continue
             if is_copyright_line(text):
                 notes.append("copyright")
+                continue
+            if is_credit_line(text):
+                notes.append("credit")
                 continue
             # Only lines shaped like "Label: Some headline" pay for the page lookup.
             if looks_like_teaser(text) and is_teaser_link(text, _dom_link_chars(tree, text)):
