@@ -208,26 +208,39 @@ def _dom_link_chars(tree: HtmlElement, text: str) -> int:
 
 
 def _filtered_elements(tree: HtmlElement, body: _Element, notes: list[str]) -> list[Element]:
-    """Blocks of trafilatura's body, minus datelines, copyright lines and teaser links."""
+    """Blocks of trafilatura's body, minus datelines, copyright, credit and teaser lines."""
     kept: list[Element] = []
     for element, _ in body_elements(body):
         text = " ".join(element.text.split())
         if element.type in ("paragraph", "heading", "list_item"):
-            if is_dateline(text):
-                notes.append("dateline")
-                continue
-            if is_copyright_line(text):
-                notes.append("copyright")
-                continue
-            if is_credit_line(text):
-                notes.append("credit")
+            furniture = _furniture_line(text)
+            if furniture:
+                notes.append(furniture)
                 continue
             # Only lines shaped like "Label: Some headline" pay for the page lookup.
             if looks_like_teaser(text) and is_teaser_link(text, _dom_link_chars(tree, text)):
                 notes.append("teaser")
                 continue
+            if element.type == "paragraph" and "\n" in element.text:
+                # A caption's credit or a dateline can be one line of a longer block.
+                lines = element.text.split("\n")
+                kept_lines = [line for line in lines if not _furniture_line(line.strip())]
+                if len(kept_lines) < len(lines):
+                    notes.append("furniture_line")
+                    element.text = "\n".join(kept_lines)
         kept.append(element)
     return _drop_dangling_label(kept, notes)
+
+
+def _furniture_line(text: str) -> str | None:
+    """What a line is when it is furniture whatever the site: a date, copyright or credit."""
+    if is_dateline(text):
+        return "dateline"
+    if is_copyright_line(text):
+        return "copyright"
+    if is_credit_line(text):
+        return "credit"
+    return None
 
 
 def _drop_dangling_label(elements: list[Element], notes: list[str]) -> list[Element]:

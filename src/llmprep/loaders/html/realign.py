@@ -112,12 +112,18 @@ def _replace_with_placeholder(el: HtmlElement) -> None:
     parent.replace(el, mark)
 
 
-def _heads_content(following: Element) -> bool:
+def _heads_content(rest: list[Element]) -> bool:
     """A heading is filled in only before content: not before furniture, not before a
-    few-word line (a menu entry trafilatura let through)."""
-    if following.text == PLACEHOLDER:
-        return False
-    return following.type != "paragraph" or len(squeeze(following)) >= MIN_FOLLOWING
+    few-word line trafilatura kept (a menu entry). `rest` is what follows it in the gap, then
+    the kept block that closes the gap; short lines left out (a credit) are looked past."""
+    for n, following in enumerate(rest):
+        if following.text == PLACEHOLDER:
+            return False
+        short = following.type == "paragraph" and len(squeeze(following)) < MIN_FOLLOWING
+        if short and n < len(rest) - 1:
+            continue
+        return not short
+    return False
 
 
 def _align(blocks: list[str], kept: str) -> list[int | None]:
@@ -180,12 +186,13 @@ def realign(tree: HtmlElement, elements: list[Element], notes: list[str]) -> lis
         gap = blocks[left + 1 : right]
         if not gap or len(gap) > MAX_GAP:
             continue
+        closed = [*gap, blocks[right]]
         filled = [
             b
-            for b, following in zip(gap, [*gap[1:], blocks[right]], strict=True)
+            for n, b in enumerate(gap)
             if b.type in _FILLED
             and PLACEHOLDER not in b.text
-            and (b.type != "heading" or _heads_content(following))
+            and (b.type != "heading" or _heads_content(closed[n + 1 :]))
         ]
         left_pos, right_pos = positions[left], positions[right]
         if not filled or left_pos is None or right_pos is None:
