@@ -177,3 +177,39 @@ def test_headings_and_lists_come_back_when_the_extractor_keeps_prose_only() -> N
         html, _ = site_page(seed)
         elements = extract_html(html.encode(), mode="main").elements
         assert any(el.type in ("heading", "list_item") for el in elements), seed
+
+
+# -- structure in main content ------------------------------------------------------------------
+
+
+def test_a_table_inside_a_list_item_comes_out_as_a_grid_after_the_item() -> None:
+    rows = "".join(
+        f"<tr><td>Berth {n}</td><td>Depth {n} m<br>at low water</td><td><p>Free</p><p>from May</p></td></tr>"
+        for n in range(1, 4)
+    )
+    table = (
+        "<table><thead><tr><th>Berth</th><th>Depth</th><th>State</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+    body = f'<div class="mt-6"><h1>Berths</h1>{prose(3)}<ul><li>Visitor berths{table}</li><li>Moorings</li></ul>{prose(3)}</div>'
+    elements = extract_html(page(body), mode="main").elements
+    item = next(e for e in elements if e.type == "list_item")
+    grid = next(e for e in elements if e.type == "table")
+    assert item.text == "Visitor berths"
+    assert grid.metadata["rows"][2] == ["Berth 2", "Depth 2 m\nat low water", "Free\nfrom May"]
+
+
+def test_a_heading_in_a_layout_table_stays_a_heading_in_main_content() -> None:
+    rows = "".join(f"<tr><td>Gate {n}</td><td>{n}:00</td></tr>" for n in range(1, 4))
+    layout = (
+        '<table width="100%"><tr><td><h2>Opening hours</h2><p>The gates open at dawn every day '
+        f"of the year, holidays included.</p><table><tr><th>Gate</th><th>Opens</th></tr>{rows}"
+        "</table></td><td><p>A side column with a short note for visitors.</p></td></tr></table>"
+    )
+    body = f'<div class="mt-6"><h1>Harbour guide</h1>{prose(3)}{layout}{prose(3)}</div>'
+    elements = extract_html(page(body), mode="main").elements
+    assert ("heading", "Opening hours") in [(e.type, e.text) for e in elements]
+    tables = [e.metadata["rows"] for e in elements if e.type == "table"]
+    assert tables == [
+        [["Gate", "Opens"], ["Gate 1", "1:00"], ["Gate 2", "2:00"], ["Gate 3", "3:00"]]
+    ]

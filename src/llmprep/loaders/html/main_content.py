@@ -123,6 +123,23 @@ def page_table_grid(table: HtmlElement) -> Element | None:
     return next((e for e in dom_elements(copy) if e.type == "table"), None)
 
 
+def _table_match(keys: list[str], grid: Element) -> tuple[float, float]:
+    """(share of the kept cells found in the page table, share of the page table's text kept).
+
+    Kept cells are looked for inside page cells: trafilatura splits a cell's paragraphs into
+    cells of their own when the table sits in a list item."""
+    page_keys = [_cell_key(c) for row in grid.metadata["rows"] for c in row if c.strip()]
+    page_flat = "\x00".join(page_keys)
+    found = [k for k in keys if k in page_flat]
+    score = len(found) / len(keys)
+    # Page cells holding some kept text, by count and by characters (both must be high).
+    hit = [p for p in set(page_keys) if any(k in p for k in found)]
+    by_count = len(hit) / len(set(page_keys)) if page_keys else 0.0
+    page_chars = sum(len(k) for k in set(page_keys))
+    by_chars = sum(len(k) for k in set(found)) / page_chars if page_chars else 0.0
+    return score, min(by_count, by_chars, 1.0)
+
+
 def use_page_tables(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
     """Replace each table trafilatura kept with the page table it came from, read as a grid.
 
@@ -149,10 +166,8 @@ def use_page_tables(tree: HtmlElement, elements: list[Element], notes: list[str]
             grid = page_table_grid(table)
             if grid is None:
                 continue
-            page_keys = {_cell_key(c) for row in grid.metadata["rows"] for c in row if c.strip()}
-            score = sum(1 for k in keys if k in page_keys) / len(keys)
+            score, covered = _table_match(keys, grid)
             # Only the table trafilatura kept, not a larger one it took a few rows from.
-            covered = len(page_keys & set(keys)) / len(page_keys) if page_keys else 0.0
             if score >= 0.5 and covered >= 0.8 and (best is None or score > best[0]):
                 best = (score, n, grid)
                 if score == 1.0:
