@@ -7,7 +7,8 @@ wraps it for files. The work is split by job:
 - `html_dom`: safe parsing (nesting limits), removing scripts, styles and hidden elements;
 - `html_meta`: title, language, canonical URL, description, authors, date, site name;
 - `html_blocks`: all visible blocks as elements (`full` mode and the fallback);
-- `html_main` (+ `html_xml`): main content via trafilatura plus llmprep's own passes.
+- `main_content` (+ `xml_body`, `boilerplate`, `furniture`, `filters`, `realign`): main content
+  via trafilatura plus llmprep's own passes.
 """
 
 from __future__ import annotations

@@ -1,11 +1,16 @@
 """Main-content extraction: trafilatura, then llmprep's recall and precision passes.
 
-1. trafilatura finds the main content (comments excluded) and returns it as XML blocks.
-2. Recall: when the page's schema.org `articleBody` is much longer than what was found, the
+1. Furniture is marked before trafilatura sees the page and pruned from its copy: by class
+   names (`boilerplate.py`) and by what it says and holds (`furniture.py`).
+2. trafilatura finds the main content (comments excluded) and returns it as XML blocks.
+3. Recall: when the page's schema.org `articleBody` is much longer than what was found, the
    publisher's own article text is used; a lead/standfirst between the title and the first kept
    block is recovered.
-3. Precision: blocks that are only a date, a "read more" teaser link, or that sit in the page's
-   author box / newsletter form / related-links box are dropped.
+4. Precision: blocks (or lines of a block) that are only a date, a copyright or picture-credit
+   line, or a "read more" teaser link are dropped.
+5. Structure: tables are read again as grids from the page (`use_page_tables`), and a result
+   trafilatura's prose-only fallbacks flattened is realigned with the page's blocks
+   (`realign.py`).
 """
 
 from __future__ import annotations
