@@ -130,9 +130,11 @@ def mark_furniture(tree: HtmlElement, page_chars: int) -> list[str]:
     found: list[str] = []
     limit = page_chars * MAX_SHARE
     # One scan of the text nodes for the three passes that start from words.
+    # (A tag label is a short text node of its own: "Tags:" before the links.)
     nodes = tree.xpath(
-        "//body//text()[contains(., 'ookie') or contains(., 'OOKIE') or contains(., ':') "
-        "or contains(., '©') or contains(., 'opyright') or contains(., 'OPYRIGHT')]"
+        "//body//text()[contains(., 'ookie') or contains(., 'OOKIE') or (contains(., ':') "
+        "and string-length(.) < 40) or contains(., '©') or contains(., 'opyright') "
+        "or contains(., 'OPYRIGHT')]"
     )
     _consent([n for n in nodes if "ookie" in n or "OOKIE" in n], limit, found)
     _furniture_sections(tree, limit, found)
@@ -200,7 +202,9 @@ def _section_box(heading: HtmlElement, limit: float) -> HtmlElement | None:
 
 def _comments(tree: HtmlElement, page_chars: int, found: list[str]) -> None:
     units: list[HtmlElement] = []
-    for link in tree.xpath("//body//*[self::a or self::button]"):
+    # Reply words are short: the length test runs in C on every link of the page.
+    links = tree.xpath("//body//*[self::a or self::button][string-length(normalize-space(.)) < 16]")
+    for link in links:
         if not _REPLY.match(_text(link)):
             continue
         unit = next((el for el in _climb(link, 1500, levels=3)[1:] if len(_text(el)) >= 40), None)
