@@ -11,7 +11,7 @@ items, headings by size, running headers and footers) runs on OCR'd pages as on 
   (several lines, a dozen characters wide, lines filling their column). Table columns fail that
   test, so a table is read row by row, as a PDF text layer reads it.
 - **Size**: a box's height is the text's height plus the detector's margin; heights are grouped
-  per page (within 12%) so that lines of one font share one size, as in a text layer.
+  per page (cut at gaps of 8%) so that lines of one font share one size, as in a text layer.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from .page import OcrPage
 
 # Font size (points) per box height (points): measured on rendered pages of known type size
 # (Helvetica, Times, Courier, 8-24 pt) at 150-300 dpi.
-_SIZE_PER_HEIGHT = 0.74
+_SIZE_PER_HEIGHT = 0.85
 # The baseline sits this share of the box height above the box's bottom edge.
 _BASELINE = 0.27
-# Heights within this ratio of a group's smallest are one font size.
-_SAME_SIZE = 1.12
+# Sorted box heights more than this ratio apart belong to different font sizes.
+_STEP = 1.08
 
 
 @dataclass(slots=True)
@@ -166,7 +166,12 @@ def _rows(region: list[_Box]) -> list[_Box]:
 
 
 def _sizes(heights: list[float]) -> list[float]:
-    """Each height replaced by the median of its group of similar heights on the page."""
+    """Each height replaced by the median of its group on the page.
+
+    Sorted heights are cut where one is more than `_STEP` above the previous one: one font's
+    lines vary by a few pixels each (ascenders, descenders, the detector's margin), while two
+    font sizes leave a gap.
+    """
     order = sorted(range(len(heights)), key=heights.__getitem__)
     result = [0.0] * len(heights)
     group: list[int] = []
@@ -177,7 +182,7 @@ def _sizes(heights: list[float]) -> list[float]:
             result[i] = median
 
     for i in order:
-        if group and heights[i] > heights[group[0]] * _SAME_SIZE:
+        if group and heights[i] > heights[group[-1]] * _STEP:
             close()
             group = []
         group.append(i)

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..loaders.pdf.layout import merge_segments
 from ..loaders.pdf.model import PageText
 from ..models import Document, Flag
 from .engine import ENGINE_NAME, Engine, get_engine
@@ -81,11 +82,11 @@ class OcrRun:
         engine = self.engine()
         deadline = min(time.monotonic() + self.cfg.page_timeout, self.deadline)
         ocr_page = read_page(image, engine, deadline)
-        lines, confidences = page_lines(ocr_page, scale)
+        boxes, confidences = page_lines(ocr_page, scale)
         if ocr_page.timed_out:
             self.timed_out.append(number)
         self.pages[number] = _PageRecord(
-            texts=[line.text for line in lines],
+            texts=[box.text for box in boxes],
             confidences=confidences,
             confidence=ocr_page.confidence,
             rotation=ocr_page.rotation,
@@ -93,7 +94,8 @@ class OcrRun:
         )
         return PageText(
             number=number,
-            lines=lines,
+            # Boxes on one baseline become one line, as the text layer's segments do.
+            lines=merge_segments(boxes),
             bottom=0.0,
             top=ocr_page.height / scale,
             engine=ENGINE_NAME,
@@ -195,10 +197,10 @@ def _annotate_elements(elements: list[Any], record: _PageRecord) -> None:
     page_mean = record.confidence
     for element, matches in zip(elements, found, strict=True):
         chars = sum(n for n, _ in matches)
-        confidence = sum(n * c for n, c in matches) / chars if chars else page_mean
+        mean = sum(n * c for n, c in matches) / chars if chars else page_mean
         element.metadata["ocr"] = {
             "engine": ENGINE_NAME,
-            "confidence": round(confidence, 3) if confidence is not None else None,
+            "confidence": round(mean, 3) if mean is not None else None,
         }
 
 
