@@ -20,6 +20,10 @@ _SLICE = 24
 # above which the upright reading is trusted without that check.
 _ORIENTATION_SAMPLE = 8
 _UPRIGHT_CONFIDENCE = 0.85
+# Lines recognised with less confidence are dropped (rapidocr's own default threshold), and so
+# are one- or two-character lines under the second one: in photos, edges read as a letter.
+_MIN_CONFIDENCE = 0.5
+_MIN_SHORT_CONFIDENCE = 0.8
 # A rendered page whose pixels barely vary carries no ink worth reading.
 _BLANK_STDDEV = 2.0
 
@@ -86,9 +90,12 @@ def read_page(image: Any, engine: Engine, deadline: float) -> OcrPage:
         width=image.shape[1], height=image.shape[0], rotation=rotation, timed_out=timed_out
     )
     for i, quad in enumerate(quads):
-        if i in read and read[i][0].strip():
-            text, confidence = read[i]
-            page.boxes.append(TextBox(quad, " ".join(text.split()), confidence))
+        if i not in read:
+            continue
+        text, confidence = " ".join(read[i][0].split()), read[i][1]
+        short = len(text.replace(" ", "")) <= 2
+        if text and confidence >= (_MIN_SHORT_CONFIDENCE if short else _MIN_CONFIDENCE):
+            page.boxes.append(TextBox(quad, text, confidence))
     page.seconds = time.monotonic() - started
     return page
 

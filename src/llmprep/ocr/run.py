@@ -136,13 +136,14 @@ class OcrRun:
 
     def annotate(self, doc: Document) -> None:
         """Element metadata, document flags and metadata for the pages OCR read."""
-        if not self.pages:
+        if not self.pages and not self.skipped:
             return
         for number, record in self.pages.items():
             _annotate_elements([e for e in doc.elements if e.page == number], record)
         low = self.low_confidence_pages()
         read = self.pages_with_text
-        doc.flags.append(Flag(code="ocr", severity="info", value=len(self.pages)))
+        if self.pages:
+            doc.flags.append(Flag(code="ocr", severity="info", value=len(self.pages)))
         if low:
             doc.flags.append(
                 Flag(

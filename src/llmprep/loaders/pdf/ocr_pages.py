@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ...ocr import ENGINE_NAME, EXTRA_HINT, OcrUnavailable, installed
+from ...ocr import EXTRA_HINT, OcrUnavailable, installed
 
 if TYPE_CHECKING:
     from ...ocr.run import OcrRun
@@ -85,13 +85,15 @@ def read_unread_pages(
         if number in by_number:
             old = pages[by_number[number]]
             page.form_values = old.form_values
+            if number not in run.pages:  # found blank: nothing was recognised on it
+                page.engine = old.engine
             pages[by_number[number]] = page
         else:
             failed.remove(number)
             pages.append(page)
     pages.sort(key=lambda p: p.number)
-    if run.pages:
-        engines.add(ENGINE_NAME)
+    engines.clear()  # the engines that gave the text now on each page
+    engines.update(page.engine for page in pages)
     ocr_read = set(run.pages)
     run.mark_partial(any_other_text=any(p.has_text for p in pages if p.number not in ocr_read))
     return run
