@@ -424,6 +424,7 @@ class QualityConfig(_Section):
     inherit_flags: list[str] = Field(
         default_factory=lambda: [
             "needs_ocr",
+            "ocr_low_confidence",
             "truncated",
             "no_main_content",
             "boilerplate_heavy",
