@@ -165,7 +165,7 @@ class OcrRun:
             summary["dpi"] = self.dpi
         if low:
             summary["low_confidence_pages"] = low
-        rotated = {n: p.rotation for n, p in self.pages.items() if p.rotation}
+        rotated = {n: p.rotation for n, p in self.pages.items() if p.rotation and p.texts}
         if rotated:
             summary["rotated_pages"] = rotated
         if self.skipped:
