@@ -176,6 +176,17 @@ class EmailConfig(_Section):
     )
 
 
+class OutputConfig(_Section):
+    """The form of the text in documents and records."""
+
+    text_format: Literal["plain", "markdown"] = Field(
+        default="plain",
+        description="'plain': text as read, tables as 'cell | cell' lines; 'markdown': "
+        "GitHub-flavoured Markdown (# headings, - and 1. list markers with nesting, pipe tables, "
+        "fenced code), chunks cut between blocks or table rows.",
+    )
+
+
 class NormalizeConfig(_Section):
     ascii_punctuation: bool = Field(
         default=False, description="Fold smart quotes, dashes and ellipses to ASCII."
@@ -439,11 +450,13 @@ class QualityConfig(_Section):
         for key in ("max_top_ngram_chars", "max_dup_ngram_chars"):
             if any(n < 1 or not 0 <= v <= 1 for n, v in getattr(self, key).items()):
                 raise ValueError(f"{key}: n-gram sizes >= 1, shares within 0..1")
-        from .stages.quality.rules import RULES  # the flag codes live with the rules
+        from .flags import CATALOG
 
-        unknown = sorted(set(self.severities) - set(RULES) - set(self.inherit_flags))
+        unknown = sorted((set(self.severities) | set(self.inherit_flags)) - set(CATALOG))
         if unknown:
-            raise ValueError(f"severities: unknown flag code(s) {', '.join(unknown)}")
+            raise ValueError(
+                f"severities / inherit_flags: unknown flag code(s) {', '.join(unknown)}"
+            )
 
 
 class DedupConfig(_Section):
@@ -511,6 +524,7 @@ class Config(BaseModel):
     html: HtmlConfig = Field(default_factory=HtmlConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     pii: PiiConfig = Field(default_factory=PiiConfig)
     chunk: ChunkConfig = Field(default_factory=ChunkConfig)
@@ -574,7 +588,13 @@ class Config(BaseModel):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+# Keyword options named after what they do rather than their section.
+_ALIASES = {"text_format": ("output", "text_format")}
+
+
 def _resolve_key(key: str) -> tuple[str | None, str]:
+    if key in _ALIASES:
+        return _ALIASES[key]
     sections = {
         name for name, f in Config.model_fields.items() if isinstance(f.default_factory, type)
     }

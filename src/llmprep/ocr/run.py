@@ -21,9 +21,10 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..flags import make_flag
 from ..loaders.pdf.layout import merge_segments
 from ..loaders.pdf.model import PageText
-from ..models import Document, Flag
+from ..models import Document
 from .engine import ENGINE_NAME, Engine, get_engine
 from .lines import page_lines
 from .page import is_blank, read_page
@@ -143,16 +144,9 @@ class OcrRun:
         low = self.low_confidence_pages()
         read = self.pages_with_text
         if self.pages:
-            doc.flags.append(Flag(code="ocr", severity="info", value=len(self.pages)))
+            doc.flags.append(make_flag("ocr", len(self.pages)))
         if low:
-            doc.flags.append(
-                Flag(
-                    code="ocr_low_confidence",
-                    severity="warn",
-                    value=len(low),
-                    threshold=self.cfg.min_confidence,
-                )
-            )
+            doc.flags.append(make_flag("ocr_low_confidence", len(low), self.cfg.min_confidence))
         confidences = [p.confidence for p in self.pages.values() if p.confidence is not None]
         summary: dict[str, Any] = {
             "engine": ENGINE_NAME,

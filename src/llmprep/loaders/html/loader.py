@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ...errors import CorruptDocument
+from ...flags import make_flag
 from ...models import Document, DocumentMetadata, Element, Flag
 from ..base import Loader, SourceFile
 from ..sniff import is_html
@@ -67,7 +68,7 @@ def extract_html(
         text = decoded.text
         extra.update(encoding=decoded.encoding, encoding_source=decoded.source)
         if decoded.lossy:
-            flags.append(Flag(code="encoding_lossy", severity="warn", value=decoded.encoding))
+            flags.append(make_flag("encoding_lossy", decoded.encoding))
     else:
         text = data
     if not unicodedata.is_normalized("NFC", text):
@@ -83,7 +84,7 @@ def extract_html(
         flatten_tree(tree)
         flattened = True
     if flattened:
-        flags.append(Flag(code="markup_flattened", severity="warn", value="nesting too deep"))
+        flags.append(make_flag("markup_flattened", "nesting too deep"))
     if mode == "main":
         elements, used = _main_or_fallback(tree, url, bodies, flags, extra)
     else:
@@ -117,30 +118,50 @@ def _main_or_fallback(
         if count is not None:
             # Bounded time: trafilatura is not linear on pages this large.
             flags.append(
-                Flag(
-                    code="main_content_simplified",
-                    severity="info",
-                    value=count,
-                    threshold=f"{MAX_TRAFILATURA_ELEMENTS} elements or "
+                make_flag(
+                    "main_content_simplified",
+                    count,
+                    f"{MAX_TRAFILATURA_ELEMENTS} elements or "
                     f"{MAX_TRAFILATURA_PARAGRAPHS} paragraphs",
                 )
             )
             elements = structural_main(tree, visible_chars)
         else:
             main = extract_main(tree, url, article_bodies=bodies, page_chars=visible_chars)
-            elements = main.elements
+            elements = _restructured(tree, main.elements, main.notes)
             if main.notes:  # which of llmprep's passes changed trafilatura's result
                 extra["html_passes"] = sorted(set(main.notes))
     except Exception:
         # RecursionError or a trafilatura bug on hostile markup: the full text is still right.
         elements = []
     if not elements:
-        flags.append(Flag(code="no_main_content", severity="warn", value="fell back to full mode"))
+        flags.append(make_flag("no_main_content", "fell back to full mode"))
         return dom_elements(tree), "full"
     main_chars = sum(len(" ".join(el.text.split())) for el in elements)
     ratio = min(main_chars / visible_chars, 1.0) if visible_chars else 1.0
-    flags.append(Flag(code="boilerplate_ratio", severity="info", value=round(ratio, 4)))
+    flags.append(make_flag("boilerplate_ratio", round(ratio, 4)))
     return elements, "main"
+
+
+def _restructured(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """trafilatura's fallback on small pages returns the whole page as one flat paragraph; when
+    that paragraph is exactly the page's visible text, the page's own blocks say the same with
+    their headings, lists, tables and line breaks."""
+    from copy import deepcopy
+
+    from .blocks import dom_elements
+
+    if len(elements) != 1 or elements[0].type != "paragraph":
+        return elements
+    blocks = dom_elements(deepcopy(tree))
+
+    def squeezed(text: str) -> str:  # table cells are apart by " | " in blocks only
+        return "".join(text.replace("|", "").split())
+
+    if len(blocks) > 1 and squeezed("".join(b.text for b in blocks)) == squeezed(elements[0].text):
+        notes.append("restructured")
+        return blocks
+    return elements
 
 
 class HtmlLoader(Loader):
