@@ -83,7 +83,7 @@ class OcrConfig(_Section):
         ),
     )
     page_timeout: float = Field(
-        default=30.0,
+        default=60.0,
         gt=0,
         description=(
             "Seconds of recognition per page; a page that takes longer keeps the lines read so "
