@@ -93,6 +93,13 @@ def test_a_degraded_scan_in_german_is_read_with_recall_over_ninety_percent(
     assert "Gewährleistung" in result.text or "Zahlung" in result.text or "Vertrag" in result.text
 
 
+def test_restricting_languages_to_german_still_reads_german_in_full(tmp_path: Path) -> None:
+    pdf = page(tmp_path, "list", "de")
+    result = process(scan(pdf, tmp_path, degraded=True), config=Config(ocr={"languages": ["de"]}))
+    assert recall(native_text(pdf), result.text) >= 0.95
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", result.text)
+
+
 def test_every_ocr_element_records_the_engine_and_its_confidence(tmp_path: Path) -> None:
     result = process(scan(page(tmp_path), tmp_path))
     elements = result.documents[0].elements
@@ -325,6 +332,32 @@ def test_an_image_without_text_is_partial_with_no_text(tmp_path: Path) -> None:
     result = process(path)
     assert result.status == "partial" and result.error is not None
     assert result.error.code == "ocr.no_text"
+
+
+def test_an_emailed_scan_is_read_and_an_emailed_logo_is_only_a_warning(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from PIL import Image
+
+    pdf = page(tmp_path, "list")
+    scanned = scan(pdf, tmp_path)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), (200, 30, 30)).save(logo)
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "Scan"
+    message.set_content("Please find the signed scan attached.")
+    for path in (scanned, logo):
+        message.add_attachment(
+            path.read_bytes(), maintype="image", subtype="png", filename=path.name
+        )
+    eml = tmp_path / "scan.eml"
+    eml.write_bytes(bytes(message))
+    result = process(eml)
+    assert result.status == "ok"
+    assert any(w.startswith("ocr.no_text:") for w in result.warnings)
+    attachments = [d for d in result.documents if d.source.media_type == "image/png"]
+    assert len(attachments) == 1
+    assert recall(native_text(pdf), attachments[0].text) >= 0.95
 
 
 def test_a_corrupt_image_fails_as_a_corrupt_image(tmp_path: Path) -> None:

@@ -69,10 +69,14 @@ class ImageLoader(Loader):
             )
         if not installed():
             raise UnsupportedFormat("image.needs_ocr", f"images are read by OCR: {EXTRA_HINT}")
-        yield _load(source)
+        document = _load(source)
+        if document is not None:
+            yield document
 
 
-def _load(source: SourceFile) -> Document:
+def _load(source: SourceFile) -> Document | None:
+    """The image's document; None for an attachment in which OCR found no text (a logo, a
+    photo), which is then only a warning on its file, never a reason to call it partial."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     from ..ocr.run import OcrRun
@@ -121,6 +125,9 @@ def _load(source: SourceFile) -> Document:
         source.mark_partial(
             "image.frame_unreadable", f"{len(failed)} of {total} frames could not be decoded"
         )
+    if source.parent is not None and run.pages and not run.pages_with_text and not run.skipped:
+        source.warnings.append(f"ocr.no_text: {source.sub_path}")
+        return None
     run.mark_partial(any_other_text=False)
     meta = DocumentMetadata(page_count=len(pages) + len(failed) + len(run.skipped))
     document = assemble(source, pages, [], {ENGINE_NAME}, meta, [], encrypted=False)

@@ -59,11 +59,11 @@ def read_page(image: Any, engine: Engine, deadline: float) -> OcrPage:
     """Recognise the text of a BGR page image; stops recognising at `deadline` (monotonic)."""
     started = time.monotonic()
     rotation = 0
-    quads = _sorted(engine.detect(image))
+    quads = _as_arrays(engine.detect(image))
     if _mostly_tall(quads):
         image = _rotate(image, 90)
         rotation = 90
-        quads = _sorted(engine.detect(image))
+        quads = _as_arrays(engine.detect(image))
     crops = [_crop(image, quad) for quad in quads]
     sample = _sample(crops)
     upright = engine.recognize([crops[i] for i in sample])
@@ -72,7 +72,7 @@ def read_page(image: Any, engine: Engine, deadline: float) -> OcrPage:
         if _mean(turned) > _mean(upright) + 0.1:
             image = _rotate(image, 180)
             rotation = (rotation + 180) % 360
-            quads = _sorted(engine.detect(image))
+            quads = _as_arrays(engine.detect(image))
             crops = [_crop(image, quad) for quad in quads]
             sample, upright = [], []
     read: dict[int, tuple[str, float]] = dict(zip(sample, upright, strict=True))
@@ -109,7 +109,7 @@ def is_blank(image: Any) -> bool:
     return float(np.asarray(grid).std()) < _BLANK_STDDEV
 
 
-def _sorted(quads: Any) -> list[Any]:
+def _as_arrays(quads: Any) -> list[Any]:
     import numpy as np
 
     return [np.asarray(q, dtype=np.float32) for q in quads]
