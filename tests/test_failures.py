@@ -52,7 +52,10 @@ def test_a_bug_in_a_stage_names_its_type_stage_and_raising_frame_but_not_its_mes
     assert SECRET not in res.error.message
 
 
-def test_debug_mode_writes_the_full_traceback_to_the_run_log_and_stderr(tmp_path: Path) -> None:
+def _run_with_a_broken_stage(
+    tmp_path: Path, debug: bool
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`llmprep run` on one note, with the normalize stage broken in every process."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "note.md").write_text(f"{SECRET}\n")
@@ -60,7 +63,10 @@ def test_debug_mode_writes_the_full_traceback_to_the_run_log_and_stderr(tmp_path
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(BUG)
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": str(hook), "LLMPREP_DEBUG": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "LLMPREP_DEBUG"}
+    env["PYTHONPATH"] = str(hook)
+    if debug:
+        env["LLMPREP_DEBUG"] = "1"
     done = subprocess.run(
         [sys.executable, "-m", "llmprep.cli", "run", str(inputs), "--out", str(out), "-q"],
         capture_output=True,
@@ -68,6 +74,11 @@ def test_debug_mode_writes_the_full_traceback_to_the_run_log_and_stderr(tmp_path
         env=env,
         timeout=300,
     )
+    return out, done
+
+
+def test_debug_mode_writes_the_full_traceback_to_the_run_log_and_stderr(tmp_path: Path) -> None:
+    out, done = _run_with_a_broken_stage(tmp_path, debug=True)
     assert done.returncode == 1, done.stderr
     row = json.loads((out / "manifest.jsonl").read_text().splitlines()[0])
     assert row["error_code"] == "normalize.error"
@@ -81,22 +92,7 @@ def test_debug_mode_writes_the_full_traceback_to_the_run_log_and_stderr(tmp_path
 
 
 def test_without_debug_mode_no_traceback_is_written_anywhere(tmp_path: Path) -> None:
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    (inputs / "note.md").write_text(f"{SECRET}\n")
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(BUG)
-    out = tmp_path / "out"
-    env = {k: v for k, v in os.environ.items() if k != "LLMPREP_DEBUG"}
-    env["PYTHONPATH"] = str(hook)
-    done = subprocess.run(
-        [sys.executable, "-m", "llmprep.cli", "run", str(inputs), "--out", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    out, done = _run_with_a_broken_stage(tmp_path, debug=False)
     assert done.returncode == 1
     assert not (out / ".llmprep" / "debug.log").exists()
     assert SECRET not in done.stderr and "Traceback" not in done.stderr

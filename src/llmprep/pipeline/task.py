@@ -130,10 +130,11 @@ def run_task(
 ) -> dict[str, Any]:
     """Process one file into its shard; returns the manifest row (as a dict).
 
-    `on_progress` is called after each finished document (the runner's heartbeat); it may raise
-    `ParentGone`, which leaves no shard behind. The shard is committed only when the file still
-    hashes to `sha256` after it was read: a file edited during the run gets a `file.changed`
-    row (retried on the next run) instead of new text cached under its old hash.
+    `on_progress` is the runner's heartbeat: called after each finished document, and by loaders
+    doing long work inside one (each OCR'd page). It may raise `ParentGone`, which leaves no
+    shard behind. The shard is committed only when the file still hashes to `sha256` after it
+    was read: a file edited during the run gets a `file.changed` row (retried on the next run)
+    instead of new text cached under its old hash.
     """
     config_hash = config.hash()
     try:
@@ -172,7 +173,12 @@ def _run_task(
                 on_progress()
 
         outcome = process_file(
-            Path(item.path), config, rel_path=item.rel_path, on_document=on_document, sha256=sha256
+            Path(item.path),
+            config,
+            rel_path=item.rel_path,
+            on_document=on_document,
+            sha256=sha256,
+            on_progress=on_progress,
         )
         if sha256 is not None and file_sha256(item.path) != sha256:
             raise _Changed  # leaves the shard uncommitted
