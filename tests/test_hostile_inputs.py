@@ -391,3 +391,45 @@ def test_check_reads_other_formats_under_the_runs_time_limit(tmp_path: Path) -> 
     assert proc.stdout.strip().splitlines()[-1] == (
         "llmprep check: 2 files, 0 findings, 1 not checked"
     )
+
+
+# -- HTML tables --------------------------------------------------------------------------------
+
+
+def _table(html: str):  # type: ignore[no-untyped-def]
+    import lxml.html
+
+    return lxml.html.fromstring(f"<html><body>{html}</body></html>").find(".//table")
+
+
+def test_a_list_heading_or_code_block_inside_a_cell_still_marks_a_layout_table() -> None:
+    from llmprep.loaders.html.blocks import is_layout_table
+
+    data = "<tr><td>Plan</td><td>Price</td></tr><tr><td>Basic</td><td>10</td></tr>"
+    assert not is_layout_table(_table(f"<table>{data}</table>"))
+    for block in (
+        "<ul><li>a</li></ul>",
+        "<h2>Menu</h2>",
+        "<pre>x</pre>",
+        "<blockquote>q</blockquote>",
+    ):
+        layout = f"<table><tr><td>{block}</td><td>b</td></tr>{data}</table>"
+        assert is_layout_table(_table(layout)), block
+    # In a header cell or the caption it says nothing about the layout.
+    assert not is_layout_table(
+        _table(f"<table><caption><ul><li>x</li></ul></caption>{data}</table>")
+    )
+
+
+def test_a_data_table_of_fifty_thousand_cells_is_read_whole(tmp_path: Path) -> None:
+    """Reading a table is linear in its cells (bench/html_tables.py has the timings: a
+    quadratic XPath made 100,000 cells take minutes)."""
+    rows = "".join(
+        "<tr>" + "".join(f"<td>r{r}c{c}</td>" for c in range(10)) + "</tr>" for r in range(5000)
+    )
+    (tmp_path / "t.html").write_text(
+        f"<html><body><h1>Data</h1><table>{rows}</table></body></html>"
+    )
+    res = llmprep.process(tmp_path / "t.html", redact=False)
+    text = "\n".join(r.text for r in [*res.records, *res.rejected])
+    assert res.status == "ok" and "r0c0" in text and "r4999c9" in text
