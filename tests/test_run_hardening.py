@@ -340,7 +340,8 @@ def test_a_timed_out_file_is_retried_on_the_next_run_and_named_with_the_flag(
     base = ["run", str(root), "--out", str(out), "--workers", "1", "--no-redact"]
     first = llmprep(*base, "--timeout", "1", env=plugins)
     assert first.returncode == 1
-    assert "timed out: mailbox.drip" in first.stderr and "--timeout" in first.stderr
+    # It had 1 s (and 10 s per MB of its one byte): twice as long is --timeout 2.
+    assert "timed out: mailbox.drip (after up to 1 s); rerun with --timeout 2 " in first.stderr
     second = llmprep(*base, "--timeout", "5", env=plugins)
     assert second.returncode == 0, second.stderr[-2000:]
     assert "1 processed (1 retried), 1 unchanged" in second.stderr

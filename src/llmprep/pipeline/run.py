@@ -10,6 +10,7 @@ output folder (`output.output_lock`); a folder that cannot be written stops the 
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import time
@@ -69,7 +70,9 @@ class RunSummary:
     deleted: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     timed_out: list[str] = field(default_factory=list)
-    timeout: float = 0.0
+    timeout: float = 0.0  # run.timeout
+    timeout_per_mb: float = 0.0
+    largest_timed_out: int = 0  # bytes: the biggest file that timed out got the longest time
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     report: dict[str, Any] = field(default_factory=dict)
@@ -91,16 +94,18 @@ class RunSummary:
         return line + self.timeout_hint()
 
     def timeout_hint(self) -> str:
-        """Names the files that timed out and the flag that gives them longer."""
+        """Names the files that timed out and the `--timeout` that gives each of them at least
+        twice the time it had (a file gets `timeout` + `timeout_per_mb` per MB)."""
         if not self.timed_out:
             return ""
         names = ", ".join(self.timed_out[:TIMED_OUT_NAMED])
         more = len(self.timed_out) - TIMED_OUT_NAMED
         names += f" and {more} more" if more > 0 else ""
-        longer = max(2 * self.timeout, self.timeout + 60) if self.timeout else 240
+        had = self.timeout + self.timeout_per_mb * self.largest_timed_out / (1024 * 1024)
+        longer = math.ceil(round(self.timeout + had, 1))
         return (
-            f"\nllmprep: timed out: {names}; rerun with --timeout {longer:g} to give them "
-            "longer (timed-out files are retried on every rerun)"
+            f"\nllmprep: timed out: {names} (after up to {had:.0f} s); rerun with --timeout "
+            f"{longer} to give them twice as long (timed-out files are retried on every rerun)"
         )
 
 
@@ -222,6 +227,7 @@ def _execute(
     summary.reused = len(planned) - len(pending)
     summary.retried = retried
     summary.timeout = config.run.timeout
+    summary.timeout_per_mb = config.run.timeout_per_mb
     summary.notes = notes
     summary.seconds = time.perf_counter() - started
     report.notes = notes
@@ -352,6 +358,7 @@ def _count(summary: RunSummary, row: dict[str, Any]) -> None:
     summary.by_status[row["status"]] = summary.by_status.get(row["status"], 0) + 1
     if row["status"] == "timeout":
         summary.timed_out.append(row["rel_path"])
+        summary.largest_timed_out = max(summary.largest_timed_out, row.get("size") or 0)
 
 
 def _tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:

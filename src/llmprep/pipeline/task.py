@@ -197,12 +197,17 @@ def failure_row(
     seconds: float,
 ) -> dict[str, Any]:
     """A row for a file whose worker never reported back (timeout, crash)."""
+    try:
+        size: int | None = os.stat(item.path).st_size
+    except OSError:
+        size = None
     outcome = FileOutcome(
         path=shown(item.path),
         rel_path=shown(item.rel_path),
         status=status,
         error=error,
         sha256=sha256,
+        size=size,
         seconds=seconds,
     )
     return outcome.manifest_row(config_hash, kept=0).model_dump(mode="json")
