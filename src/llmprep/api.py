@@ -157,6 +157,7 @@ def run(
     Raises `ConfigError` when the config or the engine cannot be used.
     """
     from .pipeline.run import execute_run
+    from .record_files import require_format
     from .remote import is_url
     from .runners import require_engine, runner_factory
 
@@ -167,6 +168,7 @@ def run(
         options["run.engine"] = engine
     cfg = resolve_config(config, _config_anchor(paths), options)
     require_engine(cfg)
+    require_format(cfg.output.format)
     if isinstance(out, str) and is_url(out):
         from .remote import synced_out
 

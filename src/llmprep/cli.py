@@ -65,6 +65,12 @@ def main() -> None:
 @click.option(
     "--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit."
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "parquet"]),
+    help="Records and rejected as JSON Lines (default) or Parquet (the parquet extra).",
+)
 @click.option("--no-redact", is_flag=True, help="Skip PII detection and redaction.")
 @click.option("--full", is_flag=True, help="Reprocess every file, even unchanged ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line.")
@@ -78,6 +84,7 @@ def run(
     ray_address: str | None,
     timeout: float | None,
     max_memory: int | None,
+    output_format: str | None,
     no_redact: bool,
     full: bool,
     quiet: bool,
@@ -91,6 +98,7 @@ def run(
         "run.ray_address": ray_address,
         "run.timeout": timeout,
         "run.max_memory_mb": max_memory,
+        "output.format": output_format,
     }
     if no_redact:
         options["redact"] = False

@@ -39,6 +39,18 @@ class RunConfig(_Section):
     ray_address: str | None = None
 
 
+class OutputConfig(_Section):
+    """What a run writes; does not change records, so it is left out of the config hash."""
+
+    format: Literal["jsonl", "parquet"] = Field(
+        default="jsonl",
+        description=(
+            "'jsonl': records.jsonl + rejected.jsonl; 'parquet': records.parquet + "
+            "rejected.parquet (the `parquet` extra). Manifest and report are JSON either way."
+        ),
+    )
+
+
 class LimitsConfig(_Section):
     max_file_mb: float = Field(default=512.0, gt=0)
     max_attachment_depth: int = Field(default=3, ge=0)
@@ -448,6 +460,7 @@ class Config(BaseModel):
 
     redact: bool = True
     run: RunConfig = Field(default_factory=RunConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     pdf: PdfConfig = Field(default_factory=PdfConfig)
     docx: DocxConfig = Field(default_factory=DocxConfig)
@@ -504,8 +517,8 @@ class Config(BaseModel):
     # -- identity -----------------------------------------------------------------------------
 
     def output_dict(self) -> dict[str, Any]:
-        """The settings that change outputs (run mechanics and the check hook excluded)."""
-        data = self.model_dump(mode="json", exclude={"run", "check"})
+        """The settings that change outputs (run mechanics, file format and the check hook excluded)."""
+        data = self.model_dump(mode="json", exclude={"run", "output", "check"})
         # Secrets never feed the hash (a hash of a short password can be brute-forced); their
         # count does, so adding a password still invalidates cached `encrypted` results.
         data["pdf"]["passwords"] = len(self.pdf.passwords)

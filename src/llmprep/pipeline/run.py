@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from ..config import Config
 from ..models import Record
 from ..output import STATE_DIR, ShardStore, atomic_writer, dumps
+from ..record_files import open_record_files
 from ..remote import split_inputs
 from ..report import ReportBuilder, write_reports
 from .assemble import Assembler, shard_fingerprint
@@ -109,7 +110,7 @@ def execute_run(
         not pending
         and previous is not None
         and previous == current
-        and previous.outputs_present(out)
+        and previous.outputs_present(out, config.output.format)
     ):
         if progress:
             progress(len(keyed), len(keyed), None)
@@ -162,8 +163,7 @@ def _assemble(
     report = ReportBuilder(config_hash)
     summary = RunSummary(out=out, files=len(keyed), deleted=len(deleted))
     with (
-        atomic_writer(out / "records.jsonl") as records_fh,
-        atomic_writer(out / "rejected.jsonl") as rejected_fh,
+        open_record_files(out, config.output.format) as (records_fh, rejected_fh),
         atomic_writer(out / "manifest.jsonl") as manifest_fh,
     ):
         for item, _sha, key in keyed:
@@ -181,10 +181,10 @@ def _assemble(
                     report.add_record(data, verdict.reasons)
                     if verdict.kept:
                         kept += 1
-                        records_fh.write(dumps(data) + "\n")
+                        records_fh.write(data)
                     else:
                         rejected += 1
-                        rejected_fh.write(dumps(verdict.rejected().model_dump(mode="json")) + "\n")
+                        rejected_fh.write(verdict.rejected().model_dump(mode="json"))
             row["records"], row["rejected"] = kept, rejected
             summary.records += kept
             summary.rejected += rejected
