@@ -139,23 +139,24 @@ def text_flags(s: TextStats, cfg: QualityConfig, ctx: Context, sev: Severities) 
         severity = sev.of(code)
         if severe is False and _RANK[severity] > _RANK["warn"]:
             severity = "warn"  # past Gopher's threshold, within the block margin: flag, keep
-        capped = (structured or short) and not _junk_at_any_length(code, value, severe, structured)
+        capped = (structured or short) and not _junk_at_any_length(
+            code, value, severe, structured, words
+        )
         flags.append(make_flag(code, value, threshold, severity=sev.capped(code, severity, capped)))
     return flags
 
 
 def _junk_at_any_length(
-    code: str, value: float | int | bool | str, severe: bool | None, structured: bool
+    code: str, value: float | int | bool | str, severe: bool | None, structured: bool, words: int
 ) -> bool:
     """Far past the block margin, some rules mean junk however short the text: a run of
-    symbols and digits without a letter, or long tokens (base64, minified code, number runs;
-    the chunker cuts a token longer than a chunk into one-word chunks). Tables and code keep
-    their cap for long words (identifiers, URLs); a table of numbers still has letters in
-    its header, so there only a text with no letter at all is junk."""
+    symbols and digits without a letter, or one long token (base64, minified code, a number
+    run: the chunker cuts a token longer than a chunk into one-word chunks, each under
+    `max_word_length` but still one word of hundreds of characters). A list of links keeps its
+    cap (many long words, each a real address); a table of numbers still has letters in its
+    header, so there only a text with no letter at all is junk."""
     if not severe:
         return False
-    if code == "long_token":
+    if code == "long_token" or (code == "long_words" and words == 1):
         return True
-    if code == "long_words":
-        return not structured
     return code == "alpha_words" and (not structured or value == 0)
