@@ -94,6 +94,12 @@ def _version(info: dict[str, Any]) -> str:
     return f"etag={etag or ''};size={info.get('size')};mtime={mtime or ''}"
 
 
+def walk_order(rel_path: str) -> tuple[tuple[int, str], ...]:
+    """Sort key giving a local folder walk's order: a folder's files, then its subfolders."""
+    *folders, name = rel_path.split("/")
+    return (*((1, f) for f in folders), (0, name))
+
+
 def list_objects(urls: list[str], *, multi: bool) -> list[RemoteObject]:
     """Objects under `urls` in a stable order; hidden names skipped, as for local folders.
 
@@ -104,12 +110,14 @@ def list_objects(urls: list[str], *, multi: bool) -> list[RemoteObject]:
     for url in urls:
         fs, root = filesystem(url)
         root = root.rstrip("/")
+        fs.invalidate_cache()  # a long-lived process must see objects written since its last look
         if fs.isdir(root):
             prefix = f"{posixpath.basename(root)}/" if multi else ""
             listing: dict[str, dict[str, Any]] = fs.find(root, detail=True)
-            for path in sorted(listing):
+            rels = {posixpath.relpath(path, root): path for path in listing}
+            for rel in sorted(rels, key=walk_order):
+                path = rels[rel]
                 info = listing[path]
-                rel = posixpath.relpath(path, root)
                 if info.get("type") == "directory" or any(
                     part.startswith(".") for part in rel.split("/")
                 ):
@@ -172,6 +180,7 @@ def synced_out(url: str) -> Iterator[Path]:
     """A local folder standing for the output URL: pulled before, pushed after (on success)."""
     fs, root = filesystem(url)
     root = root.rstrip("/")
+    fs.invalidate_cache()
     local = Path(tempfile.mkdtemp(prefix="llmprep-out-"))
     try:
         pulled: dict[str, str] = {}
