@@ -62,4 +62,4 @@ def open_record_files(out: Path, fmt: Format) -> Iterator[tuple[RowWriter, RowWr
 def require_format(fmt: Format) -> None:
     """Fail before any work (ConfigError naming the extra) when the format cannot be written."""
     if fmt == "parquet":
-        from . import parquet  # noqa: F401  (raises ConfigError without pyarrow)
+        from .parquet import schema  # noqa: F401  (raises ConfigError without pyarrow)
