@@ -82,18 +82,54 @@ _PEAK_SCRIPT = textwrap.dedent(
 )
 
 
-_SUBJECTS = "the team|our support desk|the finance office|each customer|the new server|a vendor|the auditor|every manager|the night shift|the release board".split(
-    "|"
-)
-_VERBS = (
-    "reviews|approves|schedules|updates|archives|checks|reports on|plans|signs off|moves".split("|")
-)
-_OBJECTS = "the quarterly invoices|a backup of the mail store|the holiday rota|open tickets from the weekend|the travel policy|access rights for contractors|the printer fleet|the training budget|the onboarding checklist|a draft of the contract".split(
-    "|"
-)
-_TAILS = "before the end of the month|after the Monday meeting|with the help of the IT desk|and writes a short note to the owner|when the request is complete|so that nothing is lost|for the board on Friday|in the shared folder|at least once a week|unless the owner objects".split(
-    "|"
-)
+_SUBJECTS = [
+    "the team",
+    "our support desk",
+    "the finance office",
+    "each customer",
+    "the new server",
+    "a vendor",
+    "the auditor",
+    "every manager",
+    "the night shift",
+    "the release board",
+]
+_VERBS = [
+    "reviews",
+    "approves",
+    "schedules",
+    "updates",
+    "archives",
+    "checks",
+    "reports on",
+    "plans",
+    "signs off",
+    "moves",
+]
+_OBJECTS = [
+    "the quarterly invoices",
+    "a backup of the mail store",
+    "the holiday rota",
+    "open tickets from the weekend",
+    "the travel policy",
+    "access rights for contractors",
+    "the printer fleet",
+    "the training budget",
+    "the onboarding checklist",
+    "a draft of the contract",
+]
+_TAILS = [
+    "before the end of the month",
+    "after the Monday meeting",
+    "with the help of the IT desk",
+    "and writes a short note to the owner",
+    "when the request is complete",
+    "so that nothing is lost",
+    "for the board on Friday",
+    "in the shared folder",
+    "at least once a week",
+    "unless the owner objects",
+]
 
 
 def _make_folder(root: Path, files: int) -> Path:

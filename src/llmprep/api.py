@@ -56,7 +56,8 @@ def process(
     `filename` (its extension picks the loader; it is the relative path in record ids), else by
     the stream's file name, else `document` plus the extension `media_type` implies: the same
     bytes under the same name give the same records as the file. For text, `process_text`.
-    Keyword options override the config: `redact=False`, `chunk_max_tokens=256`, ...
+    Keyword options override the config: `redact=False`, `chunk_max_tokens=256`,
+    `text_format="markdown"` (GitHub-flavoured Markdown instead of plain text), ...
     Dedup and the keep/reject policy apply within this file. The config is the nearest
     `llmprep.toml` above the file (above the current folder for content in memory).
     """

@@ -39,18 +39,6 @@ class RunConfig(_Section):
     ray_address: str | None = None
 
 
-class OutputConfig(_Section):
-    """What a run writes; does not change records, so it is left out of the config hash."""
-
-    format: Literal["jsonl", "parquet"] = Field(
-        default="jsonl",
-        description=(
-            "'jsonl': records.jsonl + rejected.jsonl; 'parquet': records.parquet + "
-            "rejected.parquet (the `parquet` extra). Manifest and report are JSON either way."
-        ),
-    )
-
-
 class LimitsConfig(_Section):
     max_file_mb: float = Field(default=512.0, gt=0)
     max_attachment_depth: int = Field(default=3, ge=0)
@@ -128,6 +116,27 @@ class EmailConfig(_Section):
     header_element: bool = Field(
         default=True,
         description="Start the document with an `email_header` element (Subject, From, To, Cc, Date).",
+    )
+
+
+class OutputConfig(_Section):
+    """The form of the text in documents and records, and the format of a run's record files.
+
+    `text_format` changes records (it is part of the config hash); `format` only changes how a
+    run writes them (left out of the hash: switching it reprocesses nothing)."""
+
+    format: Literal["jsonl", "parquet"] = Field(
+        default="jsonl",
+        description=(
+            "'jsonl': records.jsonl + rejected.jsonl; 'parquet': records.parquet + "
+            "rejected.parquet (the `parquet` extra). Manifest and report are JSON either way."
+        ),
+    )
+    text_format: Literal["plain", "markdown"] = Field(
+        default="plain",
+        description="'plain': text as read, tables as 'cell | cell' lines; 'markdown': "
+        "GitHub-flavoured Markdown (# headings, - and 1. list markers with nesting, pipe tables, "
+        "fenced code), chunks cut between blocks or table rows.",
     )
 
 
@@ -460,13 +469,13 @@ class Config(BaseModel):
 
     redact: bool = True
     run: RunConfig = Field(default_factory=RunConfig)
-    output: OutputConfig = Field(default_factory=OutputConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     pdf: PdfConfig = Field(default_factory=PdfConfig)
     docx: DocxConfig = Field(default_factory=DocxConfig)
     html: HtmlConfig = Field(default_factory=HtmlConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     pii: PiiConfig = Field(default_factory=PiiConfig)
     chunk: ChunkConfig = Field(default_factory=ChunkConfig)
@@ -518,7 +527,9 @@ class Config(BaseModel):
 
     def output_dict(self) -> dict[str, Any]:
         """The settings that change outputs (run mechanics, file format and the check hook excluded)."""
-        data = self.model_dump(mode="json", exclude={"run", "output", "check"})
+        data = self.model_dump(
+            mode="json", exclude={"run": True, "check": True, "output": {"format"}}
+        )
         # Secrets never feed the hash (a hash of a short password can be brute-forced); their
         # count does, so adding a password still invalidates cached `encrypted` results.
         data["pdf"]["passwords"] = len(self.pdf.passwords)
@@ -529,7 +540,13 @@ class Config(BaseModel):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+# Keyword options named after what they do rather than their section.
+_ALIASES = {"text_format": ("output", "text_format")}
+
+
 def _resolve_key(key: str) -> tuple[str | None, str]:
+    if key in _ALIASES:
+        return _ALIASES[key]
     sections = {
         name for name, f in Config.model_fields.items() if isinstance(f.default_factory, type)
     }

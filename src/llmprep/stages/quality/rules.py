@@ -126,8 +126,8 @@ def text_flags(s: TextStats, cfg: QualityConfig, ctx: Context, sev: Severities) 
     if s.longest_token > cfg.max_word_length:
         # A long URL inside a paragraph is worth keeping; a chunk that is mostly one token of
         # a thousand characters (base64, minified code, a number run) is not text at all.
-        severe = s.longest_token * 2 > s.chars
-        found.items.append(("long_token", s.longest_token, cfg.max_word_length, severe))
+        mostly_one_token = s.longest_token * 2 > s.chars
+        found.items.append(("long_token", s.longest_token, cfg.max_word_length, mostly_one_token))
     if s.lorem_ipsum:
         found.add("lorem_ipsum", True, None)
     # Gopher's ratios were tuned on web documents of 50+ words; on tables, lists, code and
