@@ -197,3 +197,9 @@ def test_a_url_without_its_filesystem_package_names_what_to_install(tmp_path: Pa
 
     with pytest.raises(ConfigError, match="gcsfs"):
         llmprep.run(["gs://bucket/docs"], out=tmp_path / "out")
+
+
+def test_process_of_a_missing_object_is_a_failed_result_not_an_exception(fs: object) -> None:
+    res = llmprep.process(f"s3://{BUCKET}/docs/nope.pdf")
+    assert res.status == "failed" and res.error is not None
+    assert res.error.code == "remote.not_found" and res.records == []

@@ -71,7 +71,10 @@ def process(
         from .remote import is_url, read_url
 
         if isinstance(source, str) and is_url(source):
-            content = read_url(source, filename=filename)
+            try:
+                content = read_url(source, filename=filename)
+            except OSError as exc:  # like a missing file: a typed result, not an exception
+                return _unreadable_url(source, exc, resolve_config(config, Path.cwd(), options))
         else:
             local = Path(source)
     else:
@@ -89,6 +92,23 @@ def process(
             data=content.data,
         )
     return assemble_file(outcome, results, cfg)
+
+
+def _unreadable_url(url: str, exc: OSError, cfg: Config) -> ProcessResult:
+    from .models import ErrorInfo
+    from .pipeline.assemble import assemble_file
+    from .pipeline.file import FileOutcome
+
+    missing = isinstance(exc, FileNotFoundError)
+    error = ErrorInfo(
+        code="remote.not_found" if missing else "remote.unreadable",
+        message="the object does not exist"
+        if missing
+        else f"the object could not be downloaded ({type(exc).__name__})",
+    )
+    name = url.rstrip("/").rsplit("/", 1)[-1]
+    outcome = FileOutcome(path=url, rel_path=name, status="failed", error=error)
+    return assemble_file(outcome, [], cfg)
 
 
 def process_text(
