@@ -229,6 +229,15 @@ _SPECS: list[FlagSpec] = [
     FlagSpec(
         "needs_ocr", "doc", "warn", "loader:pdf", "ours", "pages with images and no text layer"
     ),
+    FlagSpec("ocr", "doc", "info", "loader:pdf", "ours", "pages read by OCR (the ocr extra)"),
+    FlagSpec(
+        "ocr_low_confidence",
+        "doc",
+        "warn",
+        "loader:pdf",
+        "ours",
+        "pages whose mean OCR confidence is under [ocr] min_confidence",
+    ),
     FlagSpec(
         "no_main_content",
         "doc",
