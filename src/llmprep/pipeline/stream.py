@@ -26,14 +26,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..config import Config
-from ..models import ManifestRow, Record
+from ..models import ErrorInfo, ManifestRow, Record
 from ..output import ShardStore
 from ..remote import split_inputs
 from .assemble import Assembler, shard_fingerprint
 from .inputs import InputFile, discover
 from .remote_inputs import remote_jobs, stage
 from .run import RunnerFactory
-from .task import Job
+from .task import Job, failure_row, store_failure
 
 Order = Literal["input", "completion"]
 FileCallback = Callable[[ManifestRow], None]
@@ -68,7 +68,11 @@ def stream_records(
         jobs = [(item, sha, f"{n:08d}") for n, (item, sha, _) in enumerate(jobs)]
         key_of = {item.rel_path: key for item, _, key in jobs}
         path_of = {key: item.path for item, _, key in jobs}  # a URL, not its staged copy
-        runnable, failed = stage(jobs, work, store, config_hash)
+        decided = [job for job in jobs if getattr(job[0], "skip", None) is not None]
+        runnable, failed = stage(
+            [job for job in jobs if getattr(job[0], "skip", None) is None], work, store, config_hash
+        )
+        failed += [(job[0], _decided(job, store, config_hash)) for job in decided]
 
         def on_row(item: InputFile, row: dict[str, Any]) -> None:
             while True:
@@ -118,6 +122,16 @@ def stream_records(
         if thread is not None:
             thread.join()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _decided(job: Job, store: ShardStore, config_hash: str) -> dict[str, Any]:
+    """The row of a file discovery decided not to read (`InputFile.skip`, e.g. file.excluded)."""
+    item, _, key = job
+    skip: Any = getattr(item, "skip", None)  # inputs.Skip: status, code, message
+    error = ErrorInfo(code=skip.code, message=skip.message)
+    row = failure_row(item, None, config_hash, skip.status, error, 0.0)
+    store_failure(store, key, row)
+    return row
 
 
 def _jobs(inputs: list[Any], config_hash: str) -> list[Job]:
