@@ -203,3 +203,17 @@ def test_process_of_a_missing_object_is_a_failed_result_not_an_exception(fs: obj
     res = llmprep.process(f"s3://{BUCKET}/docs/nope.pdf")
     assert res.status == "failed" and res.error is not None
     assert res.error.code == "remote.not_found" and res.records == []
+
+
+def test_the_command_line_takes_urls_for_inputs_and_output(fs: object) -> None:
+    from click.testing import CliRunner
+
+    from llmprep.cli import main
+
+    result = CliRunner().invoke(
+        main,
+        ["run", f"s3://{BUCKET}/docs/handbook.md", "--out", f"s3://{BUCKET}/cli-out", "-q"],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"-> s3://{BUCKET}/cli-out" in result.output
+    assert fs.exists(f"{BUCKET}/cli-out/records.jsonl")  # type: ignore[attr-defined]
