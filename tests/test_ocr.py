@@ -69,6 +69,10 @@ def process(path: Path, **options: Any) -> llmprep.ProcessResult:
     return llmprep.process(path, redact=False, **options)
 
 
+def flags_of(doc: Any) -> dict[str, Any]:
+    return {f.code: f for f in doc.flags}
+
+
 def flags(result: llmprep.ProcessResult) -> dict[str, Any]:
     return {f.code: f for f in result.documents[0].flags}
 
@@ -320,6 +324,37 @@ def test_a_long_scan_that_outlives_the_file_budget_ends_partial_instead_of_hangi
     assert result.status == "partial" and result.error is not None
     assert result.error.code == "ocr.time_budget" and "run.timeout" in result.error.message
     assert result.documents[0].metadata.extra["ocr"]["skipped_pages"][-2:] == [2, 3]
+
+
+def test_each_ocr_page_is_a_heartbeat_to_the_runner(tmp_path: Path) -> None:
+    from llmprep.pipeline.file import process_file
+
+    scanned = tmp_path / "scan.pdf"
+    make_scans.images_to_pdf([make_scans.render(page(tmp_path), 100)] * 2, scanned)
+    beats: list[int] = []
+    outcome = process_file(
+        scanned, Config(), on_document=lambda result: None, on_progress=lambda: beats.append(1)
+    )
+    assert outcome.status == "ok" and len(beats) == 2
+
+
+def test_a_heartbeat_gives_the_next_page_a_full_budget_again() -> None:
+    from llmprep.loaders.base import SourceFile
+    from llmprep.ocr.run import OcrRun
+
+    heard: list[int] = []
+    config = Config(run={"timeout": 100})
+    run = OcrRun(
+        SourceFile(rel_path="a.png", config=config, data=b"x", on_progress=lambda: heard.append(1))
+    )
+    run.deadline = 0.0  # the budget is spent...
+    assert run.out_of_time()
+    run.heartbeat()  # ...until the runner hears that a page finished
+    assert heard == [1] and not run.out_of_time()
+    quiet = OcrRun(SourceFile(rel_path="a.png", config=config, data=b"x"))
+    quiet.deadline = 0.0
+    quiet.heartbeat()  # nobody listening (library use): the budget stays spent
+    assert quiet.out_of_time()
 
 
 def test_an_image_without_text_is_partial_with_no_text(tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ the document is assembled writes down what OCR did:
   (the mean over the recognised lines that make up the element);
 - the document: flag `ocr` (info, value = pages OCR'd), flag `ocr_low_confidence` (warn, value =
   pages whose mean confidence is under `[ocr] min_confidence`), `metadata.extra["ocr"]`;
-- the file: `partial` with `ocr.time_budget` (pages left unread because the file used 80% of
-  `run.timeout`), `ocr.page_timeout` (a page stopped at `[ocr] page_timeout`) or `ocr.no_text`
+- the file: `partial` with `ocr.time_budget` (pages left unread because 80% of `run.timeout`
+  passed without a finished page: each page is a heartbeat to the runner, so long scans finish
+  as long as pages keep coming), `ocr.page_timeout` (a page stopped at `[ocr] page_timeout`) or `ocr.no_text`
   (OCR read every page and found no text).
 """
 
@@ -69,6 +70,11 @@ class OcrRun:
             self._engine = get_engine(self.cfg.threads, self.cfg.languages)
         return self._engine
 
+    def heartbeat(self) -> None:
+        """A page is done: tell the runner, whose timeout then counts from now, and so does ours."""
+        if self.source.progress():
+            self.deadline = time.monotonic() + FILE_BUDGET_SHARE * self.source.config.run.timeout
+
     def out_of_time(self) -> bool:
         return time.monotonic() > self.deadline
 
@@ -86,6 +92,7 @@ class OcrRun:
         boxes, confidences = page_lines(ocr_page, scale)
         if ocr_page.timed_out:
             self.timed_out.append(number)
+        self.heartbeat()
         self.pages[number] = _PageRecord(
             texts=[box.text for box in boxes],
             confidences=confidences,

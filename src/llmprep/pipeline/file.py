@@ -112,6 +112,7 @@ def process_file(
     rel_path: str | None = None,
     on_document: DocSink,
     sha256: str | None = None,
+    on_progress: Callable[[], None] | None = None,
     data: bytes | None = None,
 ) -> FileOutcome:
     """Run one file through the stages, handing each finished document to `on_document`.
@@ -131,9 +132,13 @@ def process_file(
     try:
         if data is None:
             _check_regular_file(path)
-            source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
+            source = SourceFile(
+                path=path, rel_path=rel, config=config, sha256=sha256, on_progress=on_progress
+            )
         else:
-            source = SourceFile(data=data, name=path.name, rel_path=rel, config=config)
+            source = SourceFile(
+                data=data, name=path.name, rel_path=rel, config=config, on_progress=on_progress
+            )
         outcome.size = source.size
         if outcome.size == 0:
             # Whatever its name says, there is nothing in it: usually a copy or export that
