@@ -217,3 +217,13 @@ def test_the_command_line_takes_urls_for_inputs_and_output(fs: object) -> None:
     assert result.exit_code == 0, result.output
     assert f"-> s3://{BUCKET}/cli-out" in result.output
     assert fs.exists(f"{BUCKET}/cli-out/records.jsonl")  # type: ignore[attr-defined]
+
+
+def test_an_output_folder_inside_the_input_is_never_read(fs: object) -> None:
+    root, out = f"s3://{BUCKET}", f"s3://{BUCKET}/out"
+    first = llmprep.run([f"{root}/docs/handbook.md"], out=out, workers=1)
+    assert first.files == 1
+    again = llmprep.run([root], out=f"s3://{BUCKET}/out2", workers=1)
+    manifest = _rows(fs.cat_file(f"{BUCKET}/out2/manifest.jsonl").decode())  # type: ignore[attr-defined]
+    assert manifest and all(r["rel_path"].startswith("docs/") for r in manifest)
+    assert again.files == len(manifest)

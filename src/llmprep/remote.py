@@ -23,7 +23,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,8 +100,20 @@ def walk_order(rel_path: str) -> tuple[tuple[int, str], ...]:
     return (*((1, f) for f in folders), (0, name))
 
 
+def _output_folders(rel_paths: Iterable[str]) -> set[str]:
+    """Folders (as `prefix/`) that hold a `.llmprep/` state folder: earlier runs' outputs."""
+    found = set()
+    for rel in rel_paths:
+        parts = rel.split("/")
+        if ".llmprep" in parts[:-1]:
+            folder = "/".join(parts[: parts.index(".llmprep")])
+            found.add(f"{folder}/" if folder else "")
+    return found
+
+
 def list_objects(urls: list[str], *, multi: bool) -> list[RemoteObject]:
-    """Objects under `urls` in a stable order; hidden names skipped, as for local folders.
+    """Objects under `urls` in a stable order; hidden names and folders holding an llmprep
+    output (a `.llmprep/` state folder) skipped, as for local folders.
 
     With several inputs, relative paths start with the input folder's name (as locally).
     """
@@ -115,7 +127,10 @@ def list_objects(urls: list[str], *, multi: bool) -> list[RemoteObject]:
             prefix = f"{posixpath.basename(root)}/" if multi else ""
             listing: dict[str, dict[str, Any]] = fs.find(root, detail=True)
             rels = {posixpath.relpath(path, root): path for path in listing}
+            outputs = _output_folders(rels)
             for rel in sorted(rels, key=walk_order):
+                if any(rel.startswith(folder) for folder in outputs):
+                    continue  # an llmprep output folder is never an input
                 path = rels[rel]
                 info = listing[path]
                 if info.get("type") == "directory" or any(
@@ -214,6 +229,3 @@ def split_inputs(inputs: list[Any]) -> tuple[list[Any], list[str]]:
     """Local inputs and URL inputs, each in the order given."""
     urls = [i for i in inputs if is_url(i)]
     return [i for i in inputs if not is_url(i)], urls
-
-
-OnFailed = Callable[[str, str], None]  # key, error text
