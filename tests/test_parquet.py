@@ -190,3 +190,15 @@ def test_output_format_in_the_config_file_is_used(inputs: Path, tmp_path: Path) 
     config = llmprep.Config.from_mapping({"output": {"format": "parquet"}})
     llmprep.run([inputs / "handbook.md"], out=tmp_path, config=config, workers=1)
     assert (tmp_path / "records.parquet").is_file()
+
+
+def test_validate_checks_parquet_record_files_against_the_schema(runs: tuple[Path, Path]) -> None:
+    from llmprep.validate import validate_files
+
+    _, parquet = runs
+    lines: list[str] = []
+    code = validate_files(
+        [str(parquet / "records.parquet"), str(parquet / "rejected.parquet")], echo=lines.append
+    )
+    assert code == 0, lines
+    assert lines[-1].startswith("llmprep validate: 2 files,") and lines[-1].endswith("0 problems")
