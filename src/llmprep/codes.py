@@ -61,6 +61,12 @@ _CATALOG: list[ErrorCode] = [
     *_codes(UNSUPPORTED, "no loader accepts this content", "format.unsupported"),
     *_codes(
         FAILED,
+        "an input URL's object is gone, or could not be downloaded (retried next run)",
+        "remote.not_found",
+        "remote.unreadable",
+    ),
+    *_codes(
+        FAILED,
         "the worker process died or could not start",
         "worker.crashed",
         "worker.start_failed",
@@ -144,6 +150,8 @@ RETRIED_CODES: frozenset[str] = frozenset(
         "worker.crashed",
         "worker.out_of_memory",
         "worker.start_failed",
+        "remote.not_found",
+        "remote.unreadable",
         *(f"{stage}.{kind}" for stage in STAGES for kind in ("out_of_memory", "os_error")),
     }
 )

@@ -26,11 +26,14 @@ from ..errors import OutputError
 from ..models import ErrorInfo, Record
 from ..names import shown
 from ..output import STATE_DIR, ShardStore, atomic_writer, dumps, output_lock
+from ..record_files import open_record_files
+from ..remote import split_inputs
 from ..report import ReportBuilder, write_reports
 from .assemble import Assembler, shard_fingerprint
 from .failures import DEBUG_LOG_ENV, debug_enabled
 from .file import FileOutcome
 from .inputs import Discovery, InputFile, scan
+from .remote_inputs import is_remote, remote_cached, remote_jobs, stage, unstage
 from .state import RunState
 from .task import Job, file_sha256, task_key
 
@@ -58,7 +61,7 @@ class RunSummary:
     exit code. `notes` are things the user should know (printed on stderr by the CLI).
     """
 
-    out: Path
+    out: Path | str  # a URL when the output folder is remote
     files: int = 0
     processed: int = 0
     reused: int = 0
@@ -172,8 +175,12 @@ def _execute(
         # Tracebacks from this process and from every worker it starts land in one file.
         os.environ[DEBUG_LOG_ENV] = str(out / STATE_DIR / "debug.log")
     config_hash = config.hash()
-    found = scan(inputs, out=out, include=config.run.include, exclude=config.run.exclude)
+    local_inputs, urls = split_inputs(inputs)
+    found = scan(local_inputs, out=out, include=config.run.include, exclude=config.run.exclude)
     planned = [_plan(item, config, config_hash) for item in found.files]
+    if urls:  # fsspec URLs: keyed on their version (no download), after the local inputs
+        remote = remote_jobs(urls, multi=len(inputs) > 1, config_hash=config_hash)
+        planned += [_Planned(job) for job in remote]
     if not full and _hashes_differ_per_run(config):
         full = True
         notes.append(
@@ -187,9 +194,14 @@ def _execute(
         if plan.row is not None:
             continue
         _item, sha, key = plan.job
-        if full or sha is None or not store.has(key):
+        # A local file that could not be hashed is retried every time; a remote object is keyed
+        # on its version and has no hash until a worker reads it.
+        unreadable = sha is None and not is_remote(plan.job)
+        if full or unreadable or not store.has(key):
             pending.append(plan.job)
-        elif is_retried(store.read_row(key)):
+        elif is_retried(store.read_row(key)) or (
+            is_remote(plan.job) and not remote_cached(plan.job, store)
+        ):
             pending.append(plan.job)
             retried += 1
     keys = [p.job[2] for p in planned]
@@ -199,7 +211,7 @@ def _execute(
         not pending
         and previous is not None
         and previous == current
-        and previous.outputs_present(out)
+        and previous.outputs_present(out, config.output.format)
     ):
         if progress:
             progress(len(planned), len(planned), None)
@@ -218,7 +230,13 @@ def _execute(
             progress(done, len(planned), row)
 
     if pending:
-        runner(config, out).run(pending, on_row)
+        runnable, failed = stage(pending, out, store, config_hash)
+        for item, row in failed:
+            on_row(item, row)
+        try:
+            runner(config, out).run(runnable, on_row)
+        finally:
+            unstage(out)
     previous_report = _read_json(out / "report.json")
     RunState.clear(out)  # from here until save(), the outputs are being rewritten
     deleted = sorted(set(previous.paths) - set(current.paths)) if previous else []
@@ -311,8 +329,7 @@ def _assemble(
     report = ReportBuilder(config_hash)
     summary = RunSummary(out=out, files=len(planned), deleted=len(deleted))
     with (
-        atomic_writer(out / "records.jsonl") as records_fh,
-        atomic_writer(out / "rejected.jsonl") as rejected_fh,
+        open_record_files(out, config.output.format) as (records_fh, rejected_fh),
         atomic_writer(out / "manifest.jsonl") as manifest_fh,
     ):
         for plan in planned:
@@ -333,12 +350,10 @@ def _assemble(
                         report.add_record(data, verdict.reasons)
                         if verdict.kept:
                             kept += 1
-                            records_fh.write(dumps(data) + "\n")
+                            records_fh.write(data)
                         else:
                             rejected += 1
-                            rejected_fh.write(
-                                dumps(verdict.rejected().model_dump(mode="json")) + "\n"
-                            )
+                            rejected_fh.write(verdict.rejected().model_dump(mode="json"))
             row["records"], row["rejected"] = kept, rejected
             summary.records += kept
             summary.rejected += rejected
