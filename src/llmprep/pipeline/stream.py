@@ -63,7 +63,7 @@ def stream_records(
     try:
         store = ShardStore(work)
         config_hash = config.hash()
-        jobs = _jobs(inputs, config_hash)
+        jobs = _jobs(inputs, config, config_hash)
         # Keys are positions: the store is private to this call, so nothing is reused.
         jobs = [(item, sha, f"{n:08d}") for n, (item, sha, _) in enumerate(jobs)]
         key_of = {item.rel_path: key for item, _, key in jobs}
@@ -134,10 +134,11 @@ def _decided(job: Job, store: ShardStore, config_hash: str) -> dict[str, Any]:
     return row
 
 
-def _jobs(inputs: list[Any], config_hash: str) -> list[Job]:
+def _jobs(inputs: list[Any], config: Config, config_hash: str) -> list[Job]:
     local, urls = split_inputs(inputs)
     # The worker hashes each file while reading it: no second pass over the bytes here.
-    jobs: list[Job] = [(item, None, "") for item in discover(local)]
+    found = discover(local, include=config.run.include, exclude=config.run.exclude)
+    jobs: list[Job] = [(item, None, "") for item in found]
     if urls:
         jobs += remote_jobs(urls, multi=len(inputs) > 1, config_hash=config_hash)
     return jobs
