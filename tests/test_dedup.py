@@ -311,6 +311,31 @@ def test_two_copies_of_a_file_in_a_run_point_at_the_first_path(tmp_path: Path) -
     )
 
 
+def test_a_near_copy_planted_among_fifteen_files_is_marked_in_a_folder_run(
+    tmp_path: Path,
+) -> None:
+    """Three words changed in a 400-word file, among fourteen unrelated ones: every record of
+    the copy points at the original."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(15):
+        body = "\n\n".join(text(100 * i + p, words=100) for p in range(4))
+        (src / f"doc{i:02}.md").write_text(f"# Document {i}\n\n{body}\n", encoding="utf-8")
+    original = (src / "doc07.md").read_text(encoding="utf-8")
+    (src / "zz-copy.md").write_text(change_words(original, 3, seed=4), encoding="utf-8")
+    llmprep.run(src, out=tmp_path / "out", redact=False, workers=1)
+    rows = [
+        json.loads(line)
+        for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    firsts = {r["id"] for r in rows if r["source"]["path"] == "doc07.md"}
+    copies = [r for r in rows if r["source"]["path"] == "zz-copy.md"]
+    assert copies and all(r["duplicate_of"] in firsts for r in copies)
+    assert all("duplicate_doc_near" in {f["code"] for f in r["flags"]} for r in copies)
+    others = [r for r in rows if r["source"]["path"] not in ("zz-copy.md",)]
+    assert all(r["duplicate_of"] is None for r in others)
+
+
 def test_with_reject_duplicates_the_copies_go_to_the_rejected_file(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

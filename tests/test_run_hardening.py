@@ -187,6 +187,32 @@ def test_an_output_folder_that_cannot_be_created_stops_with_exit_2(tmp_path: Pat
     assert "cannot write the output folder" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_read_only_output_folder_stops_with_exit_2(tmp_path: Path) -> None:
+    note(tmp_path / "docs" / "a.md", "A note.")
+    out = tmp_path / "out"
+    first = llmprep("run", str(tmp_path / "docs"), "--out", str(out), "--no-redact")
+    assert first.returncode == 0, first.stderr[-2000:]
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: folder permissions do not apply")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    written = sorted(p for p in out.rglob("*"))
+    for path in [out, *written]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        proc = llmprep(
+            "run", str(tmp_path / "docs"), "--out", str(out), "--no-redact", "--full", prefix=prefix
+        )
+    finally:
+        for path in [out, *written]:
+            path.chmod(path.stat().st_mode | 0o200)
+    assert proc.returncode == 2
+    assert "cannot write the output folder" in proc.stderr and "Permission denied" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def _small_disk() -> None:
     """A disk that is full after 64 KB per file (Python ignores SIGXFSZ: writes raise)."""
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
