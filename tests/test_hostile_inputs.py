@@ -393,6 +393,56 @@ def test_check_reads_other_formats_under_the_runs_time_limit(tmp_path: Path) -> 
     )
 
 
+def _check_in(folder: Path, *names: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "llmprep.cli", "check", *names],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        timeout=300,
+    )
+
+
+def test_check_reports_files_over_the_size_limit_as_not_checked(tmp_path: Path) -> None:
+    (tmp_path / "llmprep.toml").write_text("[limits]\nmax_file_mb = 1\n")
+    line = "Write to ada.vale@example.org about the invoice.\n"
+    (tmp_path / "big.txt").write_text(line * (2 * 1024 * 1024 // len(line)))
+    (tmp_path / "big.html").write_text(
+        "<html><body>" + f"<p>{line}</p>" * (2 * 1024 * 1024 // len(line)) + "</body></html>"
+    )
+    (tmp_path / "small.md").write_text("# Note\n\nNothing personal here at all.\n")
+    proc = _check_in(tmp_path, "big.txt", "big.html", "small.md")
+    assert "big.txt: not checked: file.too_large" in proc.stdout, proc.stdout[-2000:]
+    assert "big.html: not checked: file.too_large" in proc.stdout, proc.stdout[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == (
+        "llmprep check: 3 files, 0 findings, 2 not checked"
+    )
+
+
+def test_check_reads_a_large_text_file_under_the_runs_time_limit(tmp_path: Path) -> None:
+    """Only small text files are scanned in the hook's own process; a large one is read by a
+    worker with the run's limits, like every other format."""
+    (tmp_path / "llmprep.toml").write_text("[run]\ntimeout = 0.5\ntimeout_per_mb = 0\n")
+    line = "Write to ada.vale@example.org about invoice number 7 and the queue.\n"
+    (tmp_path / "log.txt").write_text(line * (6 * 1024 * 1024 // len(line)))
+    (tmp_path / "note.md").write_text("# Note\n\nWrite to ada.vale@example.org today.\n")
+    proc = _check_in(tmp_path, "log.txt", "note.md")
+    assert "log.txt: not checked: file.timeout" in proc.stdout, proc.stdout[-2000:]
+    assert "note.md:3:10: EMAIL_ADDRESS" in proc.stdout  # small: in process, with its position
+    assert proc.stdout.strip().splitlines()[-1].endswith("1 not checked")
+
+
+def test_check_reads_other_formats_under_the_runs_memory_limit(tmp_path: Path) -> None:
+    (tmp_path / "llmprep.toml").write_text("[run]\nmax_memory_mb = 700\n")
+    body = "".join(
+        f"<div><p>Paragraph {i} about topic {i % 97}, in a long page.</p></div>"
+        for i in range(600_000)
+    )
+    (tmp_path / "big.html").write_text(f"<html><body>{body}</body></html>")
+    proc = _check_in(tmp_path, "big.html")
+    assert "big.html: not checked: worker.out_of_memory" in proc.stdout, proc.stdout[-2000:]
+
+
 # -- HTML tables --------------------------------------------------------------------------------
 
 

@@ -6,10 +6,11 @@ Output, one finding a line, then a summary line that is always printed:
     policies/handbook.pdf: page 3: PERSON (ner)
     llmprep check: 5 files, 2 findings (EMAIL_ADDRESS 1, PERSON 1)
 
-Text formats are scanned as written, in this process, so positions are real lines and columns
-and a line holding `llmprep: allow` is skipped. Other formats go through their loader, as the
-pipeline would read them, in the run's worker processes with the run's limits (`run.timeout`,
-`run.timeout_per_mb`, `run.max_memory_mb`): a file over them is reported as not checked.
+Text files up to 1 MB are scanned as written, in this process, so positions are real lines and
+columns and a line holding `llmprep: allow` is skipped. Larger text files and every other format
+go through their loader, as the pipeline would read them, in the run's worker processes with the
+run's limits (`run.timeout`, `run.timeout_per_mb`, `run.max_memory_mb`): a file over them is
+reported as not checked, as is a file over `limits.max_file_mb` (before anything reads it).
 Findings point at pages (or elements), or at the metadata field that holds them
 (`metadata title`: a DOCX core property, a PDF Info entry, an HTML canonical link).
 Pattern recognizers only, unless `[check] ner = true`.
@@ -31,6 +32,11 @@ from .models import Record
 
 ALLOW_MARKER = "llmprep: allow"
 TEXT_SUFFIXES = {*TEXT_EXTENSIONS, *DATA_TEXT_EXTENSIONS}
+# Text up to this size is scanned in the hook's own process (about 3 s at most, with positions);
+# past it, a worker with the run's time and memory limits reads it.
+INLINE_TEXT_BYTES = 1024 * 1024
+# Rows with these codes mean the file was not read to the end: the hook could not check it.
+LIMIT_CODES = ("file.too_large", "file.timeout", "worker.out_of_memory", "worker.crashed")
 
 
 @dataclass(frozen=True)
@@ -70,14 +76,30 @@ def run_check(files: list[str], config: Config, echo: Callable[[str], None] = pr
     cfg = check_config(config)
     blocking = set(cfg.check.block_entities)
     names = [n for n in files if not excluded(n, cfg.check.exclude) and Path(n).is_file()]
-    loaded = [n for n in names if Path(n).suffix.lower() not in TEXT_SUFFIXES]
-    # Text is scanned in this process (fast, and cheap to bound); every other format goes
-    # through the run's worker pool, with its time and memory limits: a hostile DOCX or a page
-    # with a table of a million cells costs one line, not the commit.
+    sizes = {n: Path(n).stat().st_size for n in names}
+    max_bytes = cfg.limits.max_file_mb * 1024 * 1024
+    # Over the size limit: not read at all, as a run would not read it.
+    too_large = {n for n in names if sizes[n] > max_bytes}
+    # Small text is scanned in this process (fast, with positions); larger text and every other
+    # format go through the run's worker pool, with its time and memory limits: a hostile DOCX,
+    # a page with a table of a million cells or a 400 MB log costs one line, not the commit.
+    loaded = [
+        n
+        for n in names
+        if n not in too_large
+        and (Path(n).suffix.lower() not in TEXT_SUFFIXES or sizes[n] > INLINE_TEXT_BYTES)
+    ]
     guarded = _check_guarded(loaded, cfg) if loaded else {}
     findings: list[Finding] = []
     unchecked = 0
     for name in names:
+        if name in too_large:
+            unchecked += 1
+            limit = f"{cfg.limits.max_file_mb:g} MB"
+            echo(
+                f"{name}: not checked: file.too_large (over the {limit} limit, limits.max_file_mb)"
+            )
+            continue
         if name in guarded:
             found, note = guarded[name]
             if note:
@@ -170,7 +192,7 @@ def _check_guarded(names: list[str], cfg: Config) -> dict[str, tuple[list[Findin
             if row["status"] not in ("ok", "partial"):
                 # An unreadable file is not a finding: the hook checks content it can read.
                 code = row.get("error_code")
-                limits = code in ("file.timeout", "worker.out_of_memory", "worker.crashed")
+                limits = code in LIMIT_CODES
                 results[name] = ([], f"{code} ({row.get('error_message')})" if limits else None)
                 return
             found: list[Finding] = []
