@@ -58,6 +58,7 @@ def plugins(tmp_path: Path) -> dict[str, str]:
         {
             "hang": "llmprep_adversarial_loaders:HangLoader",
             "drip": "llmprep_adversarial_loaders:DripLoader",
+            "abort": "llmprep_adversarial_loaders:AbortLoader",
         },
     )
     return {"PYTHONPATH": str(site)}
@@ -373,6 +374,40 @@ def test_a_timed_out_file_is_retried_on_the_next_run_and_named_with_the_flag(
     assert "1 processed (1 retried), 1 unchanged" in second.stderr
     row = next(r for r in rows(out / "manifest.jsonl") if r["rel_path"] == "mailbox.drip")
     assert (row["status"], row["documents"]) == ("ok", 4)
+
+
+def test_a_file_whose_worker_crashed_is_retried_on_the_next_run(
+    tmp_path: Path, plugins: dict[str, str]
+) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "odd.abort").write_text("x")
+    note(root / "note.md", "A short note.")
+    out = tmp_path / "out"
+    base = ["run", str(root), "--out", str(out), "--workers", "1", "--no-redact"]
+    first = llmprep(*base, env={**plugins, "LLMPREP_TEST_ABORT": "1"})
+    assert first.returncode == 1
+    row = next(r for r in rows(out / "manifest.jsonl") if r["rel_path"] == "odd.abort")
+    assert (row["status"], row["error_code"]) == ("failed", "worker.crashed")
+    second = llmprep(*base, env=plugins)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "1 processed (1 retried), 1 unchanged" in second.stderr
+    row = next(r for r in rows(out / "manifest.jsonl") if r["rel_path"] == "odd.abort")
+    assert (row["status"], row["error_code"]) == ("ok", None)
+
+
+def test_a_worker_that_aborts_under_a_memory_limit_ends_as_worker_out_of_memory(
+    tmp_path: Path, plugins: dict[str, str]
+) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "odd.abort").write_text("x")
+    out = tmp_path / "out"
+    args = ["run", str(root), "--out", str(out), "--no-redact", "--max-memory", "700"]
+    proc = llmprep(*args, env={**plugins, "LLMPREP_TEST_ABORT": "1"})
+    [row] = rows(out / "manifest.jsonl")
+    assert (row["status"], row["error_code"]) == ("failed", "worker.out_of_memory"), row
+    assert proc.returncode == 1
 
 
 def test_the_timeout_grows_with_the_file_size() -> None:
