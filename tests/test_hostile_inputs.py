@@ -298,6 +298,17 @@ def test_message_identifiers_are_digested_alike_across_messages(tmp_path: Path) 
     assert first["in_reply_to"] == first["references"][1]
 
 
+def test_a_date_header_that_is_not_a_date_is_redacted_like_text(tmp_path: Path) -> None:
+    """An unparsable Date header is kept as written in the document's `extra.date_raw` (which
+    `process()` returns): it goes through detection like any text field."""
+    odd = MESSAGE.replace(
+        "Date: Mon, 1 Jan 2024 10:00:00 +0000", "Date: ask jane.doe@example.org for the date"
+    )
+    (tmp_path / "a.eml").write_text(odd)
+    res = llmprep.process(tmp_path / "a.eml", **PATTERNS)
+    assert res.documents[0].metadata.extra["date_raw"] == "ask <EMAIL_ADDRESS_1> for the date"
+
+
 def test_a_canonical_link_holding_an_address_and_a_card_is_redacted(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(PAGE)
     res = llmprep.process(tmp_path / "page.html", **PATTERNS)

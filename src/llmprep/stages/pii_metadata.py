@@ -3,7 +3,8 @@
 Records repeat the metadata on every chunk, so a value left here leaks as surely as one in the
 text. Each field is handled by what it holds:
 
-- free text (title, subject, description, site name, producer, keywords): detected like the body;
+- free text (title, subject, description, site name, producer, keywords, an unparsable Date
+  header): detected like the body;
 - people (authors, last modified by): replaced whole as PERSON;
 - mailboxes (from, to, cc, bcc, reply-to): the name and the address replaced whole;
 - attachment names: detected;
@@ -39,7 +40,9 @@ TEXT_FIELDS = ("title", "subject", "description", "site_name", "producer")
 PEOPLE_FIELDS = ("authors", "last_modified_by")
 ADDRESS_FIELDS = ("from_", "to", "cc", "bcc", "reply_to")
 ID_FIELDS = ("message_id", "in_reply_to", "thread_id")
-EXTRA_TEXT_FIELDS = ("keywords",)  # loader facts in `metadata.extra` that are user-written text
+# Loader facts in `metadata.extra` that are written by a person or a sender: keywords, and a
+# Date header that did not parse, kept as written.
+EXTRA_TEXT_FIELDS = ("keywords", "date_raw")
 MAILBOX_RE = re.compile(r"^\s*(?P<name>.*?)\s*<(?P<addr>[^<>]+)>\s*$")
 _ID_DOMAIN = b"llmprep message id\x1f"  # keeps these digests apart from any other SHA-256
 
