@@ -201,6 +201,43 @@ def test_outlook_code_pages_named_by_their_windows_names_decode(code_page: int, 
     assert text.encode(python_codec).decode(encoding_from_codepage(code_page)) == text
 
 
+def _outlook_message(path: Path, code_page: int, subject: str, body: str) -> Path:
+    """A minimal Outlook message: a property stream declaring `code_page`
+    (PR_MESSAGE_CODEPAGE) and 8-bit subject and body streams in it."""
+    import struct
+
+    from test_docx import ole2_file
+
+    encoded = {name: text.encode(f"cp{code_page}") for name, text in (("s", subject), ("b", body))}
+
+    def prop(tag: int, kind: int, value: int) -> bytes:  # type, id, flags, 8 value bytes
+        return struct.pack("<HHIII", kind, tag, 6, value, 0)
+
+    props = b"\0" * 32  # the top-level header: reserved, ids and counts
+    props += prop(0x0037, 0x001E, len(encoded["s"]) + 1)  # subject, PT_STRING8
+    props += prop(0x1000, 0x001E, len(encoded["b"]) + 1)  # body, PT_STRING8
+    props += prop(0x3FFD, 0x0003, code_page)  # PR_MESSAGE_CODEPAGE, PT_LONG
+    streams = {
+        "__properties_version1.0": props,
+        "__substg1.0_0037001E": encoded["s"] + b"\0",
+        "__substg1.0_1000001E": encoded["b"] + b"\0",
+    }
+    # Streams of 4096 bytes or more live in regular sectors, which is all the helper writes.
+    return ole2_file(path, {name: data.ljust(4096, b"\0") for name, data in streams.items()})
+
+
+@pytest.mark.parametrize(
+    ("code_page", "text"), [(950, "繁體中文的郵件內容"), (874, "ข้อความภาษาไทย")]
+)
+def test_an_outlook_message_in_a_windows_code_page_is_read(
+    tmp_path: Path, code_page: int, text: str
+) -> None:
+    path = _outlook_message(tmp_path / "m.msg", code_page, "Quarterly", f"{text} 2024")
+    res = llmprep.process(path, redact=False)
+    assert (res.status, res.error) == ("ok", None)
+    assert f"{text} 2024" in res.text and "Subject: Quarterly" in res.text
+
+
 def _pdf_with_surrogate_map() -> bytes:
     """A PDF pdfium cannot open (a bad /Root) and pypdf recovers, whose font maps 'A' to a lone
     UTF-16 high surrogate: pypdf then returns text holding lone surrogates, as it does with some
