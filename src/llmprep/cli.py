@@ -60,7 +60,7 @@ def main() -> None:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    help="Seconds a file may run without finishing a document (default 120, plus 10 per MB).",
+    help="Seconds a file may run without finishing a document (default 120, plus 30 per MB).",
 )
 @click.option(
     "--include",

@@ -32,7 +32,9 @@ class RunConfig(_Section):
         description="Seconds a file may run without finishing a document, plus timeout_per_mb.",
     )
     timeout_per_mb: float = Field(
-        default=10.0,
+        # Redaction with NER reads text-dense HTML at about 15 CPU-seconds per MB: twice that
+        # leaves room for a busy machine, and a hung file is still stopped.
+        default=30.0,
         ge=0,
         description="Seconds added to `timeout` per MB of the file (big files take longer); 0 = flat.",
     )
