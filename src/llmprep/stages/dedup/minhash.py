@@ -169,7 +169,17 @@ def minhash_signature(shingle_hashes: Any, num_perm: int, seed: int) -> Any:
         return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
     a, b = _permutations(num_perm, seed)
     mixed = _fmix32(np, shingle_hashes.astype(np.uint32, copy=False)).reshape(-1, 1)
-    return (mixed * a + b).min(axis=0)
+    if len(mixed) <= _SLICE:
+        return (mixed * a + b).min(axis=0)
+    # A whole long document: slices keep the (shingles x num_perm) matrix small; the minimum
+    # of the slices' minima is the same.
+    out = (mixed[:_SLICE] * a + b).min(axis=0)
+    for start in range(_SLICE, len(mixed), _SLICE):
+        np.minimum(out, (mixed[start : start + _SLICE] * a + b).min(axis=0), out=out)
+    return out
+
+
+_SLICE = 4096  # shingles per slice: 4096 x 128 perms x 4 bytes = 2 MB at a time
 
 
 @cache
