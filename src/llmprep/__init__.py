@@ -3,6 +3,7 @@
     import llmprep
     res = llmprep.process("handbook.pdf")
     summary = llmprep.run(["docs/"], out="out/")
+    rows = list(llmprep.read_records("out/"))   # whatever the output layout
 
 Names are resolved lazily (PEP 562): `import llmprep` and `llmprep --help` load neither pydantic
 nor any parser; each public name imports its module on first use.
@@ -19,6 +20,7 @@ _EXPORTS = {
     "run": "api",
     "redact": "api",
     "detect_language": "api",
+    "read_records": "reader",
     "Config": "config",
     "ConfigError": "errors",
     "LlmprepError": "errors",
@@ -51,6 +53,7 @@ __all__ = [
     "__version__",
     "detect_language",
     "process",
+    "read_records",
     "redact",
     "run",
 ]
@@ -70,6 +73,7 @@ if TYPE_CHECKING:
         Record,
         Source,
     )
+    from .reader import read_records
 
 
 def __getattr__(name: str) -> Any:

@@ -37,6 +37,12 @@ class RunConfig(_Section):
     )
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
+    part_files: int = Field(
+        default=128,
+        ge=1,
+        description="Ray runs: input files per output part, on average (parts are cut where a "
+        "file's path hashes to a boundary, so adding or removing a file moves no other cut).",
+    )
 
 
 class LimitsConfig(_Section):

@@ -12,18 +12,19 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..config import Config
 from ..models import Record
-from ..output import STATE_DIR, ShardStore, atomic_writer, dumps
+from ..output import STATE_DIR, ShardStore, atomic_writer, dumps, remove_parts
 from ..report import ReportBuilder, write_reports
 from .assemble import Assembler, shard_fingerprint
 from .failures import DEBUG_LOG_ENV, debug_enabled
 from .inputs import InputFile, discover
-from .state import RunState
+from .state import SINGLE_LAYOUT, RunState
 from .task import Job, file_sha256, task_key
 
 ProgressHook = Callable[[int, int, dict[str, Any] | None], None]  # done, total, row
@@ -34,6 +35,21 @@ class Runner(Protocol):
     """Runs jobs through `pipeline.task.run_task` somewhere; `on_row` once per job."""
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None: ...
+
+
+@runtime_checkable
+class RunWideRunner(Runner, Protocol):
+    """A runner that also does the run-wide half where the shards are (Ray), writing the
+    parts layout (`output.PARTS_INDEX`) instead of single files. Used inside `session()`,
+    which keeps its cluster up from the first job to the last output file."""
+
+    layout: str
+
+    def session(self) -> AbstractContextManager[None]: ...
+
+    def assemble(
+        self, keyed: list[Job], out: Path, config: Config, deleted: list[str]
+    ) -> tuple[RunSummary, ReportBuilder]: ...
 
 
 RunnerFactory = Callable[[Config, Path], Runner]
@@ -93,7 +109,13 @@ def execute_run(
     # A cached result is reused unless the file could not be read (those are retried every time).
     pending = [job for job in keyed if full or job[1] is None or not store.has(job[2])]
     previous = RunState.load(out)
-    current = RunState(keys=[k for _, _, k in keyed], paths=[i.rel_path for i, _, _ in keyed])
+    made = runner(config, out)
+    wide = made if isinstance(made, RunWideRunner) else None
+    current = RunState(
+        keys=[k for _, _, k in keyed],
+        paths=[i.rel_path for i, _, _ in keyed],
+        layout=wide.layout if wide is not None else SINGLE_LAYOUT,
+    )
     if (
         not pending
         and previous is not None
@@ -114,12 +136,16 @@ def execute_run(
         if progress:
             progress(done, len(keyed), row)
 
-    if pending:
-        runner(config, out).run(pending, on_row)
     previous_report = _read_json(out / "report.json")
-    RunState.clear(out)  # from here until save(), the outputs are being rewritten
     deleted = sorted(set(previous.paths) - set(current.paths)) if previous else []
-    summary, report = _assemble(keyed, store, out, config, config_hash, deleted)
+    with wide.session() if wide is not None else nullcontext():
+        if pending:
+            made.run(pending, on_row)
+        RunState.clear(out)  # from here until save(), the outputs are being rewritten
+        if wide is not None:
+            summary, report = wide.assemble(keyed, out, config, deleted)
+        else:
+            summary, report = _assemble(keyed, store, out, config, config_hash, deleted)
     summary.processed = len(pending)
     summary.reused = len(keyed) - len(pending)
     summary.seconds = time.perf_counter() - started
@@ -175,12 +201,13 @@ def _assemble(
             report.add_row(row)
             manifest_fh.write(dumps(row) + "\n")
         for rel in deleted:
-            manifest_fh.write(dumps(_tombstone(rel, config_hash)) + "\n")
+            manifest_fh.write(dumps(tombstone(rel, config_hash)) + "\n")
+    remove_parts(out)  # a Ray run's layout, if one wrote into this folder before
     report.deleted = deleted
     return summary, report
 
 
-def _tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:
+def tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:
     from ..models import ManifestRow
 
     return ManifestRow(

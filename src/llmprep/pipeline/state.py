@@ -11,32 +11,40 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import STATE_DIR, atomic_writer
+from ..output import PARTS_INDEX, STATE_DIR, atomic_writer
 
 STATE_FILE = "state.json"
-OUTPUTS = ("records.jsonl", "rejected.jsonl", "manifest.jsonl", "report.json", "report.html")
+SINGLE_LAYOUT, PARTS_LAYOUT = "single", "parts"  # see output.PARTS_INDEX
+OUTPUTS = ("manifest.jsonl", "report.json", "report.html")
+LAYOUT_OUTPUTS = {SINGLE_LAYOUT: ("records.jsonl", "rejected.jsonl"), PARTS_LAYOUT: (PARTS_INDEX,)}
 
 
 @dataclass
 class RunState:
     keys: list[str]  # shard keys in input order
     paths: list[str]  # rel_paths in input order
+    layout: str = SINGLE_LAYOUT  # how the records were written
 
     @classmethod
     def load(cls, out: Path) -> RunState | None:
         try:
             data = json.loads((out / STATE_DIR / STATE_FILE).read_text(encoding="utf-8"))
-            return cls(keys=list(data["keys"]), paths=list(data["paths"]))
+            return cls(
+                keys=list(data["keys"]),
+                paths=list(data["paths"]),
+                layout=str(data.get("layout", SINGLE_LAYOUT)),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
     def save(self, out: Path) -> None:
         with atomic_writer(out / STATE_DIR / STATE_FILE) as fh:
-            json.dump({"keys": self.keys, "paths": self.paths}, fh)
+            json.dump({"keys": self.keys, "paths": self.paths, "layout": self.layout}, fh)
 
     @staticmethod
     def clear(out: Path) -> None:
         (out / STATE_DIR / STATE_FILE).unlink(missing_ok=True)
 
     def outputs_present(self, out: Path) -> bool:
-        return all((out / name).is_file() for name in OUTPUTS)
+        names = OUTPUTS + LAYOUT_OUTPUTS.get(self.layout, ())
+        return all((out / name).is_file() for name in names)

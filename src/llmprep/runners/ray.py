@@ -28,8 +28,9 @@ from typing import Any
 from ..config import Config
 from ..errors import ConfigError
 from ..pipeline.inputs import InputFile
-from ..pipeline.run import RowCallback
+from ..pipeline.run import RowCallback, RunSummary
 from ..pipeline.task import Job, run_key
+from ..report import ReportBuilder
 from .local import STARTUP_TIMEOUT, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,21 @@ def connect_cluster(address: str) -> None:
         ray.init(address=address, log_to_driver=False, configure_logging=False)
 
 
+def _quiet_data_context(ray: Any) -> tuple[bool, bool]:
+    """No Ray Data progress bars or start banners: llmprep draws its own progress. Returns
+    the settings it replaced."""
+    ctx = ray.data.DataContext.get_current()
+    saved = (ctx.enable_progress_bars, ctx.print_on_execution_start)
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    return saved
+
+
+def _restore_data_context(ray: Any, saved: tuple[bool, bool]) -> None:
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars, ctx.print_on_execution_start = saved
+
+
 @contextmanager
 def _ray_output(quiet: bool) -> Iterator[None]:
     """Keep Ray's console chatter out of llmprep's output while a run is on.
@@ -171,34 +187,70 @@ def _batch_files(files: int, actors: int) -> int:
 
 
 class RayRunner:
-    """Runs a run's files on a Ray cluster; `quiet` hides Ray's own warnings too."""
+    """Runs a run's files on a Ray cluster, then its run-wide half (`ray_assemble`); `quiet`
+    hides Ray's own warnings too. Outputs use the parts layout (`output.PARTS_INDEX`)."""
+
+    layout = "parts"
 
     def __init__(self, config: Config, out: Path, workers: int, *, quiet: bool = True) -> None:
         self.config = config
         self.out = out.resolve()
         self.workers = max(1, workers)
         self.quiet = quiet
+        self._ray: Any = None  # set while a session is on
+        self._started_here = False
         require_ray()  # fail in a second, not after hashing every input
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Ray for the whole run: joined (or started) on first use, stopped at the end if it
+        was started here; Ray Data's own progress output off meanwhile."""
+        if self._ray is not None:
+            yield
+            return
+        ray = require_ray()
+        with _ray_output(self.quiet):
+            self._ray, self._started_here = ray, False
+            saved = _quiet_data_context(ray)
+            try:
+                yield
+            finally:
+                _restore_data_context(ray, saved)
+                if self._started_here:
+                    ray.shutdown()
+                self._ray, self._started_here = None, False
+
+    def _cluster(self) -> Any:
+        """The session's Ray, connected or started now if it is not yet."""
+        ray = self._ray
+        assert ray is not None, "used inside session()"
+        if not ray.is_initialized():
+            # Ray's own convention: RAY_ADDRESS names the cluster when no address is given.
+            address = self.config.run.ray_address or os.environ.get("RAY_ADDRESS")
+            if address:
+                connect_cluster(address)
+            else:
+                start_local_cluster(self.workers)
+            self._started_here = True
+        return ray
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
         job_list = list(jobs)
         if not job_list:
             return
-        ray = require_ray()
-        with _ray_output(self.quiet):
-            started_here = not ray.is_initialized()
-            if started_here:
-                # Ray's own convention: RAY_ADDRESS names the cluster when no address is given.
-                address = self.config.run.ray_address or os.environ.get("RAY_ADDRESS")
-                if address:
-                    connect_cluster(address)
-                else:
-                    start_local_cluster(self.workers)
-            try:
-                self._map(ray, job_list, on_row)
-            finally:
-                if started_here:
-                    ray.shutdown()
+        with self.session():
+            self._map(self._cluster(), job_list, on_row)
+
+    def assemble(
+        self, keyed: list[Job], out: Path, config: Config, deleted: list[str]
+    ) -> tuple[RunSummary, ReportBuilder]:
+        """The run-wide half as Ray Data operations (see `ray_assemble`)."""
+        from .ray_assemble import assemble
+
+        with self.session():
+            ray = self._cluster()
+            cpus = max(1, int(ray.cluster_resources().get("CPU", self.workers)))
+            return assemble(ray, keyed, self.out, config, deleted, cpus)
 
     def _actors(self, ray: Any) -> int:
         """--workers when given, else one actor per CPU of the cluster."""
@@ -233,13 +285,7 @@ class RayRunner:
             ray.exceptions.ObjectLostError,
         )
         ctx = ray.data.DataContext.get_current()
-        saved = (
-            ctx.enable_progress_bars,
-            ctx.print_on_execution_start,
-            ctx.execution_no_progress_timeout_s,
-        )
-        ctx.enable_progress_bars = False  # llmprep draws its own progress
-        ctx.print_on_execution_start = False
+        saved = ctx.execution_no_progress_timeout_s
         if ctx.execution_no_progress_timeout_s > 0:
             # A batch may legitimately run every file to its timeout; Ray must not call that a hang.
             ctx.execution_no_progress_timeout_s = max(
@@ -266,11 +312,7 @@ class RayRunner:
                         ATTEMPTS,
                     )
         finally:
-            (
-                ctx.enable_progress_bars,
-                ctx.print_on_execution_start,
-                ctx.execution_no_progress_timeout_s,
-            ) = saved
+            ctx.execution_no_progress_timeout_s = saved
 
     def _dataset(
         self, ray: Any, jobs: list[Job], deliver: RowCallback, batch: int, actors: int

@@ -28,12 +28,12 @@ at B), as in the sequential pass. `resolve()` turns decisions into `marks.ChunkM
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ...config import Config
-from .marks import ChunkMatch, DocMatch, doc_targets
+from .marks import ChunkMatch, DocMatch
 from .minhash import lsh_params, near_index_available
 
 CHUNK, DOCUMENT = 0, 1  # levels
@@ -171,46 +171,98 @@ def decide(rows: Columns, signatures: SignatureLookup, settings: GroupSettings) 
     """
     import numpy as np
 
-    out: dict[str, list[Any]] = {k: [] for k in ("level", "kind", "pos", "target", "similarity")}
-    groups = list(_multi_groups(rows))
-    near_groups: list[tuple[int, Any]] = []
-    for key, pos, dig in groups:
-        level, kind = int(key[0]), int(key[1])
-        if kind == EXACT:
-            n = len(pos) - 1
-            out["level"].append(np.full(n, level, dtype=np.int8))
-            out["kind"].append(np.full(n, EXACT, dtype=np.int8))
-            out["pos"].append(pos[1:])
-            out["target"].append(np.full(n, pos[0], dtype=np.int64))
-            out["similarity"].append(np.ones(n))
+    group, pos, dig, level, kind = _multi_rows(rows)
+    found: list[Columns] = []
+    if len(pos):
+        start = np.r_[True, group[1:] != group[:-1]]
+        # Exact keys: every member after the first points at the first.
+        first_pos = pos[np.maximum.accumulate(np.where(start, np.arange(len(pos)), 0))]
+        copies = (kind == EXACT) & ~start
+        found.append(_decisions(level[copies], EXACT, pos[copies], first_pos[copies], 1.0))
+        # Band keys: later exact copies are not indexed (their first copies are all in the
+        # same groups), then each member is compared with the earlier ones.
+        near = kind == NEAR
+        filtered = np.zeros(len(pos), dtype=bool)
+        for lv in (CHUNK, DOCUMENT):
+            if settings.exact(lv):
+                filtered |= near & (level == lv)
+        keep = near & ~filtered
+        if filtered.any():
+            idx = np.flatnonzero(filtered)
+            tagged = np.concatenate(
+                [group[idx].astype(">i8").view(np.uint8).reshape(-1, 8), dig[idx]], axis=1
+            )
+            flat = np.ascontiguousarray(tagged).view(f"S{tagged.shape[1]}").ravel()
+            _, first = np.unique(flat, return_index=True)  # first in (group, pos) order
+            keep[idx[first]] = True
+        found.extend(_near_decisions(group[keep], pos[keep], level[keep], signatures, settings))
+    found = [f for f in found if len(f["pos"])]
+    if not found:
+        return empty_decisions()
+    return {k: np.concatenate([f[k] for f in found]) for k in found[0]}
+
+
+def _near_decisions(
+    group: Any, pos: Any, level: Any, signatures: SignatureLookup, settings: GroupSettings
+) -> list[Columns]:
+    """Each member of each band group (sorted by group, then position) against the earlier
+    members: the most similar at or above the threshold, ties to the earliest."""
+    import numpy as np
+
+    out: list[Columns] = []
+    if not len(pos):
+        return out
+    start = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    size = np.diff(np.r_[start, len(pos)])
+    for lv in (CHUNK, DOCUMENT):
+        mine = (level[start] == lv) & (size >= 2)
+        if not mine.any():
             continue
-        if settings.exact(level):
-            # Later exact copies are not indexed; their first copies are all in this group.
-            _, first = np.unique(dig, axis=0, return_index=True)
-            keep = np.sort(first)
-            pos = pos[keep]
-        if len(pos) >= 2:
-            near_groups.append((level, pos))
-    for level in (CHUNK, DOCUMENT):
-        mine = [pos for lv, pos in near_groups if lv == level]
-        if not mine:
-            continue
-        wanted = np.unique(np.concatenate(mine))
-        values = signatures(level, wanted)
-        for pos in mine:
-            sigs = values[np.searchsorted(wanted, pos)]
-            for j in range(1, len(pos)):
+        starts, sizes = start[mine], size[mine]
+        members = np.concatenate([np.arange(a, a + n) for a, n in zip(starts, sizes, strict=True)])
+        wanted = np.unique(pos[members])
+        values = signatures(lv, wanted)
+
+        def sig(at: Any, values: Any = values, wanted: Any = wanted) -> Any:
+            return values[np.searchsorted(wanted, pos[at])]
+
+        pairs = sizes == 2  # most groups: one comparison, done for all at once
+        if pairs.any():
+            a = starts[pairs]
+            sims = (sig(a) == sig(a + 1)).mean(axis=1)
+            ok = sims >= settings.threshold
+            out.append(
+                _decisions(np.full(ok.sum(), lv), NEAR, pos[a + 1][ok], pos[a][ok], sims[ok])
+            )
+        for a, n in zip(starts[~pairs].tolist(), sizes[~pairs].tolist(), strict=True):
+            sigs = sig(np.arange(a, a + n))
+            for j in range(1, n):
                 sims = (sigs[:j] == sigs[j]).mean(axis=1)
                 b = int(np.argmax(sims))  # the first maximum: the earliest
                 if sims[b] >= settings.threshold:
-                    out["level"].append(np.array([level], dtype=np.int8))
-                    out["kind"].append(np.array([NEAR], dtype=np.int8))
-                    out["pos"].append(pos[j : j + 1])
-                    out["target"].append(pos[b : b + 1])
-                    out["similarity"].append(sims[b : b + 1])
-    if not out["pos"]:
-        return empty_decisions()
-    return {k: np.concatenate(v) for k, v in out.items()}
+                    out.append(
+                        _decisions(
+                            np.full(1, lv),
+                            NEAR,
+                            pos[a + j : a + j + 1],
+                            pos[a + b : a + b + 1],
+                            sims[b : b + 1],
+                        )
+                    )
+    return out
+
+
+def _decisions(level: Any, kind: int, pos: Any, target: Any, similarity: Any) -> Columns:
+    import numpy as np
+
+    n = len(pos)
+    return {
+        "level": np.asarray(level, dtype=np.int8).reshape(n),
+        "kind": np.full(n, kind, dtype=np.int8),
+        "pos": np.asarray(pos, dtype=np.int64),
+        "target": np.asarray(target, dtype=np.int64),
+        "similarity": np.broadcast_to(np.asarray(similarity, dtype=np.float64), (n,)).copy(),
+    }
 
 
 def empty_decisions() -> Columns:
@@ -225,26 +277,29 @@ def empty_decisions() -> Columns:
     }
 
 
-def _multi_groups(rows: Columns) -> Iterator[tuple[Any, Any, Any]]:
-    """(key, positions ascending, digests) of every key held by two or more rows."""
+def _multi_rows(rows: Columns) -> tuple[Any, Any, Any, Any, Any]:
+    """The rows whose key is held by two or more rows, sorted by key group then position:
+    (group number, position, digest, level, kind)."""
     import numpy as np
 
     keys = rows["key"]
+    empty = np.zeros(0, dtype=np.int64)
     if len(keys) < 2:
-        return
+        return empty, empty, np.zeros((0, DIGEST_BYTES), np.uint8), empty, empty
     flat = np.ascontiguousarray(keys).view(f"S{keys.shape[1]}").ravel()
     _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
     inverse = inverse.ravel()
     multi = np.flatnonzero(counts[inverse] >= 2)
-    if not len(multi):
-        return
     group, pos = inverse[multi], rows["pos"][multi]
     order = np.lexsort((pos, group))
-    multi, group, pos = multi[order], group[order], pos[order]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    ends = np.r_[starts[1:], len(group)]
-    for s, e in zip(starts, ends, strict=True):
-        yield keys[multi[s]], pos[s:e], rows["digest"][multi[s:e]]
+    multi = multi[order]
+    return (
+        group[order],
+        pos[order],
+        rows["digest"][multi],
+        keys[multi, 0].astype(np.int64),
+        keys[multi, 1].astype(np.int64),
+    )
 
 
 def best(decisions: Columns) -> Columns:
@@ -315,35 +370,42 @@ def resolve(
     if not is_doc.any():
         return chunk_matches, doc_matches
     pos = decisions["pos"][is_doc]
-    originals = decisions["target"][is_doc]
     exact = decisions["kind"][is_doc] == EXACT
     sims = decisions["similarity"][is_doc]
     row = np.searchsorted(docs["pos"], pos)
     firsts, counts = docs["first"][row], docs["count"][row]
-    doc_ids, o_firsts, o_counts = tables.documents(originals)
+    doc_ids, o_firsts, o_counts = tables.documents(decisions["target"][is_doc])
+    # Every record of every copy, at once: (copy k, chunk i) -> the original's chunk it points at.
+    copy = np.repeat(np.arange(len(pos)), counts)
+    i = np.arange(len(copy)) - np.repeat(np.cumsum(counts) - counts, counts)
+    inside = i < o_counts[copy]
+    matched = inside & exact[copy]
+    compare = np.flatnonzero(inside & ~exact[copy])
+    if len(compare):
+        matched[compare] = _chunks_match(
+            firsts[copy[compare]] + i[compare],
+            o_firsts[copy[compare]] + i[compare],
+            tables,
+            settings,
+        )
+    # (a near copy's chunk that matches nothing points at the original's first chunk)
+    targets = o_firsts[copy] + np.where(matched, i, 0)
+    ids = tables.chunk_ids(targets)
+    ends = np.cumsum(counts)
     for k in range(len(pos)):
-        count, o_first, o_count = int(counts[k]), int(o_firsts[k]), int(o_counts[k])
-        near = not exact[k]
-        matches: Callable[[int], bool] = lambda i: True  # noqa: E731
-        if near:
-            matches = _chunk_matcher(int(firsts[k]), o_first, min(count, o_count), tables, settings)
-        targets = doc_targets(count, o_count, near, matches)
-        ids = tables.chunk_ids(np.asarray(targets, dtype=np.int64) + o_first)
-        doc_matches[int(pos[k])] = DocMatch(doc_ids[k], ids, None if exact[k] else float(sims[k]))
+        similarity = None if exact[k] else float(sims[k])
+        doc_matches[int(pos[k])] = DocMatch(
+            doc_ids[k], ids[ends[k] - counts[k] : ends[k]], similarity
+        )
     return chunk_matches, doc_matches
 
 
-def _chunk_matcher(
-    first: int, o_first: int, n: int, tables: Tables, settings: GroupSettings
-) -> Callable[[int], bool]:
-    """Whether chunk i of a near-copy document matches chunk i of its original: the same
-    digest, or both with words and estimated Jaccard at the threshold (as the sequential pass
-    compares them)."""
+def _chunks_match(mine: Any, theirs: Any, tables: Tables, settings: GroupSettings) -> Any:
+    """Whether each chunk of a near-copy document matches the chunk at the same index of its
+    original: the same digest, or both with words and estimated Jaccard at the threshold (as
+    the sequential pass compares them, `marks.doc_targets`)."""
     import numpy as np
 
-    if n == 0:
-        return lambda i: False
-    mine, theirs = np.arange(n) + first, np.arange(n) + o_first
     d1, w1 = tables.chunk_digests(mine)
     d2, w2 = tables.chunk_digests(theirs)
     same = w1 & w2 & (d1 == d2).all(axis=1)
@@ -353,5 +415,4 @@ def _chunk_matcher(
             s1 = tables.signatures(CHUNK, mine[both])
             s2 = tables.signatures(CHUNK, theirs[both])
             same[both] = (s1 == s2).mean(axis=1) >= settings.threshold
-    flags = same.tolist()
-    return lambda i: bool(flags[i]) if i < n else False
+    return same

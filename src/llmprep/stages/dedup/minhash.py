@@ -22,12 +22,18 @@ def near_index_available() -> bool:
             if sys.modules[name] is None:  # blocked on purpose
                 return False
             continue
-        try:
-            if importlib.util.find_spec(name) is None:
-                return False
-        except (ImportError, ValueError):
+        if not _findable(name):
             return False
     return True
+
+
+@cache
+def _findable(name: str) -> bool:
+    """Whether `name` is installed (asked once: a run asks for every document)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def lsh_params(threshold: float, num_perm: int, max_miss: float = 1e-4) -> tuple[int, int]:
