@@ -59,15 +59,19 @@ class Index:
     starts: list[int]
     table_keys: list[str]
     config_json: str
+    partitions: int = 1  # key rows carry `part` in 0..partitions-1 (a function of the key)
     fmt: str = "jsonl"
 
     @classmethod
-    def of(cls, out: Path, blocks: list[Block], config: Config, fmt: str = "jsonl") -> Index:
+    def of(
+        cls, out: Path, blocks: list[Block], config: Config, partitions: int = 1, fmt: str = "jsonl"
+    ) -> Index:
         return cls(
             out=str(out),
             starts=[b.start for b in blocks],
             table_keys=[b.table_key for b in blocks],
             config_json=config.model_dump_json(),
+            partitions=max(1, partitions),
             fmt=fmt,
         )
 
@@ -103,13 +107,19 @@ def block_row(block: Block) -> dict[str, Any]:
 
 
 def key_rows(desc: str, index: Index) -> Any:
-    """The block's key rows as an Arrow table (`key`, `pos`, `digest`), its table stored
-    first (built from its shards unless it is stored already)."""
+    """The block's key rows as an Arrow table (`key`, `pos`, `digest`, `part`), its table
+    stored first (built from its shards unless it is stored already)."""
+    import numpy as np
+
     block = Block.from_json(json.loads(desc))
     config = index.config
     ensure_table(block, Path(index.out), config)
     table = load_table(Path(index.out), block.table_key)
-    return to_arrow(block_key_rows(block, table, GroupSettings.from_config(config)))
+    rows = block_key_rows(block, table, GroupSettings.from_config(config))
+    # Bytes 4..12 of a key are digest or MinHash bytes: uniform. Rows of one key, one part.
+    spread = np.ascontiguousarray(rows["key"][:, 4:12]).view(np.uint64).ravel()
+    rows["part"] = (spread % np.uint64(index.partitions)).astype(np.int64)
+    return to_arrow(rows)
 
 
 def decide(rows: Any, index: Index) -> Any:

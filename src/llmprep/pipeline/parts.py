@@ -72,17 +72,48 @@ def write_part(
     config: Config,
     fmt: str = "jsonl",
 ) -> bool:
-    """Write the block's part unless it is up to date; True when it was written."""
+    """Write the block's part unless it is up to date; True when its records were written.
+
+    Input files reached under another path (a moved input folder) change the manifest rows
+    only: then only the block's manifest rows are written again."""
     chunk_matches, doc_matches = _matches(block, decisions, tables, config)
-    fingerprint = _fingerprint(block, chunk_matches, doc_matches, config, fmt)
+    records_print = _fingerprint(block, chunk_matches, doc_matches, config, fmt)
+    manifest_print = _manifest_fingerprint(block, records_print)
     sidecar = _sidecar(out, block.name)
-    if _up_to_date(out, block.name, sidecar, fingerprint, fmt):
+    found = _read_sidecar(sidecar)
+    if found.get("records") == records_print and _parts_exist(out, block.name, fmt):
+        if found.get("manifest") != manifest_print:
+            sidecar.unlink()
+            _write_manifest(block, found["counts"], out)
+            _write_sidecar(sidecar, {**found, "manifest": manifest_print})
         return False
     sidecar.unlink(missing_ok=True)
-    summary = _write(block, chunk_matches, doc_matches, out, config, fmt)
-    with atomic_writer(sidecar) as fh:
-        fh.write(dumps({"fingerprint": fingerprint, "format": fmt, "summary": summary}))
+    summary, counts = _write(block, chunk_matches, doc_matches, out, config, fmt)
+    _write_manifest(block, counts, out)
+    _write_sidecar(
+        sidecar,
+        {
+            "records": records_print,
+            "manifest": manifest_print,
+            "format": fmt,
+            "summary": summary,
+            "counts": counts,
+        },
+    )
     return True
+
+
+def _read_sidecar(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_sidecar(path: Path, data: dict[str, Any]) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(dumps(data))
 
 
 def _matches(
@@ -112,13 +143,13 @@ def _fingerprint(
     config: Config,
     fmt: str,
 ) -> str:
-    """Everything the part's bytes depend on: inputs (shard keys), the names they are shown
-    under, the duplicate decisions, the config and the code."""
+    """Everything the part's records depend on: inputs (shard keys, which hold the relative
+    paths), the duplicate decisions, the config and the code."""
     h = hashlib.sha256()
     head = [PARTS_LAYOUT_VERSION, __version__, config.hash(), fmt, block.name]
     h.update(dumps(head).encode())
-    for row in zip(block.keys, block.rel_paths, block.paths, strict=True):
-        h.update(dumps(row).encode("utf-8", "surrogatepass"))
+    for key in block.keys:
+        h.update(key.encode("ascii"))
     for pos in sorted(chunks):
         m = chunks[pos]
         h.update(dumps(["c", pos, m.target, m.similarity]).encode())
@@ -128,14 +159,17 @@ def _fingerprint(
     return h.hexdigest()
 
 
-def _up_to_date(out: Path, name: str, sidecar: Path, fingerprint: str, fmt: str) -> bool:
-    try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
+def _manifest_fingerprint(block: Block, records_print: str) -> str:
+    """The manifest rows also show each file's path as the user named it."""
+    h = hashlib.sha256(records_print.encode())
+    for path in block.paths:
+        h.update(path.encode("utf-8", "surrogatepass") + b"\x1f")
+    return h.hexdigest()
+
+
+def _parts_exist(out: Path, name: str, fmt: str) -> bool:
     files = [part_path(out, kind, name, fmt) for kind in RECORD_KINDS]
-    files.append(_manifest_part(out, name))
-    return data.get("fingerprint") == fingerprint and all(p.is_file() for p in files)
+    return all(p.is_file() for p in files) and _manifest_part(out, name).is_file()
 
 
 def _write(
@@ -145,23 +179,22 @@ def _write(
     out: Path,
     config: Config,
     fmt: str,
-) -> dict[str, Any]:
-    """The records of the block's files, marked and judged, in input order."""
+) -> tuple[dict[str, Any], list[list[int]]]:
+    """The records of the block's files, marked and judged, in input order. Returns the
+    block's summary and each file's kept and rejected counts."""
     store = ShardStore(out)
     assembler = Assembler(config, dedup=False)
     report = ReportBuilder(config.hash())
     threshold = config.dedup.threshold
     totals: dict[str, Any] = {"documents": 0, "records": 0, "rejected": 0, "by_status": {}}
+    counts: list[list[int]] = []
     with (
         row_writer(part_path(out, "records", block.name, fmt), fmt) as records_out,
         row_writer(part_path(out, "rejected", block.name, fmt), fmt) as rejected_out,
-        atomic_writer(_manifest_part(out, block.name)) as manifest_out,
     ):
-        for offset, (key, path) in enumerate(zip(block.keys, block.paths, strict=True)):
+        for offset, key in enumerate(block.keys):
             base = offset << POS_SHIFT
             chunk_ord = doc_ord = 0
-            row = store.read_row(key)
-            row["path"] = path  # the same content reached through another spelling of the input
             kept = rejected = 0
             for line in store.iter_documents(key):
                 report.add_document(line["doc"])
@@ -185,15 +218,30 @@ def _write(
                     else:
                         rejected += 1
                         rejected_out.write(verdict.rejected().model_dump(mode="json"))
-            row["records"], row["rejected"] = kept, rejected
+            row = _row(store, key, kept, rejected)
             totals["records"] += kept
             totals["rejected"] += rejected
-            status = row["status"]
-            totals["by_status"][status] = totals["by_status"].get(status, 0) + 1
+            totals["by_status"][row["status"]] = totals["by_status"].get(row["status"], 0) + 1
             report.add_row(row)
-            manifest_out.write(dumps(row) + "\n")
+            counts.append([kept, rejected])
     totals["report"] = report.to_state()
-    return totals
+    return totals, counts
+
+
+def _row(store: ShardStore, key: str, kept: int, rejected: int) -> dict[str, Any]:
+    row = store.read_row(key)
+    row["records"], row["rejected"] = kept, rejected
+    return row
+
+
+def _write_manifest(block: Block, counts: list[list[int]], out: Path) -> None:
+    """The block's manifest rows, each file shown under the path the user named it by."""
+    store = ShardStore(out)
+    with atomic_writer(_manifest_part(out, block.name)) as fh:
+        for key, path, (kept, rejected) in zip(block.keys, block.paths, counts, strict=True):
+            row = _row(store, key, kept, rejected)
+            row["path"] = path  # the same content reached through another spelling of the input
+            fh.write(dumps(row) + "\n")
 
 
 # -- the driver: the run's files from the parts ------------------------------------------------
@@ -214,7 +262,7 @@ def finish_parts(
     summary = RunSummary(out=out, files=files, deleted=len(deleted))
     with atomic_writer(out / "manifest.jsonl") as manifest:
         for block in blocks:
-            data = json.loads(_sidecar(out, block.name).read_text(encoding="utf-8"))["summary"]
+            data = _read_sidecar(_sidecar(out, block.name))["summary"]
             summary.documents += data["documents"]
             summary.records += data["records"]
             summary.rejected += data["rejected"]

@@ -6,12 +6,12 @@ After the per-file map, the driver only plans blocks (runs of consecutive files,
 1. per block: read its shards into a dedup table (kept in `.llmprep/dedup/`, reused while the
    block's files are unchanged);
 2. per block: one row per exact key (chunk digest, document token-stream digest) and per LSH
-   band of every chunk and document; `repartition(keys=["key"])` puts every key's rows in one
-   partition;
+   band of every chunk and document, with a partition number made from the key;
+   `groupby("part")` puts every key's rows in one partition;
 3. per partition: duplicate decisions inside each key group (`stages.dedup.groups`: the same
    original the sequential pass picks), routed to the block of the duplicate;
-4. `repartition(keys=["block"])` of decisions plus one row per block; per partition: each
-   block's part written by a worker (`pipeline.parts`), unless it is up to date;
+4. `groupby("block")` of decisions plus one row per block; per block: its part written by a
+   worker (`pipeline.parts`), unless it is up to date;
 5. driver: `manifest.jsonl` concatenated and the report merged from the parts' sidecars in
    block order, streaming; `parts.json` lists the parts.
 
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,24 +45,23 @@ def assemble(
     """Rebuild the output parts of `keyed` (shards written) in `out`; see the module doc."""
     started = time.perf_counter()
     blocks = blockwise.plan_blocks(keyed, config.run.part_files)
-    index = blockwise.Index.of(out, blocks, config, FORMAT)
-    data = ray.data
+    # Key groups are spread over this many partitions (one `decide` call each).
     partitions = max(2 * cpus, min(len(blocks), 8 * cpus))
-    block_rows = data.from_items(
-        [blockwise.block_row(b) for b in blocks], override_num_blocks=max(1, len(blocks))
-    )
-    to_write = block_rows
-    if blocks and blockwise.dedup_enabled(config):
-        # Each key-rows task stores its block's table first. Decisions may read any block's
-        # table: they start after the shuffle has every key row, so after every table exists.
-        keys = block_rows.map_batches(_key_rows, fn_kwargs={"index": index}, **_ONE_BLOCK)
-        decisions = keys.repartition(partitions, shuffle=True, keys=["key"]).map_batches(
-            _decide, fn_kwargs={"index": index}, **_WHOLE
+    index = blockwise.Index.of(out, blocks, config, partitions, FORMAT)
+    data = ray.data
+    with _sort_shuffle(data):  # before any dataset is made: each keeps the context it saw
+        to_write = data.from_items(
+            [blockwise.block_row(b) for b in blocks], override_num_blocks=max(1, len(blocks))
         )
-        to_write = decisions.union(block_rows)
-    results = to_write.repartition(partitions, shuffle=True, keys=["block"]).map_batches(
-        _write, fn_kwargs={"index": index}, **_WHOLE
-    )
+        if blocks and blockwise.dedup_enabled(config):
+            # Each key-rows task stores its block's table first. Decisions may read any
+            # block's table: they start once the shuffle has every key row, so every table.
+            keys = to_write.map_batches(_key_rows, fn_kwargs={"index": index}, **_ONE_BLOCK)
+            decisions = keys.groupby("part").map_groups(
+                _decide, fn_kwargs={"index": index}, **_GROUP
+            )
+            to_write = decisions.union(to_write)
+        results = to_write.groupby("block").map_groups(_write, fn_kwargs={"index": index}, **_GROUP)
     written = sum(int(row["written"]) for row in results.iter_rows())
     log.debug("ray assembly: %d of %d parts written, %.1fs", written, len(blocks), _since(started))
     if log.isEnabledFor(logging.DEBUG - 1):
@@ -72,7 +73,23 @@ def assemble(
 
 
 _ONE_BLOCK = {"batch_size": 1, "batch_format": "pyarrow", "num_cpus": 1}
-_WHOLE = {"batch_size": None, "batch_format": "pyarrow", "num_cpus": 1}
+_GROUP = {"batch_format": "pyarrow", "num_cpus": 1}
+
+
+@contextmanager
+def _sort_shuffle(data: Any) -> Iterator[None]:
+    """Group with Ray Data's sort-based shuffle: tasks only. (Its hash shuffle starts actors
+    for every run, which costs seconds a small run notices; grouping by a partition number
+    gives each `decide` call a whole partition either way.)"""
+    from ray.data.context import ShuffleStrategy
+
+    ctx = data.DataContext.get_current()
+    saved = ctx.shuffle_strategy
+    ctx.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
+    try:
+        yield
+    finally:
+        ctx.shuffle_strategy = saved
 
 
 def _since(started: float) -> float:
