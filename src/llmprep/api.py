@@ -38,7 +38,8 @@ def resolve_config(
 def process(path: str | Path, *, config: Config | None = None, **options: Any) -> ProcessResult:
     """Run one file through every stage and return a `ProcessResult`.
 
-    Keyword options override the config: `redact=False`, `chunk_max_tokens=256`, ...
+    Keyword options override the config: `redact=False`, `chunk_max_tokens=256`,
+    `text_format="markdown"` (GitHub-flavoured Markdown instead of plain text), ...
     Dedup and the keep/reject policy apply within this file.
     """
     from .pipeline.assemble import assemble_file

@@ -125,6 +125,17 @@ class EmailConfig(_Section):
     )
 
 
+class OutputConfig(_Section):
+    """The form of the text in documents and records."""
+
+    text_format: Literal["plain", "markdown"] = Field(
+        default="plain",
+        description="'plain': text as read, tables as 'cell | cell' lines; 'markdown': "
+        "GitHub-flavoured Markdown (# headings, - and 1. list markers with nesting, pipe tables, "
+        "fenced code), chunks cut between blocks or table rows.",
+    )
+
+
 class NormalizeConfig(_Section):
     ascii_punctuation: bool = Field(
         default=False, description="Fold smart quotes, dashes and ellipses to ASCII."
@@ -460,6 +471,7 @@ class Config(BaseModel):
     html: HtmlConfig = Field(default_factory=HtmlConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     pii: PiiConfig = Field(default_factory=PiiConfig)
     chunk: ChunkConfig = Field(default_factory=ChunkConfig)
@@ -522,7 +534,13 @@ class Config(BaseModel):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+# Keyword options named after what they do rather than their section.
+_ALIASES = {"text_format": ("output", "text_format")}
+
+
 def _resolve_key(key: str) -> tuple[str | None, str]:
+    if key in _ALIASES:
+        return _ALIASES[key]
     sections = {
         name for name, f in Config.model_fields.items() if isinstance(f.default_factory, type)
     }

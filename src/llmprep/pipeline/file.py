@@ -45,6 +45,10 @@ def build_stages(config: Config) -> list[Stage]:
         # PII detection reads English and other languages differently: it needs an estimate of
         # the document's language before chunking. Otherwise the chunks settle it alone.
         stages += [DocumentLanguage(config), Pii(config)]
+    if config.output.text_format == "markdown":
+        from ..stages.render import Render
+
+        stages.append(Render(config))  # after PII (moves its spans), before chunking
     stages += [ChunkStage(config), ChunkLanguage(config), Quality(config), Fingerprinting(config)]
     _STAGE_CACHE[key] = stages
     return stages

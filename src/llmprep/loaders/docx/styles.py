@@ -1,20 +1,23 @@
 """Paragraph roles from Word styles and numbering: title, heading level, list level.
 
 Word marks structure in three places that all inherit: the paragraph's own properties, its style,
-and the style's `basedOn` ancestors. Headings come from the style name (Title, Heading 1-9) or an
-outline level; list items from numbering properties (`numPr`) that point into numbering.xml.
+and the style's `basedOn` ancestors. Headings come from an outline level (the paragraph's, then
+its styles'), or the style name (Title, Heading 1-9 and numbered variants such as "Heading 2
+Numbered"); a style inherits its base style's heading level; list items from numbering properties (`numPr`) that point into numbering.xml.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lxml import etree
 
-_HEADING_NAME = re.compile(r"^heading\s*([1-9])$")
+# "Heading 2", and the numbered or house variants of it: "Heading 2 Numbered", "Numbered
+# Heading 2", "Appendix Heading 2". A heading level is one digit standing alone after the word.
+_HEADING_NAME = re.compile(r"^(?:[\w-]+\s+)?heading\s*([1-9])(?:\s+[\w-]+)?$")
 _LIST_NAME = re.compile(r"^list\s*(?:bullet|number)\s*([1-9])?$")
 _MAX_CHAIN = 32  # basedOn chains are short; a cycle must not loop forever
 
@@ -55,6 +58,29 @@ class Styles:
         self._have_numbering = numbering_root is not None
         self._cache: dict[tuple[str | None, int | None, str | None, int | None], Role] = {}
 
+    @classmethod
+    def from_python_docx(cls, w: str, styles: Any, numbering_root: etree._Element | None) -> Styles:
+        """Paragraph styles as python-docx reads them: UI names, base styles, properties."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        out = cls(w, None, numbering_root)
+        for st in styles:
+            if st.type != WD_STYLE_TYPE.PARAGRAPH or not st.style_id:
+                continue
+            element = st.element
+            base = element.basedOn
+            outline, num_id, ilvl = _ppr_facts(w, element.pPr)
+            out._styles[st.style_id] = _Style(
+                name=(st.name or st.style_id).strip().lower(),
+                based_on=base.val if base is not None else None,
+                outline=outline,
+                num_id=num_id,
+                ilvl=ilvl,
+            )
+            if element.default:
+                out._default = st.style_id
+        return out
+
     def _read_styles(self, root: etree._Element) -> None:
         w = self._w
         for st in root.iterchildren(f"{{{w}}}style"):
@@ -77,10 +103,6 @@ class Styles:
             )
             if st.get(f"{{{w}}}default") in ("1", "true", "on"):
                 self._default = sid
-
-    def style_name(self, style_id: str | None) -> str | None:
-        st = self._styles.get(style_id or self._default or "")
-        return st.name if st else style_id
 
     def role(self, ppr: etree._Element | None) -> Role:
         """The role of a paragraph with properties `ppr` (its `w:pPr`, or None)."""

@@ -128,7 +128,7 @@ def _main_or_fallback(
             elements = structural_main(tree, visible_chars)
         else:
             main = extract_main(tree, url, article_bodies=bodies, page_chars=visible_chars)
-            elements = main.elements
+            elements = _restructured(tree, main.elements, main.notes)
             if main.notes:  # which of llmprep's passes changed trafilatura's result
                 extra["html_passes"] = sorted(set(main.notes))
     except Exception:
@@ -141,6 +141,27 @@ def _main_or_fallback(
     ratio = min(main_chars / visible_chars, 1.0) if visible_chars else 1.0
     flags.append(make_flag("boilerplate_ratio", round(ratio, 4)))
     return elements, "main"
+
+
+def _restructured(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """trafilatura's fallback on small pages returns the whole page as one flat paragraph; when
+    that paragraph is exactly the page's visible text, the page's own blocks say the same with
+    their headings, lists, tables and line breaks."""
+    from copy import deepcopy
+
+    from .blocks import dom_elements
+
+    if len(elements) != 1 or elements[0].type != "paragraph":
+        return elements
+    blocks = dom_elements(deepcopy(tree))
+
+    def squeezed(text: str) -> str:  # table cells are apart by " | " in blocks only
+        return "".join(text.replace("|", "").split())
+
+    if len(blocks) > 1 and squeezed("".join(b.text for b in blocks)) == squeezed(elements[0].text):
+        notes.append("restructured")
+        return blocks
+    return elements
 
 
 class HtmlLoader(Loader):

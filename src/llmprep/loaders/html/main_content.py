@@ -91,39 +91,66 @@ def extract_main(
     elements = _prefer_article_body(elements, article_bodies or [], notes)
     if "article_body" not in notes:
         elements = recover_lead(tree, elements, notes)
-    elements = restore_table_cells(tree, elements, notes)
+    elements = use_page_tables(tree, elements, notes)
     return MainResult(elements, notes)
 
 
-def restore_table_cells(
-    tree: HtmlElement, elements: list[Element], notes: list[str]
-) -> list[Element]:
-    """Put back table cells trafilatura emptied.
+def _cell_key(text: str) -> str:
+    # Whitespace-free: trafilatura glues a cell's paragraphs, the page grid separates them.
+    return "".join(text.split())
 
-    trafilatura drops cell text that looks like a share button ("Email", "Print"), which in a
-    data table is content. A kept table with empty cells is matched to the page table of the
-    same shape whose other cells agree, and that table's cells are used instead.
+
+def page_table_grid(table: HtmlElement) -> Element | None:
+    """A page `<table>` read as a data table (grid, spans, header rows), the tree untouched."""
+    from copy import deepcopy
+
+    from .blocks import dom_elements
+
+    copy = deepcopy(table)
+    copy.tail = None
+    copy.set("data-llmprep-table", "1")  # read as data even where it looks like layout
+    return next((e for e in dom_elements(copy) if e.type == "table"), None)
+
+
+def use_page_tables(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """Replace each table trafilatura kept with the page table it came from, read as a grid.
+
+    trafilatura leaves the rows under a `rowspan` cell short (an empty placeholder where the
+    spanned text belongs), glues a cell's paragraphs and drops cell text that looks like a
+    share button ("Email", "Print"). The page table whose cells hold most of the kept table's
+    cells, and most of whose cells were kept, is read again by llmprep's own table reader (spans repeated, cell lines kept).
     """
-    from .blocks import dom_elements, table_text
-
-    for element in elements:
-        rows = element.metadata.get("rows") if element.type == "table" else None
-        if not rows or all(cell for row in rows for cell in row):
+    kept = [el for el in elements if el.type == "table" and el.metadata.get("rows")]
+    if not kept:
+        return elements
+    candidates: list[tuple[HtmlElement, str]] = [
+        (t, _cell_key(t.text_content())) for t in tree.iter("table") if t.find(".//table") is None
+    ]
+    used: set[int] = set()
+    for element in kept:
+        keys = [_cell_key(c) for row in element.metadata["rows"] for c in row if c.strip()]
+        if not keys:
             continue
-        for table in tree.iter("table"):
-            found = next((e for e in dom_elements(table) if e.type == "table"), None)
-            page_rows = found.metadata.get("rows") if found is not None else None
-            if not page_rows or [len(r) for r in page_rows] != [len(r) for r in rows]:
+        best: tuple[float, int, Element] | None = None
+        for n, (table, flat) in enumerate(candidates):
+            if n in used or not all(k in flat for k in keys[:3]):
                 continue
-            if all(
-                not cell or cell == page_cell
-                for row, page_row in zip(rows, page_rows, strict=True)
-                for cell, page_cell in zip(row, page_row, strict=True)
-            ):
-                element.text = table_text(page_rows)
-                element.metadata["rows"] = page_rows
-                notes.append("table_cells_restored")
-                break
+            grid = page_table_grid(table)
+            if grid is None:
+                continue
+            page_keys = {_cell_key(c) for row in grid.metadata["rows"] for c in row if c.strip()}
+            score = sum(1 for k in keys if k in page_keys) / len(keys)
+            # Only the table trafilatura kept, not a larger one it took a few rows from.
+            covered = len(page_keys & set(keys)) / len(page_keys) if page_keys else 0.0
+            if score >= 0.5 and covered >= 0.8 and (best is None or score > best[0]):
+                best = (score, n, grid)
+                if score == 1.0:
+                    break
+        if best is not None:
+            used.add(best[1])
+            element.text = best[2].text
+            element.metadata = best[2].metadata
+            notes.append("page_table")
     return elements
 
 

@@ -63,10 +63,13 @@ def _code_text(el: _Element) -> str:
 
 
 def _list_items(lst: _Element, level: int, out: list[tuple[Element, _Element]]) -> None:
-    """Items of a list, nested lists one level deeper (iterative: outputs can be deep)."""
-    stack = [(iter(lst), level)]
+    """Items of a list, nested lists one level deeper (iterative: outputs can be deep).
+
+    trafilatura keeps the list's tag in `rend` ("ol", "ul", "dl") and marks definition-list
+    items "dt-n" / "dd-n": a description sits one level below its term."""
+    stack = [(iter(lst), level, lst.get("rend") or "ul", [0])]
     while stack:
-        children, depth = stack[-1]
+        children, depth, kind, number = stack[-1]
         item = next(children, None)
         if item is None:
             stack.pop()
@@ -76,16 +79,25 @@ def _list_items(lst: _Element, level: int, out: list[tuple[Element, _Element]]) 
             item.remove(child)
         text = _text(item)
         if text:
-            out.append((Element(type="list_item", text=text, level=depth), item))
+            rend = item.get("rend") or ""
+            meta = {"list": "ordered" if kind == "ol" else "bullet"}
+            if kind == "ol":  # numbers are part of the text in both forms (bullets are not)
+                number[0] += 1
+                text = f"{number[0]}. {text}"
+            item_level = depth + 1 if rend.startswith("dd") else depth
+            out.append(
+                (Element(type="list_item", text=text, level=item_level, metadata=meta), item)
+            )
         for child in reversed(nested):
-            stack.append((iter(child), depth + 1))
+            stack.append((iter(child), depth + 1, child.get("rend") or "ul", [0]))
 
 
 def _table(el: _Element) -> tuple[str, dict[str, Any]]:
     rows: list[list[str]] = []
     header_rows = 0
     for row in el.iter("row"):
-        cells = [_plain(cell) for cell in row if cell.tag == "cell"]
+        # Paragraphs and line breaks inside a cell are lines of the cell, not glued words.
+        cells = [_text(cell) for cell in row if cell.tag == "cell"]
         if any(cells):
             if not rows and any(cell.get("role") == "head" for cell in row):
                 header_rows = 1

@@ -32,7 +32,8 @@ from typing import Any
 
 from ...config import Config
 from ...models import Record
-from ..quality.text import UNSEGMENTED, words_of
+from ...scripts import UNSEGMENTED
+from ..quality.text import words_of
 from .marks import ChunkMatch, DocMatch, apply_marks, doc_targets
 from .minhash import near_index_available
 

@@ -1,6 +1,6 @@
 """DOCX loader benchmark: status and word recall per corpus file, and speed against python-docx.
 
-    .venv/bin/python bench/docx.py [--corpus ../shared/corpus/docx] [--repeats 3] [--process]
+    .venv/bin/python bench/docx_loader.py [--corpus ../shared/corpus/docx] [--repeats 3] [--process]
 
 Recall: the share of the words of plain python-docx text (every `doc.paragraphs` text plus every
 `table.rows[].cells[].text`) that the loader's elements contain, counted with multiplicity.
