@@ -94,6 +94,7 @@ class ClusterCpu:
         self.holder = holder
         self.interval = interval
         self.seen: dict[int, tuple[float, bool]] = {}  # pid -> (CPU seconds, Ray daemon)
+        self.series: list[tuple[float, float]] = []  # (time, worker CPU so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -123,6 +124,15 @@ class ClusterCpu:
             except OSError:
                 continue
             self.seen[pid] = ((int(fields[11]) + int(fields[12])) / CLK_TCK, daemon)
+        self.series.append((time.time(), self.totals()["workers"]))
+
+    def workers_between(self, start: float, end: float) -> float:
+        """Worker CPU seconds between two wall-clock times (nearest samples)."""
+
+        def at(t: float) -> float:
+            return min(self.series, key=lambda s: abs(s[0] - t))[1]
+
+        return at(end) - at(start)
 
     def totals(self) -> dict[str, float]:
         cpu = {"workers": 0.0, "ray_daemons": 0.0}
@@ -150,11 +160,19 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
 
     def timed(name: str, fn: Any, *args: Any) -> Any:
         t0, c0 = usage()
+        wall0 = time.time()
         try:
             return fn(*args)
         finally:
             t1, c1 = usage()
-            phases[name] = {"seconds": t1 - t0, "driver_cpu": c1 - c0}
+            phases[name] = {
+                "seconds": t1 - t0,
+                "driver_cpu": c1 - c0,
+                "start": wall0,
+                "end": time.time(),
+                # peak RSS of the driver so far (after this phase)
+                "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
 
     class Measured(RayRunner):
         def run(self, jobs: Any, on_row: Any) -> None:
@@ -231,6 +249,9 @@ def _child(args: list[str], holder: int) -> tuple[dict[str, Any], dict[str, floa
         sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(f"driver failed ({proc.returncode})")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
+    for phase in result["phases"].values():
+        if "start" in phase:
+            phase["worker_cpu"] = cpu.workers_between(phase["start"], phase["end"])
     return result, {k: after[k] - before[k] for k in after}
 
 
@@ -325,8 +346,16 @@ def report(r: dict[str, Any]) -> None:
         f"driver/workers {old_driver / max(worker_cpu, 1e-9):.1%}"
     )
     print(
-        f"driver peak RSS: new {new['driver_peak_rss_mb']:.0f} MB (whole run), "
-        f"old {old['driver_peak_rss_mb']:.0f} MB (its serial run-wide phase)"
+        f"run-wide phase alone: new {new_wide['worker_cpu']:.1f} worker CPU-s + "
+        f"{new_wide['driver_cpu']:.1f} driver CPU-s "
+        f"({records / max(new_wide['worker_cpu'] + new_wide['driver_cpu'], 1e-9):,.0f} "
+        f"records per CPU-s); old {old_wide['driver_cpu']:.1f} driver CPU-s "
+        f"({records / max(old_wide['driver_cpu'], 1e-9):,.0f} records per CPU-s)"
+    )
+    print(
+        f"driver peak RSS: new {new_map['driver_peak_rss_mb']:.0f} MB after the map, "
+        f"{new['driver_peak_rss_mb']:.0f} MB after the run-wide phase; old "
+        f"{old['driver_peak_rss_mb']:.0f} MB (its serial run-wide phase)"
     )
     ns, os_ = r["new_score"], r["old_score"]
     print(

@@ -48,20 +48,24 @@ def assemble(
     # Key groups are spread over this many partitions (one `decide` call each).
     partitions = max(2 * cpus, min(len(blocks), 8 * cpus))
     index = blockwise.Index.of(out, blocks, config, partitions, FORMAT)
+    if not blocks:  # no input file: nothing for the cluster to do
+        return blockwise.finish_parts(out, blocks, 0, deleted, config, FORMAT)
     data = ray.data
-    with _sort_shuffle(data):  # before any dataset is made: each keeps the context it saw
+    with _hash_shuffle(data):  # before any dataset is made: each keeps the context it saw
         to_write = data.from_items(
-            [blockwise.block_row(b) for b in blocks], override_num_blocks=max(1, len(blocks))
+            [blockwise.block_row(b) for b in blocks], override_num_blocks=len(blocks)
         )
-        if blocks and blockwise.dedup_enabled(config):
+        if blockwise.dedup_enabled(config):
             # Each key-rows task stores its block's table first. Decisions may read any
             # block's table: they start once the shuffle has every key row, so every table.
             keys = to_write.map_batches(_key_rows, fn_kwargs={"index": index}, **_ONE_BLOCK)
-            decisions = keys.groupby("part").map_groups(
+            decisions = keys.groupby("part", num_partitions=partitions).map_groups(
                 _decide, fn_kwargs={"index": index}, **_GROUP
             )
             to_write = decisions.union(to_write)
-        results = to_write.groupby("block").map_groups(_write, fn_kwargs={"index": index}, **_GROUP)
+        results = to_write.groupby("block", num_partitions=partitions).map_groups(
+            _write, fn_kwargs={"index": index}, **_GROUP
+        )
     written = sum(int(row["written"]) for row in results.iter_rows())
     log.debug("ray assembly: %d of %d parts written, %.1fs", written, len(blocks), _since(started))
     if log.isEnabledFor(logging.DEBUG - 1):
@@ -77,15 +81,16 @@ _GROUP = {"batch_format": "pyarrow", "num_cpus": 1}
 
 
 @contextmanager
-def _sort_shuffle(data: Any) -> Iterator[None]:
-    """Group with Ray Data's sort-based shuffle: tasks only. (Its hash shuffle starts actors
-    for every run, which costs seconds a small run notices; grouping by a partition number
-    gives each `decide` call a whole partition either way.)"""
+def _hash_shuffle(data: Any) -> Iterator[None]:
+    """Group with Ray Data's hash shuffle: map tasks hand their pieces to aggregator actors,
+    so no shuffled row passes through the driver. (With the sort-based shuffle every task
+    output under Ray's inline limit, 100 KB, is returned into the driver's memory: the pieces
+    of a large run would fill it.)"""
     from ray.data.context import ShuffleStrategy
 
     ctx = data.DataContext.get_current()
     saved = ctx.shuffle_strategy
-    ctx.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
+    ctx.shuffle_strategy = ShuffleStrategy.HASH_SHUFFLE
     try:
         yield
     finally:
