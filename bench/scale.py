@@ -170,8 +170,9 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
                 "driver_cpu": c1 - c0,
                 "start": wall0,
                 "end": time.time(),
-                # peak RSS of the driver so far (after this phase)
+                # peak RSS of the driver so far (after this phase), and what it holds now
                 "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "driver_rss_mb": _rss_now(),
             }
 
     class Measured(RayRunner):
@@ -228,6 +229,17 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
         flush=True,
     )
     return 0
+
+
+def _rss_now() -> dict[str, float]:
+    """This process's resident memory now, in MB: anonymous, file-backed and shared pages."""
+    found: dict[str, float] = {}
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            name = line.split(":", 1)[0]
+            if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                found[name] = int(line.split()[1]) / 1024
+    return found
 
 
 def _child(args: list[str], holder: int) -> tuple[dict[str, Any], dict[str, float]]:
