@@ -2,6 +2,8 @@
 
     import llmprep
     res = llmprep.process("handbook.pdf")
+    res = llmprep.process(data, filename="page.html")     # bytes or a binary stream
+    for record in llmprep.iter_records(["docs/"]): ...      # streamed as files finish
     summary = llmprep.run(["docs/"], out="out/")
     rows = list(llmprep.read_records("out/"))   # whatever the output layout
 
@@ -17,6 +19,8 @@ from ._version import __version__
 
 _EXPORTS = {
     "process": "api",
+    "process_text": "api",
+    "iter_records": "api",
     "run": "api",
     "redact": "api",
     "detect_language": "api",
@@ -52,14 +56,16 @@ __all__ = [
     "Source",
     "__version__",
     "detect_language",
+    "iter_records",
     "process",
+    "process_text",
     "read_records",
     "redact",
     "run",
 ]
 
 if TYPE_CHECKING:
-    from .api import detect_language, process, redact, run
+    from .api import detect_language, iter_records, process, process_text, redact, run
     from .config import Config
     from .errors import ConfigError, LlmprepError, LoadError
     from .models import (

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 STATE_DIR = ".llmprep"
 
@@ -90,29 +90,6 @@ PARTS_STATE = "parts"  # under STATE_DIR: each part's sidecar and manifest rows
 
 def part_path(out: Path, kind: str, name: str, fmt: str = "jsonl") -> Path:
     return out / kind / f"part-{name}.{fmt}"
-
-
-class RowWriter(Protocol):
-    """Writes rows (JSON-ready dicts) of one output file; the file appears when it is closed."""
-
-    def write(self, row: dict[str, Any]) -> None: ...
-
-
-class _JsonlRows:
-    def __init__(self, fh: IO[str]) -> None:
-        self.fh = fh
-
-    def write(self, row: dict[str, Any]) -> None:
-        self.fh.write(dumps(row) + "\n")
-
-
-@contextmanager
-def row_writer(path: Path, fmt: str = "jsonl") -> Iterator[RowWriter]:
-    """An atomic writer of rows at `path` in `fmt` (JSON lines; Parquet comes with its writer)."""
-    if fmt != "jsonl":
-        raise ValueError(f"unknown output format {fmt!r}")
-    with atomic_writer(path) as fh:
-        yield _JsonlRows(fh)
 
 
 def remove_parts(out: Path) -> None:

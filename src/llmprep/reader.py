@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
 from .output import PARTS_INDEX, RECORD_KINDS, part_path
-
-FORMATS = ("jsonl", "parquet")
+from .record_files import FORMATS
 
 
 def read_records(out: str | Path, *, rejected: bool = False) -> Iterator[dict[str, Any]]:
@@ -61,11 +61,9 @@ def _rows(files: list[Path]) -> Iterator[dict[str, Any]]:
 
 def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
     try:
-        import pyarrow.parquet as pq
-    except ImportError:
+        from .parquet import read_rows
+    except ConfigError:
         raise ImportError(
             f"{path.name} is Parquet, which needs pyarrow: pip install 'llmprep[parquet]'"
         ) from None
-    parquet = pq.ParquetFile(path)
-    for batch in parquet.iter_batches():
-        yield from batch.to_pylist()
+    yield from read_rows(path)  # maps and free-form values decoded back to their JSON form

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..record_files import Format
 from ..stages.dedup.groups import Columns, GroupSettings, empty_decisions
 from ..stages.dedup.groups import decide as decide_groups
 from .blocks import POS_SHIFT, Block, plan_blocks
@@ -60,11 +61,16 @@ class Index:
     table_keys: list[str]
     config_json: str
     partitions: int = 1  # key rows carry `part` in 0..partitions-1 (a function of the key)
-    fmt: str = "jsonl"
+    fmt: Format = "jsonl"
 
     @classmethod
     def of(
-        cls, out: Path, blocks: list[Block], config: Config, partitions: int = 1, fmt: str = "jsonl"
+        cls,
+        out: Path,
+        blocks: list[Block],
+        config: Config,
+        partitions: int = 1,
+        fmt: Format = "jsonl",
     ) -> Index:
         return cls(
             out=str(out),

@@ -36,8 +36,8 @@ from ..output import (
     atomic_writer,
     dumps,
     part_path,
-    row_writer,
 )
+from ..record_files import FORMATS, Format, record_file_names, row_writer
 from ..report import ReportBuilder
 from ..stages.dedup.groups import Columns, GroupSettings, best, empty_decisions, resolve
 from ..stages.dedup.marks import ChunkMatch, DocMatch, apply_marks
@@ -46,7 +46,7 @@ from .blocks import POS_SHIFT, Block
 from .dedup_tables import BlockTables
 from .run import RunSummary, tombstone
 
-SINGLE_FILES = ("records.jsonl", "rejected.jsonl")
+SINGLE_FILES = tuple(name for fmt in FORMATS for name in record_file_names(fmt))
 
 
 def _state(out: Path) -> Path:
@@ -70,7 +70,7 @@ def write_part(
     tables: BlockTables | None,
     out: Path,
     config: Config,
-    fmt: str = "jsonl",
+    fmt: Format = "jsonl",
 ) -> bool:
     """Write the block's part unless it is up to date; True when its records were written.
 
@@ -141,7 +141,7 @@ def _fingerprint(
     chunks: dict[int, ChunkMatch],
     documents: dict[int, DocMatch],
     config: Config,
-    fmt: str,
+    fmt: Format,
 ) -> str:
     """Everything the part's records depend on: inputs (shard keys, which hold the relative
     paths), the duplicate decisions, the config and the code."""
@@ -178,7 +178,7 @@ def _write(
     doc_matches: dict[int, DocMatch],
     out: Path,
     config: Config,
-    fmt: str,
+    fmt: Format,
 ) -> tuple[dict[str, Any], list[list[int]]]:
     """The records of the block's files, marked and judged, in input order. Returns the
     block's summary and each file's kept and rejected counts."""
@@ -189,8 +189,8 @@ def _write(
     totals: dict[str, Any] = {"documents": 0, "records": 0, "rejected": 0, "by_status": {}}
     counts: list[list[int]] = []
     with (
-        row_writer(part_path(out, "records", block.name, fmt), fmt) as records_out,
-        row_writer(part_path(out, "rejected", block.name, fmt), fmt) as rejected_out,
+        row_writer(part_path(out, "records", block.name, fmt), fmt, "records") as records_out,
+        row_writer(part_path(out, "rejected", block.name, fmt), fmt, "rejected") as rejected_out,
     ):
         for offset, key in enumerate(block.keys):
             base = offset << POS_SHIFT
@@ -253,7 +253,7 @@ def finish_parts(
     files: int,
     deleted: list[str],
     config: Config,
-    fmt: str = "jsonl",
+    fmt: Format = "jsonl",
 ) -> tuple[RunSummary, ReportBuilder]:
     """Merge the parts' summaries and manifest rows (in block order), list the parts, and
     remove what belongs to no current part (and a single-file layout left by a local run)."""

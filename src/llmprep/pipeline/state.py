@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import PARTS_INDEX, STATE_DIR, atomic_writer
+from ..record_files import Format, record_file_names
 
 STATE_FILE = "state.json"
 SINGLE_LAYOUT, PARTS_LAYOUT = "single", "parts"  # see output.PARTS_INDEX
-OUTPUTS = ("manifest.jsonl", "report.json", "report.html")
-LAYOUT_OUTPUTS = {SINGLE_LAYOUT: ("records.jsonl", "rejected.jsonl"), PARTS_LAYOUT: (PARTS_INDEX,)}
+OUTPUTS = ("manifest.jsonl", "report.json", "report.html")  # and the layout's record files
 
 
 @dataclass
@@ -45,6 +45,18 @@ class RunState:
     def clear(out: Path) -> None:
         (out / STATE_DIR / STATE_FILE).unlink(missing_ok=True)
 
-    def outputs_present(self, out: Path) -> bool:
-        names = OUTPUTS + LAYOUT_OUTPUTS.get(self.layout, ())
+    def outputs_present(self, out: Path, fmt: Format = "jsonl") -> bool:
+        """The outputs of this state's layout are in place, with records in `fmt`."""
+        if self.layout == PARTS_LAYOUT:
+            return all((out / name).is_file() for name in OUTPUTS) and _parts_format(out) == fmt
+        names = (*OUTPUTS, *record_file_names(fmt))
         return all((out / name).is_file() for name in names)
+
+
+def _parts_format(out: Path) -> str | None:
+    """The record format `parts.json` lists its parts in (None without a readable index)."""
+    try:
+        data = json.loads((out / PARTS_INDEX).read_text(encoding="utf-8"))
+        return str(data.get("format", "jsonl")) if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None

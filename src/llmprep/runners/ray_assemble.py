@@ -36,20 +36,19 @@ from ..report import ReportBuilder
 
 log = logging.getLogger(__name__)
 
-FORMAT = "jsonl"  # Parquet parts follow the output format option once it exists
-
 
 def assemble(
     ray: Any, keyed: list[Job], out: Path, config: Config, deleted: list[str], cpus: int
 ) -> tuple[RunSummary, ReportBuilder]:
     """Rebuild the output parts of `keyed` (shards written) in `out`; see the module doc."""
     started = time.perf_counter()
+    fmt = config.output.format  # parts are written in the run's output format
     blocks = blockwise.plan_blocks(keyed, config.run.part_files)
     # Key groups are spread over this many partitions (one `decide` call each).
     partitions = max(2 * cpus, min(len(blocks), 8 * cpus))
-    index = blockwise.Index.of(out, blocks, config, partitions, FORMAT)
+    index = blockwise.Index.of(out, blocks, config, partitions, fmt)
     if not blocks:  # no input file: nothing for the cluster to do
-        return blockwise.finish_parts(out, blocks, 0, deleted, config, FORMAT)
+        return blockwise.finish_parts(out, blocks, 0, deleted, config, fmt)
     data = ray.data
     with _hash_shuffle(data):  # before any dataset is made: each keeps the context it saw
         to_write = data.from_items(
@@ -70,7 +69,7 @@ def assemble(
     log.debug("ray assembly: %d of %d parts written, %.1fs", written, len(blocks), _since(started))
     if log.isEnabledFor(logging.DEBUG - 1):
         log.log(logging.DEBUG - 1, "%s", results.stats())
-    summary, report = blockwise.finish_parts(out, blocks, len(keyed), deleted, config, FORMAT)
+    summary, report = blockwise.finish_parts(out, blocks, len(keyed), deleted, config, fmt)
     blockwise.prune_tables(out, set(index.table_keys))
     log.debug("ray assembly: finished in %.1fs", _since(started))
     return summary, report

@@ -142,8 +142,13 @@ class BodyReader:
         acc = _Inline()
         self._inline(p, acc)
         text = acc.text().strip()
+        role = self.styles.role(ppr)
+        if role.num_id is not None:
+            # Counted even when empty: Word numbers an empty item too.
+            label = self.styles.numbering.label(role.num_id, role.ilvl)
+            if label and text:
+                text = f"{label} {text}"  # the number Word shows, as HTML ordered items have it
         if text:
-            role = self.styles.role(ppr)
             meta: dict[str, Any] = {}
             if role.list_kind:
                 meta["list"] = role.list_kind

@@ -7,7 +7,8 @@ wraps it for files. The work is split by job:
 - `html_dom`: safe parsing (nesting limits), removing scripts, styles and hidden elements;
 - `html_meta`: title, language, canonical URL, description, authors, date, site name;
 - `html_blocks`: all visible blocks as elements (`full` mode and the fallback);
-- `html_main` (+ `html_xml`): main content via trafilatura plus llmprep's own passes.
+- `main_content` (+ `xml_body`, `boilerplate`, `furniture`, `filters`, `realign`): main content
+  via trafilatura plus llmprep's own passes.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def extract_html(
     """
     from .blocks import dom_elements
     from .charset import decode_html
-    from .dom import flatten_tree, parse_html, remove_invisible, too_deep
+    from .dom import flatten_tree, parse_html, remove_invisible, too_deep, visible_text_length
+    from .furniture import mark_signup_forms
     from .main_content import article_bodies
     from .metadata import extract_metadata
 
@@ -78,6 +80,8 @@ def extract_html(
     tree = parsed.tree
     metadata = extract_metadata(tree, url)
     bodies = article_bodies(tree) if mode == "main" else []
+    if mode == "main":  # sign-up boxes are known by their e-mail field, gone after cleaning
+        mark_signup_forms(tree, visible_text_length(tree))
     remove_invisible(tree)
     flattened = parsed.flattened
     if too_deep(tree):
