@@ -308,3 +308,53 @@ def test_a_ray_run_in_a_local_output_folder_writes_parts_and_removes_the_single_
     assert summary.processed == 0
     assert not (out / "records.jsonl").exists() and (out / "parts.json").is_file()
     assert _rows(out) == _rows(runs[0])
+
+
+# -- output format --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parquet_run(
+    runs: tuple[Path, Path],
+    archive: tuple[Path, dict[str, int]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Any]:
+    """The Ray run's folder run again on Ray with Parquet output."""
+    pytest.importorskip("pyarrow")
+    root, _ = archive
+    out = tmp_path_factory.mktemp("parquet") / "out"
+    shutil.copytree(runs[1], out)
+    summary = llmprep.run(root, out=out, engine="ray", **OPTIONS, **{"output.format": "parquet"})
+    return out, summary
+
+
+def test_a_ray_run_with_parquet_output_writes_parquet_parts_holding_the_local_rows(
+    runs: tuple[Path, Path], parquet_run: tuple[Path, Any]
+) -> None:
+    out, summary = parquet_run
+    assert summary.processed == 0  # the format is not in the config hash: shards reused
+    assert json.loads((out / "parts.json").read_text())["format"] == "parquet"
+    for kind in ("records", "rejected"):
+        assert sorted(p.name for p in (out / kind).iterdir()) == sorted(
+            f"part-{n}.parquet" for n in _parts(out)
+        )
+    assert _rows(out) == _rows(runs[0])
+    assert _rows(out, rejected=True) == _rows(runs[0], rejected=True)
+    assert _manifest(out) == _manifest(runs[0])
+
+
+def test_a_ray_rerun_with_the_same_format_touches_no_part_and_a_format_switch_rewrites_them(
+    runs: tuple[Path, Path],
+    archive: tuple[Path, dict[str, int]],
+    parquet_run: tuple[Path, Any],
+    tmp_path: Path,
+) -> None:
+    root, _ = archive
+    out = tmp_path / "out"
+    shutil.copytree(parquet_run[0], out)
+    before = _stamps(out)
+    llmprep.run(root, out=out, engine="ray", **OPTIONS, **{"output.format": "parquet"})
+    assert _stamps(out) == before
+    llmprep.run(root, out=out, engine="ray", **OPTIONS)  # back to JSON Lines
+    assert all(name.endswith(".jsonl") for name in _stamps(out))
+    assert _rows(out) == _rows(runs[0])
