@@ -1,7 +1,7 @@
 """The Ray engine at scale: the run-wide phase on the workers against the old serial driver.
 
     .venv/bin/python bench/scale.py [--docs 50000,100000,200000] [--per-mbox 100]
-                                    [--workers 2] [--part-files 16] [--tmp DIR]
+                                    [--workers 2] [--part-files 16] [--repeat 3] [--tmp DIR]
 
 For each size, `fixtures/make_dupes.py` writes a mail archive of that many small documents
 (about 100 words each, 10% exact and 10% near copies planted), and it goes through:
@@ -19,9 +19,10 @@ process alone) are not mixed with the cluster's. Worker CPU time is the CPU of e
 of the cluster (Ray workers and the llmprep worker processes they start), sampled twice a
 second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) are reported apart.
 
-Printed per size: records/s of the whole run for both designs; driver CPU seconds (map phase,
-run-wide phase) against worker CPU seconds, and the ratio; driver peak RSS; the Ray output
-equal to the old output row for row, and precision/recall on the planted copies.
+Printed per size, medians over `--repeat` runs: records/s of the whole run for both designs;
+driver CPU seconds (map phase, run-wide phase) against worker CPU seconds, and the ratio;
+driver peak RSS, and its anonymous part apart from Ray's shared object-store pages; the Ray
+output equal to the old output row for row, and precision/recall on the planted copies.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ sys.path.insert(0, str(_HERE.parent / "fixtures"))
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 RAY_DAEMONS = ("gcs_server", "raylet", "dashboard", "log_monitor", "runtime_env", "monitor.py")
+# Ray's per-node agents retitle themselves like workers do; they are daemons all the same.
+RAY_AGENTS = ("ray::DashboardAgent", "ray::RuntimeEnvAgent")
 
 
 # -- the cluster holder ---------------------------------------------------------------------
@@ -118,7 +121,9 @@ class ClusterCpu:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 if pid not in self.seen:
                     cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                    daemon = any(n in cmd for n in RAY_DAEMONS) and not cmd.startswith("ray::")
+                    daemon = cmd.startswith(RAY_AGENTS) or (
+                        any(n in cmd for n in RAY_DAEMONS) and not cmd.startswith("ray::")
+                    )
                 else:
                     daemon = self.seen[pid][1]
             except OSError:
@@ -152,7 +157,8 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
     from llmprep.pipeline.run import execute_run
     from llmprep.runners.ray import RayRunner
 
-    phases: dict[str, dict[str, float]] = {}
+    phases: dict[str, dict[str, Any]] = {}
+    peaks = RssPeaks()
 
     def usage() -> tuple[float, float]:
         r = resource.getrusage(resource.RUSAGE_SELF)
@@ -173,6 +179,7 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
                 # peak RSS of the driver so far (after this phase), and what it holds now
                 "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "driver_rss_mb": _rss_now(),
+                "driver_rss_peaks_mb": peaks.sample(),
             }
 
     class Measured(RayRunner):
@@ -212,6 +219,7 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
             "driver_cpu": c1 - c0 - phases.get("map", {}).get("driver_cpu", 0.0),
         }
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kinds = peaks.stop()
     print(
         json.dumps(
             {
@@ -222,6 +230,7 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
                 "run_seconds": t1 - t0,
                 "driver_cpu": c1,
                 "driver_peak_rss_mb": peak,
+                "driver_rss_peaks_mb": kinds,
                 "phases": phases,
                 "version": llmprep.__version__,
             }
@@ -240,6 +249,39 @@ def _rss_now() -> dict[str, float]:
             if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
                 found[name] = int(line.split()[1]) / 1024
     return found
+
+
+class RssPeaks:
+    """Peaks of the driver's resident memory by kind, sampled in a thread every 0.2 s.
+
+    `ru_maxrss` counts every resident page, including the pages of Ray's object store that
+    the driver maps (RssShmem, shared with the raylet and the workers) and of the libraries it
+    loaded (RssFile). Anonymous memory (RssAnon: the heap, Python objects, Arrow buffers) is
+    what grows if the driver holds per-record state, so it is reported apart."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        import threading
+
+        self.peaks: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(interval,), daemon=True)
+        self._thread.start()
+
+    def _loop(self, interval: float) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(interval):
+                return
+
+    def sample(self) -> dict[str, float]:
+        for name, mb in _rss_now().items():
+            self.peaks[name] = max(self.peaks.get(name, 0.0), mb)
+        return dict(self.peaks)
+
+    def stop(self) -> dict[str, float]:
+        self._stop.set()
+        self._thread.join()
+        return self.sample()
 
 
 def _child(args: list[str], holder: int) -> tuple[dict[str, Any], dict[str, float]]:
@@ -295,85 +337,132 @@ def _score(out: Path, clusters: dict[str, int]) -> tuple[float, float, int]:
 
 def bench_size(
     docs: int, tmp: Path, holder: int, address: str, args: argparse.Namespace
-) -> dict[str, Any]:
+) -> list[dict[str, Any]]:
+    """`args.repeat` runs of both designs on one generated archive of `docs` documents."""
     import make_dupes
 
     inputs = tmp / f"in-{docs}"
     shutil.rmtree(inputs, ignore_errors=True)
     clusters = make_dupes.make_archive(inputs, docs, per_mbox=args.per_mbox, seed=7)
     new_out, old_out = tmp / f"out-{docs}-new", tmp / f"out-{docs}-old"
-    shutil.rmtree(new_out, ignore_errors=True)
-    shutil.rmtree(old_out, ignore_errors=True)
     common = [address, str(args.workers), str(args.part_files)]
-    new, new_cpu = _child(["new", str(inputs), str(new_out), *common], holder)
-    shutil.copytree(new_out / ".llmprep" / "shards", old_out / ".llmprep" / "shards")
-    old, old_cpu = _child(["old", str(inputs), str(old_out), *common], holder)
-    result = {
-        "docs": docs,
-        "files": new["files"],
-        "new": new,
-        "new_cluster_cpu": new_cpu,
-        "old": old,
-        "old_cluster_cpu": old_cpu,
-        "equal": _same_rows(new_out, old_out),
-        "new_score": _score(new_out, clusters),
-        "old_score": _score(old_out, clusters),
-    }
+    runs = []
+    for _ in range(args.repeat):
+        shutil.rmtree(new_out, ignore_errors=True)
+        shutil.rmtree(old_out, ignore_errors=True)
+        new, new_cpu = _child(["new", str(inputs), str(new_out), *common], holder)
+        shutil.copytree(new_out / ".llmprep" / "shards", old_out / ".llmprep" / "shards")
+        old, old_cpu = _child(["old", str(inputs), str(old_out), *common], holder)
+        runs.append(
+            {
+                "docs": docs,
+                "files": new["files"],
+                "new": new,
+                "new_cluster_cpu": new_cpu,
+                "old": old,
+                "old_cluster_cpu": old_cpu,
+                "equal": _same_rows(new_out, old_out),
+                "new_score": _score(new_out, clusters),
+                "old_score": _score(old_out, clusters),
+            }
+        )
     if not args.keep:
         for path in (inputs, new_out, old_out):
             shutil.rmtree(path, ignore_errors=True)
-    return result
+    return runs
 
 
-def report(r: dict[str, Any]) -> None:
+def figures(r: dict[str, Any]) -> dict[str, float]:
+    """The figures of one run of both designs (the old design's map is the new one's: the
+    same code, measured once)."""
     new, old = r["new"], r["old"]
     records = new["records"]
     new_map, new_wide = new["phases"]["map"], new["phases"]["run_wide"]
     old_wide = old["phases"]["run_wide"]
-    worker_cpu = r["new_cluster_cpu"]["workers"]  # the old design's map is the same work
-    new_total = new["run_seconds"]
-    old_total = new_map["seconds"] + old["run_seconds"]
+    workers = r["new_cluster_cpu"]["workers"]
     old_driver = new_map["driver_cpu"] + old["driver_cpu"]
-    print(f"\n== {r['docs']:,} documents in {r['files']:,} files, {records:,} records ==")
+    old_total = new_map["seconds"] + old["run_seconds"]
+    return {
+        "records": records,
+        "new_seconds": new["run_seconds"],
+        "new_records_s": records / new["run_seconds"],
+        "old_seconds": old_total,
+        "old_records_s": records / old_total,
+        "map_seconds": new_map["seconds"],
+        "new_wide_seconds": new_wide["seconds"],
+        "old_wide_seconds": old_wide["seconds"],
+        "old_wide_records_s": records / max(old_wide["seconds"], 1e-9),
+        "worker_cpu": workers,
+        "ray_daemon_cpu": r["new_cluster_cpu"]["ray_daemons"],
+        "new_driver_cpu": new["driver_cpu"],
+        "new_driver_map_cpu": new_map["driver_cpu"],
+        "new_driver_wide_cpu": new_wide["driver_cpu"],
+        "new_wide_worker_cpu": new_wide["worker_cpu"],
+        "new_driver_share": new["driver_cpu"] / max(workers, 1e-9),
+        "old_driver_cpu": old_driver,
+        "old_driver_wide_cpu": old_wide["driver_cpu"],
+        "old_driver_share": old_driver / max(workers, 1e-9),
+        "new_peak_rss": new["driver_peak_rss_mb"],
+        "new_peak_anon": new["driver_rss_peaks_mb"].get("RssAnon", 0.0),
+        "new_peak_shmem": new["driver_rss_peaks_mb"].get("RssShmem", 0.0),
+        "new_map_peak_anon": new_map["driver_rss_peaks_mb"].get("RssAnon", 0.0),
+        "old_peak_rss": old["driver_peak_rss_mb"],
+        "old_peak_anon": old["driver_rss_peaks_mb"].get("RssAnon", 0.0),
+    }
+
+
+def report(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """Print the medians over the runs of one size; return them."""
+    import statistics
+
+    each = [figures(r) for r in runs]
+    m = {k: statistics.median(f[k] for f in each) for k in each[0]}
+    r = runs[0]
     print(
-        f"new design (run-wide phase on the workers): {new_total:7.1f} s, "
-        f"{records / new_total:6.1f} records/s; map {new_map['seconds']:.1f} s, "
-        f"run-wide {new_wide['seconds']:.1f} s"
+        f"\n== {r['docs']:,} documents in {r['files']:,} files, {m['records']:,.0f} records; "
+        f"medians of {len(runs)} run(s) =="
     )
     print(
-        f"old design (serial driver):                  {old_total:7.1f} s, "
-        f"{records / old_total:6.1f} records/s; map {new_map['seconds']:.1f} s (same code, "
-        f"measured once), run-wide {old_wide['seconds']:.1f} s "
-        f"= {records / max(old_wide['seconds'], 1e-9):,.0f} records/s on one core"
+        f"new design (run-wide phase on the workers): {m['new_seconds']:7.1f} s, "
+        f"{m['new_records_s']:6.1f} records/s; map {m['map_seconds']:.1f} s, "
+        f"run-wide {m['new_wide_seconds']:.1f} s"
     )
     print(
-        f"driver CPU, new: {new['driver_cpu']:.1f} s (map {new_map['driver_cpu']:.1f}, "
-        f"run-wide {new_wide['driver_cpu']:.1f}); workers {worker_cpu:.1f} CPU-s "
-        f"(+ Ray daemons {r['new_cluster_cpu']['ray_daemons']:.1f}) -> driver/workers "
-        f"{new['driver_cpu'] / max(worker_cpu, 1e-9):.1%}"
+        f"old design (serial driver):                  {m['old_seconds']:7.1f} s, "
+        f"{m['old_records_s']:6.1f} records/s; map {m['map_seconds']:.1f} s (same code), "
+        f"run-wide {m['old_wide_seconds']:.1f} s = {m['old_wide_records_s']:,.0f} records/s "
+        f"on one core"
     )
     print(
-        f"driver CPU, old: {old_driver:.1f} s (map {new_map['driver_cpu']:.1f}, serial "
-        f"run-wide {old_wide['driver_cpu']:.1f}); workers {worker_cpu:.1f} CPU-s -> "
-        f"driver/workers {old_driver / max(worker_cpu, 1e-9):.1%}"
+        f"driver CPU, new: {m['new_driver_cpu']:.1f} s (map {m['new_driver_map_cpu']:.1f}, "
+        f"run-wide {m['new_driver_wide_cpu']:.1f}); workers {m['worker_cpu']:.1f} CPU-s "
+        f"(+ Ray daemons {m['ray_daemon_cpu']:.1f}) -> driver/workers "
+        f"{m['new_driver_share']:.1%}"
     )
     print(
-        f"run-wide phase alone: new {new_wide['worker_cpu']:.1f} worker CPU-s + "
-        f"{new_wide['driver_cpu']:.1f} driver CPU-s "
-        f"({records / max(new_wide['worker_cpu'] + new_wide['driver_cpu'], 1e-9):,.0f} "
-        f"records per CPU-s); old {old_wide['driver_cpu']:.1f} driver CPU-s "
-        f"({records / max(old_wide['driver_cpu'], 1e-9):,.0f} records per CPU-s)"
+        f"driver CPU, old: {m['old_driver_cpu']:.1f} s (serial run-wide "
+        f"{m['old_driver_wide_cpu']:.1f}) -> driver/workers {m['old_driver_share']:.1%}"
     )
     print(
-        f"driver peak RSS: new {new_map['driver_peak_rss_mb']:.0f} MB after the map, "
-        f"{new['driver_peak_rss_mb']:.0f} MB after the run-wide phase; old "
-        f"{old['driver_peak_rss_mb']:.0f} MB (its serial run-wide phase)"
+        f"run-wide phase, new: {m['new_wide_worker_cpu']:.1f} worker CPU-s + "
+        f"{m['new_driver_wide_cpu']:.1f} driver CPU-s; old: {m['old_driver_wide_cpu']:.1f} "
+        f"driver CPU-s"
     )
-    ns, os_ = r["new_score"], r["old_score"]
     print(
-        f"Ray parts equal the serial output row for row: {r['equal']}; planted copies "
-        f"({ns[2]:,}): new P={ns[0]:.3f} R={ns[1]:.3f}, old P={os_[0]:.3f} R={os_[1]:.3f}"
+        f"driver peak RSS, new: {m['new_peak_rss']:.0f} MB (anonymous {m['new_peak_anon']:.0f} "
+        f"MB, {m['new_map_peak_anon']:.0f} MB by the end of the map; object-store pages "
+        f"{m['new_peak_shmem']:.0f} MB); old: {m['old_peak_rss']:.0f} MB (anonymous "
+        f"{m['old_peak_anon']:.0f} MB)"
     )
+    for r in runs:
+        ns, os_ = r["new_score"], r["old_score"]
+        print(
+            f"  run: Ray parts equal the serial output row for row: {r['equal']}; planted "
+            f"copies ({ns[2]:,}): new P={ns[0]:.3f} R={ns[1]:.3f}, old P={os_[0]:.3f} "
+            f"R={os_[1]:.3f}; new {figures(r)['new_seconds']:.1f} s, driver/workers "
+            f"{figures(r)['new_driver_share']:.1%}"
+        )
+    return m
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,6 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--part-files", type=int, default=16)
     parser.add_argument("--tmp", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size (medians)")
     parser.add_argument("--keep", action="store_true", help="keep inputs and outputs")
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     args = parser.parse_args(argv)
@@ -407,9 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for docs in (int(d) for d in args.docs.split(",")):
-            result = bench_size(docs, tmp, holder.pid, address, args)
-            results.append(result)
-            report(result)
+            runs = bench_size(docs, tmp, holder.pid, address, args)
+            results.append({"docs": docs, "runs": runs, "medians": report(runs)})
             if args.json:
                 args.json.write_text(json.dumps(results, indent=1))
     finally:
