@@ -19,6 +19,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+import time
+import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +30,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
+from ..output import STATE_DIR, atomic_writer
 from ..pipeline.inputs import InputFile
 from ..pipeline.run import RowCallback, RunSummary
 from ..pipeline.task import Job, run_key
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 BATCH_FILES = 8  # files per Ray task: small for load balance, large enough to hide Ray's overhead
 ATTEMPTS = 4  # Ray Data passes over the files still without a result after workers were lost
 LOOPBACK = "127.0.0.1"
+PASS_POLL_SECONDS = 1.0  # how often a per-file actor checks that its pass is still on
 # Read by Ray when it starts processes; a private cluster inherits it.
 NO_TELEMETRY = {"RAY_USAGE_STATS_ENABLED": "0"}
 
@@ -152,12 +157,31 @@ class _BatchProcessor:
     """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive
     (a one-worker `WorkerPool`), so models load once per actor, not once per batch."""
 
-    def __init__(self, config_json: str, out: str, run_key: str) -> None:
+    def __init__(self, config_json: str, out: str, run_key: str, pass_token: str) -> None:
         self.pool = WorkerPool(
             Config.model_validate_json(config_json), Path(out), size=1, run_key=run_key
         )
         # Start loading models now, while Ray is still scheduling the first batch.
         self.pool.start()
+        threading.Thread(
+            target=self._exit_after_pass, args=(_pass_file(Path(out)), pass_token), daemon=True
+        ).start()
+
+    def _exit_after_pass(self, pass_file: Path, token: str) -> None:
+        """Leave when the driver's pass is over (its pass file gone or another pass's).
+
+        Ray Data releases a finished or failed pass's actors by reference counting only; a
+        handle left in a lost pass's traceback kept an actor, and its CPU, alive into the
+        run-wide phase, which on a small cluster then waited for that CPU forever."""
+        while True:
+            time.sleep(PASS_POLL_SECONDS)
+            try:
+                current = pass_file.read_text(encoding="ascii")
+            except OSError:
+                current = ""
+            if current != token:
+                self.pool.close()
+                os._exit(0)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         jobs = [
@@ -179,6 +203,11 @@ class _BatchProcessor:
         pool = getattr(self, "pool", None)
         if pool is not None:
             pool.close()
+
+
+def _pass_file(out: Path) -> Path:
+    """Names the per-file pass in progress; its actors exit once it names another or is gone."""
+    return out / STATE_DIR / "ray-pass"
 
 
 def _batch_files(files: int, actors: int) -> int:
@@ -313,6 +342,7 @@ class RayRunner:
                     )
         finally:
             ctx.execution_no_progress_timeout_s = saved
+            _pass_file(self.out).unlink(missing_ok=True)  # every actor of the map phase exits
 
     def _dataset(
         self, ray: Any, jobs: list[Job], deliver: RowCallback, batch: int, actors: int
@@ -320,6 +350,9 @@ class RayRunner:
         """One Ray Data pass over `jobs`; rows reach `deliver` batch by batch, in no fixed order."""
         by_rel = {item.rel_path: item for item, _, _ in jobs}
         blocks = -(-len(jobs) // batch)
+        token = uuid.uuid4().hex  # this pass's: a lost pass's actors see it change and exit
+        with atomic_writer(_pass_file(self.out)) as fh:
+            fh.write(token)
         ds = ray.data.from_items(
             [
                 {
@@ -343,6 +376,7 @@ class RayRunner:
                     "out": str(self.out),
                     # The driver's run key: every actor's workers hash a value alike.
                     "run_key": run_key(),
+                    "pass_token": token,
                 },
                 batch_size=batch,
                 compute=self._pool(ray, min(actors, blocks)),
