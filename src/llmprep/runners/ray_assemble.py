@@ -88,12 +88,16 @@ def _hash_shuffle(data: Any) -> Iterator[None]:
     from ray.data.context import ShuffleStrategy
 
     ctx = data.DataContext.get_current()
-    saved = ctx.shuffle_strategy
+    saved = ctx.shuffle_strategy, ctx.hash_shuffle_operator_actor_num_cpus_override
     ctx.shuffle_strategy = ShuffleStrategy.HASH_SHUFFLE
+    # Aggregators only receive and concatenate pieces; by default each reserves a fraction of
+    # a CPU for as long as the dataset runs, and on a one-CPU cluster the one-CPU tasks of
+    # this phase then never got scheduled. They reserve none.
+    ctx.hash_shuffle_operator_actor_num_cpus_override = 0.0
     try:
         yield
     finally:
-        ctx.shuffle_strategy = saved
+        ctx.shuffle_strategy, ctx.hash_shuffle_operator_actor_num_cpus_override = saved
 
 
 def _since(started: float) -> float:
