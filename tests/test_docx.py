@@ -12,6 +12,7 @@ import struct
 import tracemalloc
 import zipfile
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -352,6 +353,30 @@ def test_core_properties_fill_the_document_metadata(tmp_path: Path) -> None:
     assert meta.last_modified_by == "Cy Tan"
     assert meta.subject == "Planning"
     assert meta.created and meta.modified
+
+
+def test_core_properties_linked_under_the_office_document_prefix_are_read_not_made_up(
+    tmp_path: Path,
+) -> None:
+    d = docx.Document()
+    d.core_properties.title, d.core_properties.last_modified_by = "Budget 2025", "Cy Tan"
+    d.core_properties.modified = datetime(2024, 2, 7, 9, 51, 55)
+    d.add_paragraph("text")
+    buffer = io.BytesIO()
+    d.save(buffer)
+    path = tmp_path / "legacy-rel.docx"
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "_rels/.rels":  # the older spelling some writers use
+                data = data.replace(
+                    b"package/2006/relationships/metadata/core-properties",
+                    b"officeDocument/2006/relationships/metadata/core-properties",
+                )
+            dst.writestr(info, data)
+    meta = load(path).metadata
+    assert meta.title == "Budget 2025" and meta.last_modified_by == "Cy Tan"
+    assert meta.modified == "2024-02-07T09:51:55Z"
 
 
 FOOTNOTES = (

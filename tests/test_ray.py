@@ -14,7 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,6 @@ import llmprep
 
 KB = Path(__file__).resolve().parents[1] / "fixtures" / "kb"
 TIMING_KEYS = {"seconds"}  # per-file wall time differs run to run; nothing else may
-OUTPUTS = ("records.jsonl", "rejected.jsonl", "manifest.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +43,29 @@ def _rows(path: Path) -> list[dict]:
     ]
 
 
+def _canonical(rows: Iterable[dict]) -> list[str]:
+    return [
+        json.dumps({k: v for k, v in row.items() if k not in TIMING_KEYS}, sort_keys=True)
+        for row in rows
+    ]
+
+
 def _comparable(out: Path) -> dict[str, list[str]]:
-    """Each output file as a sorted list of canonical rows, timing fields dropped."""
+    """Records, rejected rows and manifest rows in output order, timing fields dropped (a
+    local run writes single files, a Ray run parts: `llmprep.read_records` reads both)."""
     return {
-        name: sorted(
-            json.dumps({k: v for k, v in row.items() if k not in TIMING_KEYS}, sort_keys=True)
-            for row in _rows(out / name)
-        )
-        for name in OUTPUTS
+        "records": _canonical(llmprep.read_records(out)),
+        "rejected": _canonical(llmprep.read_records(out, rejected=True)),
+        "manifest.jsonl": _canonical(_rows(out / "manifest.jsonl")),
+    }
+
+
+def _output_bytes(out: Path) -> dict[str, bytes]:
+    """Every output file of a run (parts included) and its bytes."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".llmprep" not in p.parts and not p.name.startswith("report.")
     }
 
 
@@ -154,7 +168,7 @@ def test_ray_outputs_equal_local_outputs_on_the_fixture_knowledge_base(
 ) -> None:
     kb, local, ray = kb_runs
     expected = _comparable(local)
-    assert expected["records.jsonl"] and len(expected["manifest.jsonl"]) == sum(
+    assert expected["records"] and len(expected["manifest.jsonl"]) == sum(
         1 for p in kb.rglob("*") if p.is_file()
     )
     assert _comparable(ray) == expected
@@ -170,7 +184,7 @@ def test_ray_outputs_equal_local_outputs_on_500_files_with_exact_and_near_copies
     assert len(expected["manifest.jsonl"]) == 500
     flags = {
         f["code"]
-        for r in _rows(local / "records.jsonl") + _rows(local / "rejected.jsonl")
+        for r in [*llmprep.read_records(local), *llmprep.read_records(local, rejected=True)]
         for f in r["flags"]
     }
     assert {
@@ -184,10 +198,10 @@ def test_a_ray_rerun_over_unchanged_inputs_processes_nothing(
     kb_runs: tuple[Path, Path, Path],
 ) -> None:
     kb, _, ray = kb_runs
-    before = {name: (ray / name).read_bytes() for name in OUTPUTS}
+    before = _output_bytes(ray)
     again = llmprep.run(kb, out=ray, workers=2, engine="ray", redact=False)
     assert (again.processed, again.reused) == (0, again.files)
-    assert {name: (ray / name).read_bytes() for name in OUTPUTS} == before
+    assert _output_bytes(ray) == before
 
 
 def test_a_ray_rerun_after_an_edit_processes_only_the_edited_file(

@@ -5,6 +5,7 @@
     res = llmprep.process(data, filename="page.html")     # bytes or a binary stream
     for record in llmprep.iter_records(["docs/"]): ...      # streamed as files finish
     summary = llmprep.run(["docs/"], out="out/")
+    rows = list(llmprep.read_records("out/"))   # whatever the output layout
 
 Names are resolved lazily (PEP 562): `import llmprep` and `llmprep --help` load neither pydantic
 nor any parser; each public name imports its module on first use.
@@ -23,6 +24,7 @@ _EXPORTS = {
     "run": "api",
     "redact": "api",
     "detect_language": "api",
+    "read_records": "reader",
     "Config": "config",
     "ConfigError": "errors",
     "LlmprepError": "errors",
@@ -59,6 +61,7 @@ __all__ = [
     "iter_records",
     "process",
     "process_text",
+    "read_records",
     "redact",
     "run",
 ]
@@ -78,6 +81,7 @@ if TYPE_CHECKING:
         Record,
         Source,
     )
+    from .reader import read_records
 
 
 def __getattr__(name: str) -> Any:

@@ -55,6 +55,12 @@ class RunConfig(_Section):
         default_factory=list,
         description="Globs of files and folders under input folders that are not inputs at all.",
     )
+    part_files: int = Field(
+        default=128,
+        ge=1,
+        description="Ray runs: input files per output part, on average (parts are cut where a "
+        "file's path hashes to a boundary, so adding or removing a file moves no other cut).",
+    )
 
     def timeout_for(self, size_bytes: int) -> float:
         """The seconds a file of this size gets to finish each document."""

@@ -119,3 +119,36 @@ class ShardStore:
             key = path.name.split(".", 1)[0]
             if key not in keep:
                 path.unlink(missing_ok=True)
+
+
+# -- output layouts ----------------------------------------------------------------------------
+#
+# A local run writes one file per kind (`records.jsonl`, `rejected.jsonl`). A Ray run writes
+# parts, each written whole by one worker: `records/part-<name>.jsonl`, `rejected/part-<name>.jsonl`,
+# with `parts.json` listing the part names in input order (a part holds the records of a run of
+# consecutive input files). `manifest.jsonl` and `report.*` are single files in both layouts.
+# `llmprep.read_records` reads either.
+
+RECORD_KINDS = ("records", "rejected")
+PARTS_INDEX = "parts.json"
+PARTS_LAYOUT_VERSION = 1
+PARTS_STATE = "parts"  # under STATE_DIR: each part's sidecar and manifest rows
+
+
+def part_path(out: Path, kind: str, name: str, fmt: str = "jsonl") -> Path:
+    return out / kind / f"part-{name}.{fmt}"
+
+
+def remove_parts(out: Path) -> None:
+    """Remove a parts layout (a single-file run in a folder that held one)."""
+    import shutil
+
+    for kind in RECORD_KINDS:
+        folder = out / kind
+        if folder.is_dir():
+            for path in folder.glob("part-*"):
+                path.unlink(missing_ok=True)
+            with suppress(OSError):
+                folder.rmdir()  # only if nothing else is in it
+    (out / PARTS_INDEX).unlink(missing_ok=True)
+    shutil.rmtree(out / STATE_DIR / PARTS_STATE, ignore_errors=True)

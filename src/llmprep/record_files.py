@@ -38,6 +38,21 @@ class _JsonLines:
 
 
 @contextmanager
+def row_writer(path: Path, fmt: Format, kind: str = "records") -> Iterator[RowWriter]:
+    """One atomic file of rows (`kind` "records" or "rejected") in `fmt`: an output part."""
+    if fmt == "parquet":
+        from .parquet import ParquetWriter
+
+        with ParquetWriter(path, "rejected" if kind == "rejected" else "record") as writer:
+            yield writer
+    elif fmt == "jsonl":
+        with atomic_writer(path) as fh:
+            yield _JsonLines(fh)
+    else:
+        raise ValueError(f"unknown output format {fmt!r}")
+
+
+@contextmanager
 def open_record_files(out: Path, fmt: Format) -> Iterator[tuple[RowWriter, RowWriter]]:
     """Writers for (records, rejected) in `out`; files appear together when the block ends."""
     records_name, rejected_name = record_file_names(fmt)

@@ -42,6 +42,8 @@ TOKEN_BUCKETS = (0, 32, 64, 128, 256, 384, 512, 768, 1024, 2048)
 # A drift is highlighted when a share moves by this many points, or a rate by this factor.
 DRIFT_SHARE_POINTS = 0.05
 DRIFT_RATE_FACTOR = 0.25
+SLOWEST = 10  # files listed as the slowest
+MAX_FAILURES = 500  # failures listed (the counts cover all)
 
 
 class ReportBuilder:
@@ -56,7 +58,7 @@ class ReportBuilder:
         self.pii: Counter[str] = Counter()
         self.pii_engines: Counter[str] = Counter()
         self.rejected_reasons: Counter[str] = Counter()
-        self.tokens: list[int] = []
+        self.tokens: Counter[int] = Counter()  # tokens per record -> records
         self.files = 0
         self.documents = 0
         self.kept = 0
@@ -102,7 +104,7 @@ class ReportBuilder:
             self.pii_engines[engine] += 1
 
     def add_record(self, record: dict[str, Any], reasons: list[str]) -> None:
-        self.tokens.append(record.get("tokens", 0))
+        self.tokens[record.get("tokens", 0)] += 1
         for flag in record.get("flags", []):
             self.record_flags[flag["code"]] += 1
         for etype, n in (record.get("pii") or {}).get("counts", {}).items():
@@ -115,10 +117,45 @@ class ReportBuilder:
         else:
             self.kept += 1
 
+    # -- partial reports: a Ray run builds one per part and merges them on the driver --------
+
+    _COUNTERS = (
+        "status",
+        "formats",
+        "errors",
+        "languages",
+        "doc_flags",
+        "record_flags",
+        "pii",
+        "pii_engines",
+        "rejected_reasons",
+    )
+    _TOTALS = ("files", "documents", "kept", "rejected", "duplicates", "bytes")
+
+    def to_state(self) -> dict[str, Any]:
+        """What `merge` needs, as JSON: counts, the slowest files and the first failures only."""
+        state: dict[str, Any] = {name: dict(getattr(self, name)) for name in self._COUNTERS}
+        state.update({name: getattr(self, name) for name in self._TOTALS})
+        state["tokens"] = [[k, v] for k, v in sorted(self.tokens.items())]
+        state["file_seconds"] = sorted(self.file_seconds, reverse=True)[:SLOWEST]
+        state["failures"] = self.failures[:MAX_FAILURES]
+        return state
+
+    def merge(self, state: dict[str, Any]) -> None:
+        """Add a partial report (`to_state`) of the files after the ones already added."""
+        for name in self._COUNTERS:
+            getattr(self, name).update(state[name])
+        for name in self._TOTALS:
+            setattr(self, name, getattr(self, name) + state[name])
+        self.tokens.update({int(k): int(v) for k, v in state["tokens"]})
+        seconds = self.file_seconds + [(float(s), str(p)) for s, p in state["file_seconds"]]
+        self.file_seconds = sorted(seconds, reverse=True)[:SLOWEST]
+        self.failures = (self.failures + state["failures"])[:MAX_FAILURES]
+
     def build(
         self, seconds: float, processed: int, reused: int, previous: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        toks = sorted(self.tokens)
+        toks = self.tokens
         records = self.kept + self.rejected
         report: dict[str, Any] = {
             "report_version": REPORT_VERSION,
@@ -155,9 +192,9 @@ class ReportBuilder:
             "token_histogram": _histogram(toks),
             "slowest_files": [
                 {"path": p, "seconds": round(s, 3)}
-                for s, p in sorted(self.file_seconds, reverse=True)[:10]
+                for s, p in sorted(self.file_seconds, reverse=True)[:SLOWEST]
             ],
-            "failures": self.failures[:500],
+            "failures": self.failures[:MAX_FAILURES],
             "rates": _rates(
                 self.languages, self.documents, self.record_flags, self.pii, records, toks
             ),
@@ -166,30 +203,40 @@ class ReportBuilder:
         return report
 
 
-def _distribution(values: list[int]) -> dict[str, Any]:
-    if not values:
+def _distribution(counts: Counter[int]) -> dict[str, Any]:
+    """count, min, percentiles, max, mean and total of values given as value -> occurrences."""
+    n = sum(counts.values())
+    if not n:
         return {"count": 0}
+    ordered = sorted(counts.items())
 
     def pct(p: float) -> int:
-        return values[min(len(values) - 1, int(p * (len(values) - 1) + 0.5))]
+        rank = min(n - 1, int(p * (n - 1) + 0.5))  # index into the sorted values
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if rank < seen:
+                return value
+        return ordered[-1][0]
 
+    total = sum(v * c for v, c in ordered)
     return {
-        "count": len(values),
-        "min": values[0],
+        "count": n,
+        "min": ordered[0][0],
         "p50": pct(0.5),
         "p90": pct(0.9),
-        "max": values[-1],
-        "mean": round(sum(values) / len(values), 1),
-        "total": sum(values),
+        "max": ordered[-1][0],
+        "mean": round(total / n, 1),
+        "total": total,
     }
 
 
-def _histogram(values: list[int]) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def _histogram(counts: Counter[int]) -> dict[str, int]:
+    out: dict[str, int] = {}
     for low, high in zip(TOKEN_BUCKETS, (*TOKEN_BUCKETS[1:], None), strict=True):
         label = f"{low}-{high - 1}" if high else f"{low}+"
-        counts[label] = sum(1 for v in values if v >= low and (high is None or v < high))
-    return counts
+        out[label] = sum(c for v, c in counts.items() if v >= low and (high is None or v < high))
+    return out
 
 
 def _rates(
@@ -198,7 +245,7 @@ def _rates(
     flags: Counter[str],
     pii: Counter[str],
     records: int,
-    toks: list[int],
+    toks: Counter[int],
 ) -> dict[str, Any]:
     per_record = max(records, 1)
     return {

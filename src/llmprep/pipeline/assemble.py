@@ -39,9 +39,10 @@ class Verdict:
 class Assembler:
     """Holds the run's dedup indexes; `judge_document` is called once per document, in order."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, dedup: bool = True) -> None:
+        """`dedup=False`: the records arrive marked already (the grouped pass, `parts`)."""
         self.config = config
-        self.dedup = Deduplicator(config)
+        self.dedup = Deduplicator(config) if dedup else None
         # The quality stage applies (and caps) overrides of its own codes; the rest apply here,
         # where every flag of a record is known.
         self.overrides = {
@@ -53,7 +54,12 @@ class Assembler:
     def judge_document(
         self, records: list[Record], fingerprint: Fingerprint | None = None
     ) -> list[Verdict]:
-        self.dedup.check_document(records, fingerprint)
+        if self.dedup is not None:
+            self.dedup.check_document(records, fingerprint)
+        return self.verdicts(records)
+
+    def verdicts(self, records: list[Record]) -> list[Verdict]:
+        """Severity overrides and the policy, for records whose duplicates are marked."""
         if self.overrides:
             for record in records:
                 record.flags = [

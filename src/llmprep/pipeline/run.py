@@ -16,16 +16,17 @@ import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..codes import is_retried
 from ..config import Config
 from ..errors import OutputError
 from ..models import ErrorInfo, Record
 from ..names import shown
-from ..output import STATE_DIR, ShardStore, atomic_writer, dumps, output_lock
+from ..output import STATE_DIR, ShardStore, atomic_writer, dumps, output_lock, remove_parts
 from ..record_files import open_record_files
 from ..remote import split_inputs
 from ..report import ReportBuilder, write_reports
@@ -34,8 +35,8 @@ from .failures import DEBUG_LOG_ENV, debug_enabled
 from .file import FileOutcome
 from .inputs import Discovery, InputFile, scan
 from .remote_inputs import is_remote, remote_cached, remote_jobs, stage, unstage
-from .state import RunState
-from .task import Job, file_sha256, task_key
+from .state import SINGLE_LAYOUT, RunState
+from .task import Job, file_sha256, store_failure, task_key
 
 ProgressHook = Callable[[int, int, dict[str, Any] | None], None]  # done, total, row
 RowCallback = Callable[[InputFile, dict[str, Any]], None]
@@ -47,6 +48,21 @@ class Runner(Protocol):
     """Runs jobs through `pipeline.task.run_task` somewhere; `on_row` once per job."""
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None: ...
+
+
+@runtime_checkable
+class RunWideRunner(Runner, Protocol):
+    """A runner that also does the run-wide half where the shards are (Ray), writing the
+    parts layout (`output.PARTS_INDEX`) instead of single files. Used inside `session()`,
+    which keeps its cluster up from the first job to the last output file."""
+
+    layout: str
+
+    def session(self) -> AbstractContextManager[None]: ...
+
+    def assemble(
+        self, keyed: list[Job], out: Path, config: Config, deleted: list[str]
+    ) -> tuple[RunSummary, ReportBuilder]: ...
 
 
 RunnerFactory = Callable[[Config, Path], Runner]
@@ -206,7 +222,13 @@ def _execute(
             retried += 1
     keys = [p.job[2] for p in planned]
     previous = RunState.load(out)
-    current = RunState(keys=keys, paths=[p.job[0].rel_path for p in planned])
+    made = runner(config, out)
+    wide = made if isinstance(made, RunWideRunner) else None
+    current = RunState(
+        keys=keys,
+        paths=[p.job[0].rel_path for p in planned],
+        layout=wide.layout if wide is not None else SINGLE_LAYOUT,
+    )
     if (
         not pending
         and previous is not None
@@ -229,18 +251,27 @@ def _execute(
         if progress:
             progress(done, len(planned), row)
 
-    if pending:
-        runnable, failed = stage(pending, out, store, config_hash)
-        for item, row in failed:
-            on_row(item, row)
-        try:
-            runner(config, out).run(runnable, on_row)
-        finally:
-            unstage(out)
     previous_report = _read_json(out / "report.json")
-    RunState.clear(out)  # from here until save(), the outputs are being rewritten
     deleted = sorted(set(previous.paths) - set(current.paths)) if previous else []
-    summary, report = _assemble(planned, store, out, config, config_hash, deleted)
+    with wide.session() if wide is not None else nullcontext():
+        if pending:
+            runnable, failed = stage(pending, out, store, config_hash)
+            for item, row in failed:
+                on_row(item, row)
+            try:
+                made.run(runnable, on_row)
+            finally:
+                unstage(out)
+        RunState.clear(out)  # from here until save(), the outputs are being rewritten
+        if wide is not None:
+            # The run-wide phase reads every row from the store: rows decided without reading
+            # the file (excluded, too large) go there as empty shards.
+            for plan in planned:
+                if plan.row is not None:
+                    store_failure(store, plan.job[2], plan.row)
+            summary, report = wide.assemble([p.job for p in planned], out, config, deleted)
+        else:
+            summary, report = _assemble(planned, store, out, config, config_hash, deleted)
     summary.processed = len(pending)
     summary.reused = len(planned) - len(pending)
     summary.retried = retried
@@ -361,7 +392,8 @@ def _assemble(
             report.add_row(row)
             manifest_fh.write(dumps(row) + "\n")
         for rel in deleted:
-            manifest_fh.write(dumps(_tombstone(rel, config_hash)) + "\n")
+            manifest_fh.write(dumps(tombstone(rel, config_hash)) + "\n")
+    remove_parts(out)  # a Ray run's layout, if one wrote into this folder before
     report.deleted = [shown(rel) for rel in deleted]
     return summary, report
 
@@ -376,7 +408,7 @@ def _count(summary: RunSummary, row: dict[str, Any]) -> None:
         summary.largest_timed_out = max(summary.largest_timed_out, row.get("size") or 0)
 
 
-def _tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:
+def tombstone(rel_path: str, config_hash: str) -> dict[str, Any]:
     from ..models import ManifestRow
 
     return ManifestRow(

@@ -19,6 +19,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+import time
+import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,9 +30,11 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
+from ..output import STATE_DIR, atomic_writer
 from ..pipeline.inputs import InputFile
-from ..pipeline.run import RowCallback
+from ..pipeline.run import RowCallback, RunSummary
 from ..pipeline.task import Job, run_key
+from ..report import ReportBuilder
 from .local import STARTUP_TIMEOUT, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,7 @@ log = logging.getLogger(__name__)
 BATCH_FILES = 8  # files per Ray task: small for load balance, large enough to hide Ray's overhead
 ATTEMPTS = 4  # Ray Data passes over the files still without a result after workers were lost
 LOOPBACK = "127.0.0.1"
+PASS_POLL_SECONDS = 1.0  # how often a per-file actor checks that its pass is still on
 # Read by Ray when it starts processes; a private cluster inherits it.
 NO_TELEMETRY = {"RAY_USAGE_STATS_ENABLED": "0"}
 
@@ -106,6 +112,21 @@ def connect_cluster(address: str) -> None:
         ray.init(address=address, log_to_driver=False, configure_logging=False)
 
 
+def _quiet_data_context(ray: Any) -> tuple[bool, bool]:
+    """No Ray Data progress bars or start banners: llmprep draws its own progress. Returns
+    the settings it replaced."""
+    ctx = ray.data.DataContext.get_current()
+    saved = (ctx.enable_progress_bars, ctx.print_on_execution_start)
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    return saved
+
+
+def _restore_data_context(ray: Any, saved: tuple[bool, bool]) -> None:
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars, ctx.print_on_execution_start = saved
+
+
 @contextmanager
 def _ray_output(quiet: bool) -> Iterator[None]:
     """Keep Ray's console chatter out of llmprep's output while a run is on.
@@ -136,12 +157,31 @@ class _BatchProcessor:
     """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive
     (a one-worker `WorkerPool`), so models load once per actor, not once per batch."""
 
-    def __init__(self, config_json: str, out: str, run_key: str) -> None:
+    def __init__(self, config_json: str, out: str, run_key: str, pass_token: str) -> None:
         self.pool = WorkerPool(
             Config.model_validate_json(config_json), Path(out), size=1, run_key=run_key
         )
         # Start loading models now, while Ray is still scheduling the first batch.
         self.pool.start()
+        threading.Thread(
+            target=self._exit_after_pass, args=(_pass_file(Path(out)), pass_token), daemon=True
+        ).start()
+
+    def _exit_after_pass(self, pass_file: Path, token: str) -> None:
+        """Leave when the driver's pass is over (its pass file gone or another pass's).
+
+        Ray Data releases a finished or failed pass's actors by reference counting only; a
+        handle left in a lost pass's traceback kept an actor, and its CPU, alive into the
+        run-wide phase, which on a small cluster then waited for that CPU forever."""
+        while True:
+            time.sleep(PASS_POLL_SECONDS)
+            try:
+                current = pass_file.read_text(encoding="ascii")
+            except OSError:
+                current = ""
+            if current != token:
+                self.pool.close()
+                os._exit(0)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         jobs = [
@@ -165,40 +205,81 @@ class _BatchProcessor:
             pool.close()
 
 
+def _pass_file(out: Path) -> Path:
+    """Names the per-file pass in progress; its actors exit once it names another or is gone."""
+    return out / STATE_DIR / "ray-pass"
+
+
 def _batch_files(files: int, actors: int) -> int:
     """At least two batches per actor when files are few, so every actor gets work."""
     return max(1, min(BATCH_FILES, -(-files // (2 * actors))))
 
 
 class RayRunner:
-    """Runs a run's files on a Ray cluster; `quiet` hides Ray's own warnings too."""
+    """Runs a run's files on a Ray cluster, then its run-wide half (`ray_assemble`); `quiet`
+    hides Ray's own warnings too. Outputs use the parts layout (`output.PARTS_INDEX`)."""
+
+    layout = "parts"
 
     def __init__(self, config: Config, out: Path, workers: int, *, quiet: bool = True) -> None:
         self.config = config
         self.out = out.resolve()
         self.workers = max(1, workers)
         self.quiet = quiet
+        self._ray: Any = None  # set while a session is on
+        self._started_here = False
         require_ray()  # fail in a second, not after hashing every input
+
+    @contextmanager
+    def session(self) -> Iterator[None]:
+        """Ray for the whole run: joined (or started) on first use, stopped at the end if it
+        was started here; Ray Data's own progress output off meanwhile."""
+        if self._ray is not None:
+            yield
+            return
+        ray = require_ray()
+        with _ray_output(self.quiet):
+            self._ray, self._started_here = ray, False
+            saved = _quiet_data_context(ray)
+            try:
+                yield
+            finally:
+                _restore_data_context(ray, saved)
+                if self._started_here:
+                    ray.shutdown()
+                self._ray, self._started_here = None, False
+
+    def _cluster(self) -> Any:
+        """The session's Ray, connected or started now if it is not yet."""
+        ray = self._ray
+        assert ray is not None, "used inside session()"
+        if not ray.is_initialized():
+            # Ray's own convention: RAY_ADDRESS names the cluster when no address is given.
+            address = self.config.run.ray_address or os.environ.get("RAY_ADDRESS")
+            if address:
+                connect_cluster(address)
+            else:
+                start_local_cluster(self.workers)
+            self._started_here = True
+        return ray
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
         job_list = list(jobs)
         if not job_list:
             return
-        ray = require_ray()
-        with _ray_output(self.quiet):
-            started_here = not ray.is_initialized()
-            if started_here:
-                # Ray's own convention: RAY_ADDRESS names the cluster when no address is given.
-                address = self.config.run.ray_address or os.environ.get("RAY_ADDRESS")
-                if address:
-                    connect_cluster(address)
-                else:
-                    start_local_cluster(self.workers)
-            try:
-                self._map(ray, job_list, on_row)
-            finally:
-                if started_here:
-                    ray.shutdown()
+        with self.session():
+            self._map(self._cluster(), job_list, on_row)
+
+    def assemble(
+        self, keyed: list[Job], out: Path, config: Config, deleted: list[str]
+    ) -> tuple[RunSummary, ReportBuilder]:
+        """The run-wide half as Ray Data operations (see `ray_assemble`)."""
+        from .ray_assemble import assemble
+
+        with self.session():
+            ray = self._cluster()
+            cpus = max(1, int(ray.cluster_resources().get("CPU", self.workers)))
+            return assemble(ray, keyed, self.out, config, deleted, cpus)
 
     def _actors(self, ray: Any) -> int:
         """--workers when given, else one actor per CPU of the cluster."""
@@ -233,13 +314,7 @@ class RayRunner:
             ray.exceptions.ObjectLostError,
         )
         ctx = ray.data.DataContext.get_current()
-        saved = (
-            ctx.enable_progress_bars,
-            ctx.print_on_execution_start,
-            ctx.execution_no_progress_timeout_s,
-        )
-        ctx.enable_progress_bars = False  # llmprep draws its own progress
-        ctx.print_on_execution_start = False
+        saved = ctx.execution_no_progress_timeout_s
         if ctx.execution_no_progress_timeout_s > 0:
             # A batch may legitimately run every file to its timeout; Ray must not call that a hang.
             ctx.execution_no_progress_timeout_s = max(
@@ -266,11 +341,8 @@ class RayRunner:
                         ATTEMPTS,
                     )
         finally:
-            (
-                ctx.enable_progress_bars,
-                ctx.print_on_execution_start,
-                ctx.execution_no_progress_timeout_s,
-            ) = saved
+            ctx.execution_no_progress_timeout_s = saved
+            _pass_file(self.out).unlink(missing_ok=True)  # every actor of the map phase exits
 
     def _dataset(
         self, ray: Any, jobs: list[Job], deliver: RowCallback, batch: int, actors: int
@@ -278,6 +350,9 @@ class RayRunner:
         """One Ray Data pass over `jobs`; rows reach `deliver` batch by batch, in no fixed order."""
         by_rel = {item.rel_path: item for item, _, _ in jobs}
         blocks = -(-len(jobs) // batch)
+        token = uuid.uuid4().hex  # this pass's: a lost pass's actors see it change and exit
+        with atomic_writer(_pass_file(self.out)) as fh:
+            fh.write(token)
         ds = ray.data.from_items(
             [
                 {
@@ -301,6 +376,7 @@ class RayRunner:
                     "out": str(self.out),
                     # The driver's run key: every actor's workers hash a value alike.
                     "run_key": run_key(),
+                    "pass_token": token,
                 },
                 batch_size=batch,
                 compute=self._pool(ray, min(actors, blocks)),

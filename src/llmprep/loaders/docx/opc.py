@@ -124,8 +124,13 @@ class PythonDocxPackage:
 
     def core_properties(self) -> DocumentMetadata | None:
         """Title, authors, dates... from python-docx's `CoreProperties` (None without the part:
-        python-docx would make up a default one with its own title and author)."""
-        if not any(r.is_type("core-properties") and not r.external for r in self.rels("")):
+        python-docx would make up a default one with its own title, author and the current time).
+        python-docx finds the part only under the standard relationship type; a package that
+        links it under another prefix (an old `officeDocument/2006/...` spelling) is read from
+        its XML by the caller instead."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        if not any(r.type == RT.CORE_PROPERTIES and not r.external for r in self.rels("")):
             return None
         props = self._pkg.core_properties
         meta = DocumentMetadata()

@@ -6,8 +6,10 @@ the folder runner (the whole run, in the parent process). Marks, never drops:
 - exact: the hash of the normalized text (casefolded words, punctuation and spacing ignored),
   per chunk and per document;
 - near (needs the `dedup` extra): datasketch MinHash over word shingles (5 words by default)
-  and LSH banding, per chunk and per document, verified at `dedup.threshold` estimated Jaccard
-  (see `quality_near`).
+  and LSH banding, per chunk and per document (the shingles of its whole token stream),
+  verified at `dedup.threshold` estimated Jaccard (see `quality_near`). A chunk or document
+  points at the most similar earlier one among those sharing an LSH band (ties: the earliest);
+  exact copies are not candidates (their first copy is).
 
 A later chunk gets `duplicate_of` = the record id of the first copy, and a flag:
 `duplicate_exact` (value: 1.0) or `duplicate_near` (value: estimated Jaccard). When a whole
@@ -16,7 +18,9 @@ document repeats an earlier one, every record of it gets `duplicate_doc_exact` o
 `metadata["duplicate_of_doc"]` = the first document's id. A record that no chunk-level
 check matched points at chunk i of the first document when that chunk matches it (same
 normalized text, or near at the threshold), else at the first document's first record.
-Every record is compared only with what came before it, so the result is deterministic.
+Every record is compared only with what came before it, so the result is deterministic, and
+it depends only on pairs (never on what was decided for a third record): `groups` reaches the
+same marks from records grouped by digest and band, in any order (the Ray run-wide phase).
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...config import Config
-from ...flags import make_flag
-from ...models import Flag, Record
+from ...models import Record
 from ...scripts import UNSEGMENTED
 from ..quality.text import words_of
+from .marks import ChunkMatch, DocMatch, apply_marks, doc_targets
 from .minhash import near_index_available
 
 log = logging.getLogger(__name__)
@@ -75,15 +79,19 @@ def _digest(data: bytes) -> bytes:
 class Fingerprint:
     """What duplicate detection needs of one document's records, made where the records are.
 
-    Workers compute it next to the records, in parallel; the run's one dedup pass, serial in
-    the parent process, then only looks up and compares. Per chunk: the digest of its normalized
-    text (None: no words) and its MinHash signature (None: no words); for the document: the
-    digest of its whole token stream. `signatures` is None when near dedup was not computed.
+    Workers compute it next to the records, in parallel; the run-wide dedup then only looks up
+    and compares. Per chunk: the digest of its normalized text (None: no words) and its MinHash
+    signature (None: no words); for the document: the digest of its whole token stream and the
+    MinHash signature of that stream's shingles. A document's signature depends on its words
+    only, never on where the chunker cut them, so two documents with the same token stream
+    always share every LSH band (the grouped dedup relies on it, see `groups`).
+    `signatures` is None when near dedup was not computed.
     """
 
     digests: list[bytes | None]
     stream: bytes | None
     signatures: list[Any] | None
+    doc_signature: Any | None = None
     # The normalized texts, kept (never serialized) when signatures are made on demand.
     joined: list[bytes] | None = None
 
@@ -91,55 +99,78 @@ class Fingerprint:
         """Chunk `i`'s MinHash signature (made now if it was not made with the fingerprint)."""
         if self.signatures is not None:
             return self.signatures[i]
-        from .minhash import minhash_signature, shingle_hashes
-
         assert self.joined is not None, "a fingerprint without signatures keeps its texts"
+        return _minhash(self.joined[i], config)
+
+    def document_signature(self, config: Config) -> Any:
+        """The MinHash signature of the whole token stream (made now if it was not made)."""
+        if self.doc_signature is None:
+            assert self.joined is not None, "a fingerprint without signatures keeps its texts"
+            self.doc_signature = _minhash(b" ".join(j for j in self.joined if j), config)
+        return self.doc_signature
+
+    def complete(self, config: Config) -> bool:
+        """Whether it holds (or can make) everything `config`'s dedup compares."""
+        if self.joined is not None:
+            return True
         cfg = config.dedup
-        return minhash_signature(
-            shingle_hashes(self.joined[i], cfg.shingle_words), cfg.num_perm, cfg.seed
-        )
+        if not (cfg.near and near_index_available()) or self.stream is None:
+            return True
+        return self.signatures is not None and (not cfg.documents or self.doc_signature is not None)
 
     def with_signatures(self, config: Config) -> Fingerprint:
-        """Make every chunk's MinHash signature now (when near dedup is on), for storing."""
-        if self.signatures is None and self.joined is not None:
+        """Make every MinHash signature now (when near dedup is on), for storing."""
+        if self.joined is not None:
             cfg = config.dedup
             if cfg.near and near_index_available():
-                self.signatures = [
-                    self.signature(i, config) if j else None for i, j in enumerate(self.joined)
-                ]
+                if self.signatures is None:
+                    self.signatures = [
+                        self.signature(i, config) if j else None for i, j in enumerate(self.joined)
+                    ]
+                if cfg.documents and self.stream is not None:
+                    self.document_signature(config)
         return self
 
     def to_json(self) -> dict[str, Any]:
         import base64
 
+        def encode(values: Any) -> str | None:
+            return (
+                base64.b64encode(values.tobytes()).decode("ascii") if values is not None else None
+            )
+
         return {
             "digests": [d.hex() if d is not None else None for d in self.digests],
             "stream": self.stream.hex() if self.stream is not None else None,
-            "signatures": None
-            if self.signatures is None
-            else [
-                base64.b64encode(s.tobytes()).decode("ascii") if s is not None else None
-                for s in self.signatures
-            ],
+            "signatures": None if self.signatures is None else [encode(s) for s in self.signatures],
+            "doc_signature": encode(self.doc_signature),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fingerprint:
         import base64
 
-        sigs = data.get("signatures")
-        if sigs is not None:
+        def decode(text: str | None) -> Any:
             import numpy as np
 
-            sigs = [
-                np.frombuffer(base64.b64decode(s), dtype=np.uint32) if s is not None else None
-                for s in sigs
-            ]
+            return np.frombuffer(base64.b64decode(text), dtype=np.uint32) if text else None
+
+        sigs = data.get("signatures")
+        if sigs is not None:
+            sigs = [decode(s) for s in sigs]
         return cls(
             digests=[bytes.fromhex(d) if d is not None else None for d in data["digests"]],
             stream=bytes.fromhex(data["stream"]) if data.get("stream") else None,
             signatures=sigs,
+            doc_signature=decode(data.get("doc_signature")),
         )
+
+
+def _minhash(joined: bytes, config: Config) -> Any:
+    from .minhash import minhash_signature, shingle_hashes
+
+    cfg = config.dedup
+    return minhash_signature(shingle_hashes(joined, cfg.shingle_words), cfg.num_perm, cfg.seed)
 
 
 def fingerprint(
@@ -184,8 +215,8 @@ class Deduplicator:
         self.cfg = config.dedup
         self._chunk_ids: list[str] = []  # run-wide chunk index -> record id
         self._chunk_digests: list[bytes | None] = []
-        self._chunk_exact: dict[bytes, int] = {}  # digest -> first chunk index
-        self._doc_exact: dict[bytes, int] = {}  # digest -> first document index
+        self._chunk_exact_index: dict[bytes, int] = {}  # digest -> first chunk index
+        self._doc_exact_index: dict[bytes, int] = {}  # digest -> first document index
         self._docs: list[_Doc] = []
         self._chunk_near: Any = None
         self._doc_near: Any = None
@@ -208,18 +239,17 @@ class Deduplicator:
         from .minhash import NearIndex
 
         args = (self.cfg.threshold, self.cfg.num_perm, self.cfg.seed)
-        # The chunk index always exists when near is on: documents are compared through the
-        # union of their chunk signatures.
+        # The chunk index always exists when near is on: a near copy of a document maps its
+        # chunks onto the original's through their signatures.
         self._chunk_near = NearIndex(*args)
         if self.cfg.documents:
             self._doc_near = NearIndex(*args)
         if self._deferred is not None:
             index, prints, i = self._deferred
             self._deferred = None
-            values = prints.signature(i, self.config)
-            self._store_chunk(index, values, indexed=self.cfg.chunks)
+            self._store_chunk(index, prints.signature(i, self.config), indexed=self.cfg.chunks)
             if self._doc_near is not None:
-                key, _ = self._doc_near.match_and_add(values)
+                key, _ = self._doc_near.match_and_add(prints.document_signature(self.config))
                 self._doc_key[key] = 0
 
     # -- the one entry point ------------------------------------------------------------------
@@ -231,7 +261,7 @@ class Deduplicator:
         """
         if not records or not (self.cfg.exact or self.near_available):
             return
-        if prints is None or (prints.signatures is None and prints.joined is None):
+        if prints is None or not prints.complete(self.config):
             prints = fingerprint(records, self.config, signatures=False)
             if prints is None:
                 return
@@ -242,8 +272,7 @@ class Deduplicator:
         self._chunk_ids.extend(r.id for r in records)
         self._chunk_digests.extend(digests)
         self._docs.append(doc)
-        exact = [self._check_chunk_exact(r, base + i, digests[i]) for i, r in enumerate(records)]
-        signatures: list[Any] = [None] * len(records)
+        matches = [self._chunk_exact(base + i, digest) for i, digest in enumerate(digests)]
         if self.near_available:
             with_words = [i for i, d in enumerate(digests) if d is not None]
             if self._chunk_near is None and doc_index == 0 and len(with_words) <= 1:
@@ -253,31 +282,34 @@ class Deduplicator:
                 if self._chunk_near is None:
                     self._build_near()
                 for i in with_words:
-                    values = prints.signature(i, self.config)
-                    signatures[i] = self._check_chunk_near(records[i], base + i, values, exact[i])
-        if self.cfg.documents and not self._check_doc_exact(records, doc, doc_index, prints.stream):
-            self._check_doc_near(records, doc, doc_index, signatures)
+                    matches[i] = self._chunk_near_match(
+                        base + i, prints.signature(i, self.config), matches[i]
+                    )
+        document: DocMatch | None = None
+        if self.cfg.documents:
+            document = self._doc_exact(doc, doc_index, prints.stream)
+            if document is None:
+                document = self._doc_near_match(doc, doc_index, prints)
+        apply_marks(records, matches, document, self.cfg.threshold)
 
     # -- chunks -------------------------------------------------------------------------------
 
-    def _check_chunk_exact(self, record: Record, index: int, digest: bytes | None) -> bool:
+    def _chunk_exact(self, index: int, digest: bytes | None) -> ChunkMatch | None:
         if not self.cfg.exact or not self.cfg.chunks or digest is None:
-            return False
-        first = self._chunk_exact.setdefault(digest, index)
-        if first == index:
-            return False
-        self._mark(record, self._chunk_ids[first], make_flag("duplicate_exact", 1.0))
-        return True
+            return None
+        first = self._chunk_exact_index.setdefault(digest, index)
+        return None if first == index else ChunkMatch(self._chunk_ids[first])
 
-    def _check_chunk_near(self, record: Record, index: int, values: Any, exact: bool) -> Any:
-        """Compare the chunk with earlier ones, store it, and return its MinHash values."""
+    def _chunk_near_match(
+        self, index: int, values: Any, exact: ChunkMatch | None
+    ) -> ChunkMatch | None:
+        """Compare the chunk with earlier ones and store it; an exact copy keeps its match."""
         # An exact copy's signature is already indexed: indexing it again would only make every
         # later query return one more identical candidate.
-        match = self._store_chunk(index, values, indexed=self.cfg.chunks and not exact)
-        if match is not None and self.cfg.chunks and not exact and record.duplicate_of is None:
-            flag = make_flag("duplicate_near", round(match[1], 4), self.cfg.threshold)
-            self._mark(record, self._chunk_ids[self._row_chunk[match[0]]], flag)
-        return values
+        match = self._store_chunk(index, values, indexed=self.cfg.chunks and exact is None)
+        if exact is not None or match is None or not self.cfg.chunks:
+            return exact
+        return ChunkMatch(self._chunk_ids[self._row_chunk[match[0]]], match[1])
 
     def _store_chunk(self, index: int, values: Any, *, indexed: bool) -> tuple[int, float] | None:
         row, match = self._chunk_near.match_and_add(values, index=indexed)
@@ -287,43 +319,33 @@ class Deduplicator:
 
     # -- documents ----------------------------------------------------------------------------
 
-    def _check_doc_exact(
-        self, records: list[Record], doc: _Doc, doc_index: int, stream: bytes | None
-    ) -> bool:
+    def _doc_exact(self, doc: _Doc, doc_index: int, stream: bytes | None) -> DocMatch | None:
         if not self.cfg.exact or stream is None:
-            return False
-        first = self._doc_exact.setdefault(stream, doc_index)
+            return None
+        first = self._doc_exact_index.setdefault(stream, doc_index)
         if first == doc_index:
-            return False
+            return None
         original = self._docs[first]
-        for i, record in enumerate(records):
-            target = original.first + i if i < original.count else original.first
-            flag = make_flag("duplicate_doc_exact", 1.0)
-            self._mark_doc(record, self._chunk_ids[target], flag, original.doc_id)
-        return True
+        targets = doc_targets(doc.count, original.count, False, lambda i: True)
+        return DocMatch(original.doc_id, [self._chunk_ids[original.first + t] for t in targets])
 
-    def _check_doc_near(
-        self, records: list[Record], doc: _Doc, doc_index: int, signatures: list[Any]
-    ) -> None:
-        if self._doc_near is None:
-            return
-        import numpy as np
-
-        rows = [s for s in signatures if s is not None]
-        if not rows:
-            return
-        # The union of the chunks' shingle sets: its MinHash is the element-wise minimum.
-        key, match = self._doc_near.match_and_add(np.minimum.reduce(rows))
+    def _doc_near_match(self, doc: _Doc, doc_index: int, prints: Fingerprint) -> DocMatch | None:
+        if self._doc_near is None or prints.stream is None:
+            return None
+        key, match = self._doc_near.match_and_add(prints.document_signature(self.config))
         self._doc_key[key] = doc_index
         if match is None:
-            return
+            return None
         original = self._docs[self._doc_key[match[0]]]
-        for i, record in enumerate(records):
-            target = original.first
-            if i < original.count and self._chunks_match(doc.first + i, original.first + i):
-                target = original.first + i
-            flag = make_flag("duplicate_doc_near", round(match[1], 4), self.cfg.threshold)
-            self._mark_doc(record, self._chunk_ids[target], flag, original.doc_id)
+        targets = doc_targets(
+            doc.count,
+            original.count,
+            True,
+            lambda i: self._chunks_match(doc.first + i, original.first + i),
+        )
+        return DocMatch(
+            original.doc_id, [self._chunk_ids[original.first + t] for t in targets], match[1]
+        )
 
     def _chunks_match(self, a: int, b: int) -> bool:
         da, db = self._chunk_digests[a], self._chunk_digests[b]
@@ -333,17 +355,3 @@ class Deduplicator:
         if ra is None or rb is None:
             return False
         return self._chunk_near.similarity(ra, rb) >= self.cfg.threshold
-
-    # -- marking ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _mark(record: Record, first_id: str, flag: Flag) -> None:
-        if first_id == record.id:
-            return
-        if record.duplicate_of is None:
-            record.duplicate_of = first_id
-        record.flags.append(flag)
-
-    def _mark_doc(self, record: Record, first_id: str, flag: Flag, first_doc: str) -> None:
-        self._mark(record, first_id, flag)
-        record.metadata["duplicate_of_doc"] = first_doc

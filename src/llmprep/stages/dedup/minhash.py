@@ -22,12 +22,18 @@ def near_index_available() -> bool:
             if sys.modules[name] is None:  # blocked on purpose
                 return False
             continue
-        try:
-            if importlib.util.find_spec(name) is None:
-                return False
-        except (ImportError, ValueError):
+        if not _findable(name):
             return False
     return True
+
+
+@cache
+def _findable(name: str) -> bool:
+    """Whether `name` is installed (asked once: a run asks for every document)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def lsh_params(threshold: float, num_perm: int, max_miss: float = 1e-4) -> tuple[int, int]:
@@ -169,7 +175,17 @@ def minhash_signature(shingle_hashes: Any, num_perm: int, seed: int) -> Any:
         return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
     a, b = _permutations(num_perm, seed)
     mixed = _fmix32(np, shingle_hashes.astype(np.uint32, copy=False)).reshape(-1, 1)
-    return (mixed * a + b).min(axis=0)
+    if len(mixed) <= _SLICE:
+        return (mixed * a + b).min(axis=0)
+    # A whole long document: slices keep the (shingles x num_perm) matrix small; the minimum
+    # of the slices' minima is the same.
+    out = (mixed[:_SLICE] * a + b).min(axis=0)
+    for start in range(_SLICE, len(mixed), _SLICE):
+        np.minimum(out, (mixed[start : start + _SLICE] * a + b).min(axis=0), out=out)
+    return out
+
+
+_SLICE = 4096  # shingles per slice: 4096 x 128 perms x 4 bytes = 2 MB at a time
 
 
 @cache
