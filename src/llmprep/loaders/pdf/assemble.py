@@ -10,7 +10,8 @@ from .furniture import Furniture, find_furniture
 from .headings import apply_fonts, apply_outline, body_size, mark_title
 from .hyphen import Vocabulary, resolve
 from .layout import HYPHEN_MARK, build_blocks
-from .model import Block, OutlineEntry, PageText
+from .model import Block, Line, OutlineEntry, PageText, Rule
+from .tables import find_tables, table_text
 
 
 def assemble(
@@ -28,12 +29,13 @@ def assemble(
     remove = source.config.pdf.remove_furniture
     furniture = find_furniture(pages)
     blocks = {
-        page.number: build_blocks(
+        page.number: page_blocks(
             [
                 line
                 for i, line in enumerate(page.lines)
                 if i not in furniture.lines.get(page.number, ())
             ],
+            page.rules,
             page.number,
         )
         for page in pages
@@ -78,6 +80,36 @@ def assemble(
     return doc
 
 
+def page_blocks(lines: list[Line], rules: list[Rule], page: int) -> list[Block]:
+    """A page's blocks in reading order: tables where their first line was, the other lines
+    grouped into paragraphs and list items between them."""
+    tables = find_tables(lines, rules) if any(line.words for line in lines) else []
+    if not tables:
+        return build_blocks(lines, page)
+    starts = {table.first: table for table in tables}
+    used = set().union(*(table.lines for table in tables))
+    blocks: list[Block] = []
+    pending: list[Line] = []
+    for i, line in enumerate(lines):
+        table = starts.get(i)
+        if table is not None:
+            blocks += build_blocks(pending, page)
+            pending = []
+            meta: dict[str, object] = {"rows": table.rows, "header_rows": table.header_rows}
+            blocks.append(
+                Block(
+                    kind="table",
+                    lines=[lines[k] for k in sorted(table.lines)],
+                    page=page,
+                    text=table_text(table.rows),
+                    metadata=meta,
+                )
+            )
+        if i not in used:
+            pending.append(line)
+    return blocks + build_blocks(pending, page)
+
+
 def _headings(
     blocks: dict[int, list[Block]],
     outline: list[OutlineEntry],
@@ -85,7 +117,7 @@ def _headings(
     first_page: int,
 ) -> str:
     """Mark heading and title blocks; returns where the headings came from."""
-    all_blocks = [b for page_blocks in blocks.values() for b in page_blocks]
+    all_blocks = [b for page_blocks in blocks.values() for b in page_blocks if b.kind != "table"]
     body = body_size(all_blocks)
     if outline and apply_outline(blocks, outline, body):
         source = "outline"
@@ -111,6 +143,13 @@ def _elements(
         headers, footers = _furniture_elements(page, furniture)
         elements.extend(headers)
         for block in blocks[page.number]:
+            if block.kind == "table":
+                elements.append(
+                    Element(
+                        type="table", text=block.text, page=page.number, metadata=block.metadata
+                    )
+                )
+                continue
             text, made = resolve(block.text, vocab)
             joins += made
             if not text.strip():
@@ -128,6 +167,12 @@ def _elements(
             elements.append(
                 Element(
                     type="paragraph", text=value, page=page.number, metadata={"form_field": True}
+                )
+            )
+        for note in page.annotations:
+            elements.append(
+                Element(
+                    type="paragraph", text=note, page=page.number, metadata={"annotation": True}
                 )
             )
         elements.extend(footers)

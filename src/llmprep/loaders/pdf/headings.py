@@ -106,7 +106,7 @@ def _match_text(
         return None
     found = []
     for b in blocks:
-        if id(b) in claimed or not b.lines or not _short(b):
+        if id(b) in claimed or not b.lines or b.kind == "table" or not _short(b):
             continue
         key = keys.get(id(b))
         if key is None:
@@ -127,7 +127,9 @@ def _match_position(
         return None
     best: Block | None = None
     for block in blocks:
-        if id(block) in claimed or not block.lines or len(block.lines) > 2 or not _short(block):
+        if id(block) in claimed or not block.lines or block.kind == "table" or len(block.lines) > 2:
+            continue
+        if not _short(block):
             continue
         if not (block.size >= body * 1.1 or block.bold):
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Block, Line
+from .model import Block, Line, Word
 
 HYPHEN_MARK = "\ufffe"  # pdfium's own marker for a word hyphenated across lines
 _LIST_MARKER = re.compile(
@@ -57,13 +57,29 @@ def merge_segments(segments: list[Line]) -> list[Line]:
                 base_end=prev.base_end if keep_prev else seg.base_end,
                 size=prev.size if keep_prev else seg.size,
                 bold=prev.bold if keep_prev else seg.bold,
+                words=_joined_words(prev, seg, glued),
+                tag=prev.tag or seg.tag,
             )
         else:
             lines.append(seg)
     return lines
 
 
+def _joined_words(a: Line, b: Line, glued: bool) -> list[Word] | None:
+    """Word extents of two merged segments; a segment that was not measured is one word."""
+    if a.words is None and b.words is None:
+        return None
+    left = a.words if a.words is not None else [Word(a.text, a.x0, a.x1)]
+    right = b.words if b.words is not None else [Word(b.text, b.x0, b.x1)]
+    if glued and left and right:
+        last = left[-1]
+        return [*left[:-1], Word(last.text + right[0].text, last.x0, right[0].x1), *right[1:]]
+    return [*left, *right]
+
+
 def _same_line(a: Line, b: Line) -> bool:
+    if a.angle or b.angle:
+        return False  # rotated text is never part of a horizontal line
     if b.x0 < a.x1 - 0.5 * a.size:  # text goes back to the left: a new line or column
         return False
     lo_a, hi_a = a.base_end - 0.25 * a.size, a.base_end + 0.75 * a.size
@@ -129,6 +145,8 @@ def _breaks(
     pitch: dict[float, float],
     right_edge: float,
 ) -> bool:
+    if prev.angle or line.angle:
+        return True  # rotated text stands on its own
     size = max(prev.size, line.size)
     if abs(prev.size - line.size) > 0.12 * size:
         return True
