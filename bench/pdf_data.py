@@ -5,10 +5,11 @@
 Each document is `<template>-<seed>.pdf` with `<template>-<seed>.json` (see `Truth` in
 `pdf_templates.py`). The set is split two ways, so that what is tuned on is never all that
 is reported:
-- tune: the tune templates (report, paper, manual, form) with seeds 0..N-1;
+- tune: the tune templates (report, paper, manual, form; LaTeX article where pdflatex is
+  installed) with seeds 0..N-1;
 - seeds: the same templates with seeds 1000.. (measure-only by seed);
-- templates: the measure-only templates (newsletter, thesis) with both seed ranges
-  (measure-only by layout).
+- templates: the measure-only templates (newsletter, thesis; LaTeX twocolumn) with half the
+  seeds from each range (measure-only by layout).
 """
 
 from __future__ import annotations
@@ -20,9 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pdf_latex
 from pdf_templates import MEASURE_TEMPLATES, TEMPLATES, TUNE_TEMPLATES
 
-TUNE_SEEDS = range(0, 1000)
+ALL_TEMPLATES = dict(TEMPLATES)
+TUNE = list(TUNE_TEMPLATES)
+MEASURE = list(MEASURE_TEMPLATES)
+if pdf_latex.available():
+    ALL_TEMPLATES.update({"article": pdf_latex.article, "twocolumn": pdf_latex.twocolumn})
+    TUNE.append("article")
+    MEASURE.append("twocolumn")
 MEASURE_SEED_BASE = 1000
 SPLITS = ("tune", "seeds", "templates")
 
@@ -32,12 +40,12 @@ def plan(split: str, count: int) -> list[tuple[str, int]]:
     tune_seeds = list(range(count))
     held_seeds = [MEASURE_SEED_BASE + i for i in range(count)]
     if split == "tune":
-        return [(t, s) for t in TUNE_TEMPLATES for s in tune_seeds]
+        return [(t, s) for t in TUNE for s in tune_seeds]
     if split == "seeds":
-        return [(t, s) for t in TUNE_TEMPLATES for s in held_seeds]
+        return [(t, s) for t in TUNE for s in held_seeds]
     if split == "templates":
         half = max(1, count // 2)
-        return [(t, s) for t in MEASURE_TEMPLATES for s in tune_seeds[:half] + held_seeds[:half]]
+        return [(t, s) for t in MEASURE for s in tune_seeds[:half] + held_seeds[:half]]
     raise ValueError(f"unknown split {split!r}")
 
 
@@ -47,7 +55,7 @@ def generate(out: Path, pairs: list[tuple[str, int]]) -> list[Path]:
     paths = []
     for template, seed in pairs:
         pdf = out / f"{template}-{seed}.pdf"
-        truth = TEMPLATES[template](pdf, seed)
+        truth = ALL_TEMPLATES[template](pdf, seed)
         pdf.with_suffix(".json").write_text(json.dumps(truth.as_json(), indent=1))
         paths.append(pdf)
     return paths

@@ -561,7 +561,8 @@ def form(path: Path, seed: int) -> Truth:
         c.drawString(100, y + 4, label)
         form_.checkbox(name=label.lower().replace(" ", "_"), tooltip=label, checked=checked,
                        x=72, y=y, size=14)  # fmt: skip
-        truth.forms.append({"name": label, "value": "Yes" if checked else "Off"})
+        if checked:  # an unticked box has no value to report
+            truth.forms.append({"name": label, "value": "Yes"})
         y -= 30
     note = t.sentence()
     c.freeTextAnnotation(note, DA="/Helv 10 Tf 0 g", Rect=(72, y - 40, 400, y - 10))

@@ -6,6 +6,7 @@ from ...errors import CorruptDocument
 from ...models import Document, DocumentMetadata, Element, Flag
 from ..base import SourceFile
 from ..structure import assign_heading_paths
+from .flow import continue_paragraphs, mark_captions, mark_footnotes
 from .furniture import Furniture, find_furniture
 from .headings import apply_fonts, apply_outline, body_size, mark_title
 from .hyphen import Vocabulary, resolve
@@ -40,7 +41,16 @@ def assemble(
         )
         for page in pages
     }
+    body = body_size([b for page_blocks in blocks.values() for b in page_blocks])
+    for page in pages:
+        mark_captions(blocks[page.number])
     headings_from = _headings(blocks, outline, meta, pages[0].number)
+    for page in pages:
+        mark_footnotes(blocks[page.number], body, page.bottom, page.top)
+    flowing = continue_paragraphs([b for page in pages for b in blocks[page.number]])
+    blocks = {page.number: [] for page in pages}
+    for block in flowing:
+        blocks[block.page].append(block)
     elements, joins = _elements(pages, blocks, None if remove else furniture)
     if not meta.title:
         meta.title = next((e.text for e in elements if e.type == "title"), None)
@@ -117,7 +127,12 @@ def _headings(
     first_page: int,
 ) -> str:
     """Mark heading and title blocks; returns where the headings came from."""
-    all_blocks = [b for page_blocks in blocks.values() for b in page_blocks if b.kind != "table"]
+    all_blocks = [
+        b
+        for page_blocks in blocks.values()
+        for b in page_blocks
+        if b.kind in ("paragraph", "list_item")
+    ]
     body = body_size(all_blocks)
     if outline and apply_outline(blocks, outline, body):
         source = "outline"

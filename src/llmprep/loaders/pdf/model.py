@@ -24,6 +24,8 @@ class Line:
     base_end: float
     size: float
     bold: bool = False
+    mono: bool = False  # set in a fixed-pitch font: code, terminal output
+    italic: bool = False
     # Direction of the text in degrees, counter-clockwise from left-to-right on the page
     # (90: reading bottom to top, as in side stamps). For such lines x0/x1 and base give the
     # horizontal extent and the bottom of their box.
@@ -99,6 +101,10 @@ class Block:
     text: str = ""
     level: int | None = None
     metadata: dict[str, object] = field(default_factory=dict)
+    # Where the block sits in the flow of text: it opens a column or page; its last line runs
+    # to the right edge of its column (paragraphs usually end on a shorter line).
+    column_start: bool = False
+    full_end: bool = False
 
     @property
     def size(self) -> float:

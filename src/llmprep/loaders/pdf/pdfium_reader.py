@@ -25,10 +25,18 @@ from .tables import GAP, rule_regions
 from .tags import char_mcid, is_tagged, page_roles
 
 _SEGMENT = re.compile(r"[^\r\n]+")
+# The size is read at the first letter (a superscript footnote number or a bullet before it
+# is set smaller or larger), else at the first character of a word.
+_LETTER = re.compile(r"[^\W\d_]")
 _WORDCHAR = re.compile(r"\w")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|cmbx|\bbx|,b\b|-b\b", re.IGNORECASE)
 _FORCE_BOLD = 1 << 18
+_FIXED_PITCH = 1
+_MONO_NAME = re.compile(r"mono|courier|consol|menlo|cmtt|lmtt|typewriter|code|inconsolata", re.I)
+_ITALIC = 1 << 6
+_ITALIC_NAME = re.compile(r"italic|oblique|slanted|cmti|cmsl|cmbxti|-it\b|,it\b", re.I)
+BOLD, MONO, ITALIC = 1, 2, 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _UNUSUAL = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\xa0-\u024f\u2000-\u206f\u20a0-\u20cf\ufffe]")
 MAX_MAP_CHECKS = 64
@@ -64,7 +72,7 @@ class PdfiumReader:
         self._pbl, self._pbr, self._pbb, self._pbt = (ctypes.byref(b) for b in self._box)
         self._pm = ctypes.byref(self._matrix)
         self._pflags = ctypes.byref(self._flags)
-        self._bold: dict[bytes, bool] = {}
+        self._styles: dict[bytes, int] = {}
         self._forms = False
         try:
             # Form field values live in widget annotations, not in the page's text.
@@ -141,7 +149,7 @@ class PdfiumReader:
         charbox = calls.charbox
         fontsize = calls.fontsize
         get_matrix = calls.matrix
-        is_bold = self._is_bold
+        style_of = self._style
         has_control = _CONTROL.search(text) is not None
         lines: list[Line] = []
         starts: list[int] = []
@@ -172,11 +180,15 @@ class PdfiumReader:
                 origin(handle, ce, px, py)
                 base_end = y.value
             probe = cs
-            if not stripped[0].isalnum():
-                first_word = _WORDCHAR.search(stripped)
+            if not stripped[0].isalpha():
+                first_word = _LETTER.search(stripped) or _WORDCHAR.search(stripped)
                 if first_word is not None:
                     offset = start + first_word.start()
                     probe = max(cs, to_char(handle, units(offset)) if mapped else offset)
+                    if probe != cs and "\ufffe" not in seg:
+                        # The baseline of the words, not of a raised marker before them.
+                        origin(handle, probe, px, py)
+                        base = base_end = y.value
             # The font size times the text and page matrices' scale: what a reader sees.
             size = fontsize(handle, probe)
             angle = 0
@@ -198,7 +210,16 @@ class PdfiumReader:
                 offset = -1
                 if not stripped:
                     continue
-            line = Line(stripped, x0, x1, base, base_end, size, is_bold(handle, probe))
+            style = style_of(handle, probe)
+            if style & (BOLD | ITALIC) and ce > probe:
+                # A bold or italic start may be a run-in label ("Lemma 2.", "Proof."): the
+                # line takes the style its end agrees with.
+                style = style_of(handle, ce)
+            line = Line(stripped, x0, x1, base, base_end, size, bool(style & BOLD))
+            if style & MONO:
+                line.mono = True
+            if style & ITALIC:
+                line.italic = True
             if angle:
                 line.angle = angle
             elif x1 - x0 > SPREAD * size * len(stripped) and " " in stripped:
@@ -356,20 +377,26 @@ class PdfiumReader:
         visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
         return errors >= 0.05 * visible
 
-    def _is_bold(self, tp: Any, index: int) -> bool:
-        """Bold by font name, the ForceBold flag or weight; cached per font name."""
+    def _style(self, tp: Any, index: int) -> int:
+        """BOLD and MONO bits of a character's font, cached per font name: bold by name, the
+        ForceBold flag or weight; monospaced by the FixedPitch flag or name."""
         calls = self.calls
         n = calls.fontinfo(tp, index, self._name, self._name_size, self._pflags)
         key = self._name.value if 0 < n <= _NAME_SIZE else b""  # a longer name is not written
-        cached = self._bold.get(key)
+        cached = self._styles.get(key)
         if cached is None:
-            cached = bool(
-                (self._flags.value & _FORCE_BOLD)
+            name = key.decode("latin-1", "replace") if key else ""
+            flags = self._flags.value
+            bold = (
+                flags & _FORCE_BOLD
                 or calls.weight(tp, index) >= 600
-                or (key and _BOLD_NAME.search(key.decode("latin-1", "replace")))
+                or (name and _BOLD_NAME.search(name))
             )
+            mono = flags & _FIXED_PITCH or (name and _MONO_NAME.search(name))
+            italic = flags & _ITALIC or (name and _ITALIC_NAME.search(name))
+            cached = (BOLD if bold else 0) | (MONO if mono else 0) | (ITALIC if italic else 0)
             if key:
-                self._bold[key] = cached
+                self._styles[key] = cached
         return cached
 
 
