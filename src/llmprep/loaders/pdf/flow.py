@@ -20,10 +20,10 @@ CAPTION = re.compile(
     r"^(?:figure|fig\.|table|tab\.|listing|algorithm|chart|exhibit|scheme|plate|"
     r"abbildung|abb\.|tabelle|tableau|tabla|figura|tabella|grafik)"
     r"\s*(?:\d+|[IVXLC]+|[A-Z])(?:[.\-–]\d+)*[a-z]?"
-    r"(?:\s*[:.|—–-]|\s+(?=[A-Z(]))",
+    r"(?:\s*[:.|—–-](?=\s|$)|\s+(?=(?-i:[A-Z(]))|\s*$)",
     re.IGNORECASE,
 )
-_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶]|\(\d{1,3}\))\s*\S")
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§¶]|\(\d{1,3}\))\s*[^\W\d_]{2,}")
 _HYPHENATED = re.compile(r"[^\W\d_][-\u00ad\u2010]$")
 _INTERRUPTIONS = frozenset({"caption", "table", "footnote", "code"})
 FOOTNOTE_SIZE = 0.88  # footnotes are set smaller than this share of the body size
@@ -123,3 +123,4 @@ def _join(a: Block, b: Block) -> None:
         a.text = f"{a.text} {b.text}"
     a.lines.extend(b.lines)
     a.full_end = b.full_end
+    a.size_memo = None

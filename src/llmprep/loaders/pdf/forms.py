@@ -7,7 +7,9 @@ Text, combo and list fields give their value; a ticked check box gives "Yes" (or
 value when that says more); a radio group gives the export value of its chosen button. Empty
 fields and unticked boxes give nothing: a blank form has no values to report.
 
-Free-text boxes, sticky notes and comments on highlights give their contents.
+Free-text annotations (text boxes drawn on the page) give their contents. Sticky notes and
+comments on highlights are reviewers' remarks, not page text, and are left out, as DOCX
+comments are by default.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .pdfium_calls import calls
+
 _INDEX = re.compile(r"\[\d+\]")
 _GENERIC_ON = frozenset({"yes", "on", "1", "true", "x", "checked", "ja", "oui", "si", "sí"})
-# Annotations whose contents are not page text: links, the popups that repeat their parent's
-# contents, widgets (read as fields), and marks printed for production.
-_NOT_TEXT = frozenset({"LINK", "POPUP", "WIDGET", "PRINTERMARK", "TRAPNET", "WATERMARK"})
 
 
 def page_annotations(pdf: Any, page: Any, raw: Any, forms: bool) -> tuple[list[str], list[str]]:
@@ -29,32 +30,46 @@ def page_annotations(pdf: Any, page: Any, raw: Any, forms: bool) -> tuple[list[s
     values: list[str] = []
     notes: list[str] = []
     handle = pdf.formenv if forms else None
-    skip = {getattr(raw, f"FPDF_ANNOT_{name}", -1) for name in _NOT_TEXT}
-    widget = raw.FPDF_ANNOT_WIDGET
-    try:
-        count = raw.FPDFPage_GetAnnotCount(page)
-    except Exception:
-        return values, notes
+    widget, free_text = raw.FPDF_ANNOT_WIDGET, raw.FPDF_ANNOT_FREETEXT
+    fast = calls(raw)
+    count = fast.annot_count(page)
+    if count <= _links(page, fast, count):
+        return values, notes  # only links: nothing to read (and opening each one costs)
     for i in range(count):
-        annot = raw.FPDFPage_GetAnnot(page, i)
-        if not annot:
+        address = fast.get_annot(page, i)
+        if not address:
             continue
+        annot = ctypes.c_void_p(address)
         try:
-            subtype = raw.FPDFAnnot_GetSubtype(annot)
+            subtype = fast.annot_subtype(annot)
+            if subtype not in (widget, free_text):
+                continue
+            handle_annot = ctypes.cast(annot, raw.FPDF_ANNOTATION)
             if subtype == widget:
                 if handle is not None:
-                    value = _field(handle, annot, raw)
+                    value = _field(handle, handle_annot, raw)
                     if value and value not in values:
                         values.append(value)
-            elif subtype not in skip:
-                text = " ".join(_annot_string(annot, raw, b"Contents").split())
+            else:
+                text = " ".join(_annot_string(handle_annot, raw, b"Contents").split())
                 if text and text not in notes:
                     notes.append(text)
         except Exception:  # one odd annotation does not cost the page its others
             continue
         finally:
-            raw.FPDFPage_CloseAnnot(annot)
+            fast.close_annot(annot)
     return values, notes
+
+
+def _links(page: Any, fast: Any, most: int) -> int:
+    """How many link annotations the page has (counting stops past `most`)."""
+    position = ctypes.c_int(0)
+    link = ctypes.c_void_p()
+    pposition, plink = ctypes.byref(position), ctypes.byref(link)
+    found = 0
+    while found <= most and fast.next_link(page, pposition, plink):
+        found += 1
+    return found
 
 
 def _field(handle: Any, annot: Any, raw: Any) -> str | None:

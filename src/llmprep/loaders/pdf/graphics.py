@@ -20,6 +20,7 @@ MAX_SEGMENTS = 400  # per path
 MAX_DEPTH = 3  # form XObjects nested in form XObjects
 MIN_LENGTH = 4.0  # points: shorter strokes are glyph parts, ticks, underline dots
 THIN = 2.5  # points: a filled rectangle thinner than this is a stroke
+MIN_SPAN = 24.0  # points: a shape smaller than this both ways holds no rule worth reading
 
 
 def page_rules(page: Any, raw: Any) -> list[Rule]:
@@ -48,6 +49,10 @@ class _Walk:
         self.pm = ctypes.byref(self.m)
         self.x, self.y = ctypes.c_float(), ctypes.c_float()
         self.px, self.py = ctypes.byref(self.x), ctypes.byref(self.y)
+        self.l, self.b, self.r, self.t = (ctypes.c_float() for _ in range(4))
+        self.pl, self.pb, self.pr, self.pt = (
+            ctypes.byref(v) for v in (self.l, self.b, self.r, self.t)
+        )
 
     def collect(
         self, address: int | None, outer: tuple[float, ...], rules: list[Rule], depth: int
@@ -55,9 +60,23 @@ class _Walk:
         if not address:
             return
         fast = self.fast
+        kind = fast.object_type(address)
+        if kind != self.path and kind != self.form:
+            return
         obj = ctypes.c_void_p(address)
-        kind = fast.object_type(obj)
         if kind == self.path:
+            # Bounds first: most paths on a page are too small to be rules (glyph parts,
+            # marks) or thin enough to be one as they are (a stroke, a fraction bar).
+            if not fast.bounds(obj, self.pl, self.pb, self.pr, self.pt):
+                return
+            x0, y0, x1, y1 = self.l.value, self.b.value, self.r.value, self.t.value
+            if x1 - x0 < MIN_LENGTH and y1 - y0 < MIN_LENGTH:
+                return
+            if x1 - x0 < MIN_SPAN and y1 - y0 < MIN_SPAN and x1 - x0 > THIN and y1 - y0 > THIN:
+                return  # a small shape (a glyph drawn as a path, a symbol in a figure)
+            if depth == 0 and (y1 - y0 <= THIN or x1 - x0 <= THIN):
+                _rectangle([(x0, y0, 0, False), (x1, y1, 0, False)], rules)
+                return
             self.path_rules(obj, _compose(self.matrix(obj), outer), rules)
         elif kind == self.form and depth < MAX_DEPTH:
             matrix = _compose(self.matrix(obj), outer)

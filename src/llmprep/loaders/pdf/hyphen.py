@@ -36,6 +36,23 @@ class Vocabulary:
             blob = _SPLIT.sub(" ", blob)  # the pieces of a split word are evidence for nothing
         self.words.update(_WORD.findall(blob))
 
+    @classmethod
+    def for_marks(cls, texts: list[str]) -> Vocabulary:
+        """Counts of only the words the document's dehyphenation marks ask about (the joined
+        and the hyphenated form of each split word): counting every word of a long document
+        costs more than the rest of dehyphenation. The pieces of split words are not words of
+        their own (the mark is no word character), so they count for nothing by themselves."""
+        vocab = cls()
+        blob = "\n".join(texts).lower()
+        wanted: set[str] = set()
+        for m in _SPLIT.finditer(blob):
+            head = m.group(1).rsplit("-", 1)[-1]
+            wanted.add(head + m.group(2))
+            wanted.add(f"{head}-{m.group(2)}")
+        if wanted:
+            vocab.words.update(filter(wanted.__contains__, _WORD.findall(blob)))
+        return vocab
+
 
 def resolve(text: str, vocab: Vocabulary) -> tuple[str, int]:
     """Replace every dehyphenation mark with nothing or a hyphen; returns (text, joins made)."""

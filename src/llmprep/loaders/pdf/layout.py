@@ -209,7 +209,9 @@ def _breaks(
     ):
         return True
     gap = prev.base_end - line.base
-    usual = pitch.get(round(line.size * 2) / 2 or 1.0, 1.2 * line.size)
+    # A size with too few lines on the page to measure its pitch is display type (a title,
+    # a heading over two lines): allow it a generous leading.
+    usual = pitch.get(round(line.size * 2) / 2 or 1.0, 1.25 * line.size)
     if gap <= 0.3 * line.size or gap > max(1.3 * usual, usual + 0.25 * line.size):
         return True  # a new column, text going up the page, or extra vertical space
     if block.kind == "code":

@@ -105,15 +105,26 @@ class Block:
     # to the right edge of its column (paragraphs usually end on a shorter line).
     column_start: bool = False
     full_end: bool = False
+    # `size`, computed once: reset it to None when lines are added afterwards.
+    size_memo: float | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> float:
         """The font size that covers most characters of the block."""
-        weights: dict[float, int] = {}
-        for line in self.lines:
-            key = round(line.size * 2) / 2
-            weights[key] = weights.get(key, 0) + len(line.text)
-        return max(weights, key=weights.__getitem__) if weights else 0.0
+        if self.size_memo is not None:
+            return self.size_memo
+        lines = self.lines
+        if len(lines) == 1:
+            size = round(lines[0].size * 2) / 2
+        else:
+            weights: dict[float, int] = {}
+            for line in lines:
+                key = round(line.size * 2) / 2
+                weights[key] = weights.get(key, 0) + len(line.text)
+            size = max(weights, key=weights.__getitem__) if weights else 0.0
+        if lines:
+            self.size_memo = size
+        return size
 
     @property
     def bold(self) -> bool:

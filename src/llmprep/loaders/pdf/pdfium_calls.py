@@ -35,10 +35,18 @@ class Calls:
         self.count_rects = unchecked(raw.FPDFText_CountRects, c_int)
         self.get_rect = unchecked(raw.FPDFText_GetRect, c_int)
         self.annot_count = unchecked(raw.FPDFPage_GetAnnotCount, c_int)
+        self.get_annot = unchecked(raw.FPDFPage_GetAnnot, pointer)
+        self.annot_subtype = unchecked(raw.FPDFAnnot_GetSubtype, c_int)
+        self.close_annot = unchecked(raw.FPDFPage_CloseAnnot, None)
+        self.next_link = unchecked(raw.FPDFLink_Enumerate, c_int)
         self.count_objects = unchecked(raw.FPDFPage_CountObjects, c_int)
         self.get_object = unchecked(raw.FPDFPage_GetObject, pointer)
+        # Called once per page object: the handle comes in as a Python int, and a declared
+        # pointer argument converts it faster than wrapping it in c_void_p by hand.
         self.object_type = unchecked(raw.FPDFPageObj_GetType, c_int)
+        self.object_type.argtypes = [pointer]
         self.object_matrix = unchecked(raw.FPDFPageObj_GetMatrix, c_int)
+        self.bounds = unchecked(raw.FPDFPageObj_GetBounds, c_int)
         self.form_count = unchecked(raw.FPDFFormObj_CountObjects, c_int)
         self.form_object = unchecked(raw.FPDFFormObj_GetObject, pointer)
         self.segments = unchecked(raw.FPDFPath_CountSegments, c_int)

@@ -12,6 +12,7 @@ that declare themselves tagged, annotations on pages that have any.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -25,8 +26,6 @@ from .tables import GAP, rule_regions
 from .tags import char_mcid, is_tagged, page_roles
 
 _SEGMENT = re.compile(r"[^\r\n]+")
-# The size is read at the first letter (a superscript footnote number or a bullet before it
-# is set smaller or larger), else at the first character of a word.
 _LETTER = re.compile(r"[^\W\d_]")
 _WORDCHAR = re.compile(r"\w")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -44,11 +43,16 @@ _NAME_SIZE = 128
 # A line whose text spreads wider than this many ems per character has wide gaps between its
 # words: a table row, or label and value. Prose sets 0.4-0.6 em per character.
 SPREAD = 0.75
-SPREAD_LINES = 2  # pages with fewer such lines get no table measurements
+LOOSE = 0.58  # ems per character: looser than justified prose, not yet spread
+# Formulas are spread out too (spaces around relations); a line with mathematical symbols or
+# Greek letters is not taken for a table row on that evidence.
+_LEADERS = ". . ."
+_RUN_IN = re.compile(r"^[^\W\d_][\w ]{0,30}[.:]\s")
+_FORMULA = re.compile(r"[=<>≤≥≠≈∈∉⊂⊆∪∩→←↦⇒⇔∀∃∑∏∫√±×·∞∂∇α-ωΑ-Ω]")
 NEIGHBOURS = 2  # lines next to a spread-out one are measured too (a table's header row)
 MIN_GRAPHICS, MAX_GRAPHICS = 2, 400  # drawn objects worth reading rules from (more: a figure)
 MIN_EXTRA_RUNS = 6  # text runs beyond one per line before runs are looked at
-RUNS_PER_LINE = 4  # more runs than this per line: text set word by word, runs tell nothing
+RUNS_PER_LINE = 2  # more runs than this per line: text set word by word or formula-heavy pages
 
 
 class PdfiumReader:
@@ -180,13 +184,16 @@ class PdfiumReader:
                 origin(handle, ce, px, py)
                 base_end = y.value
             probe = cs
-            if not stripped[0].isalpha():
-                first_word = _LETTER.search(stripped) or _WORDCHAR.search(stripped)
-                if first_word is not None:
-                    offset = start + first_word.start()
+            first = stripped[0]
+            # A footnote number set raised before its first word ("2The"), a bullet or a
+            # bracket: size and baseline are read at the first word instead.
+            marked = first.isdigit() and stripped[1:2].isalpha()
+            if marked or not first.isalnum():
+                word = _LETTER.search(stripped) if marked else _WORDCHAR.search(stripped)
+                if word is not None:
+                    offset = start + word.start()
                     probe = max(cs, to_char(handle, units(offset)) if mapped else offset)
                     if probe != cs and "\ufffe" not in seg:
-                        # The baseline of the words, not of a raised marker before them.
                         origin(handle, probe, px, py)
                         base = base_end = y.value
             # The font size times the text and page matrices' scale: what a reader sees.
@@ -211,9 +218,11 @@ class PdfiumReader:
                 if not stripped:
                     continue
             style = style_of(handle, probe)
-            if style & (BOLD | ITALIC) and ce > probe:
-                # A bold or italic start may be a run-in label ("Lemma 2.", "Proof."): the
-                # line takes the style its end agrees with.
+            if ce > probe and (
+                style & BOLD or (style & ITALIC and _RUN_IN.match(stripped) is not None)
+            ):
+                # A bold start, or an italic word with a period, may be a run-in label
+                # ("Lemma 2.", "Proof."): the line takes the style its end agrees with.
                 style = style_of(handle, ce)
             line = Line(stripped, x0, x1, base, base_end, size, bool(style & BOLD))
             if style & MONO:
@@ -222,7 +231,7 @@ class PdfiumReader:
                 line.italic = True
             if angle:
                 line.angle = angle
-            elif x1 - x0 > SPREAD * size * len(stripped) and " " in stripped:
+            elif x1 - x0 > SPREAD * size * len(stripped) and _row_like(stripped):
                 spread.append(len(lines))
             append(line)
             starts.append(offset)
@@ -250,27 +259,47 @@ class PdfiumReader:
     ) -> list[Rule]:
         """Measure word extents on lines that may be table rows; returns the page's rules.
 
-        Three cheap signals, each costing only where it fires: lines spread out wider than
-        prose (table rows set in one text run, label and value pairs); drawn objects besides
-        text (rules, shaded cells: then the rules are read, and lines between rules of one
-        width are measured); and more text runs than lines (cells set apart as separate text
-        objects: lines holding runs far apart are measured).
+        Cheap signals first, each costing only where it fires: lines spread out wider than
+        prose (table rows set in one text run, label and value pairs); more text runs than
+        lines (cells set apart as separate text objects: lines holding runs far apart); lines
+        stacked with the same left and right ends but narrower than the text (the rows of a
+        table whose first column is left-aligned and last right-aligned). Where one fires and
+        the page draws more than text, its rules are read too (walking the page's objects
+        costs about as much as reading its text, so pages of prose and formulas skip it), and
+        lines between rules of one width are measured.
         """
         fast = self.calls
         wanted: set[int] = set()
-        if len(spread) >= SPREAD_LINES:
+        if _adjacent(spread):
             for i in spread:
                 wanted.update(range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1)))
+        objects = fast.count_objects(page)
+        stacked = _stacked_rows(lines)
+        for i in stacked:
+            wanted.update(range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1)))
+        if objects < len(lines) + MIN_EXTRA_RUNS and not wanted and not stacked:
+            # About one object per line: text runs cannot outnumber lines, and there is
+            # hardly anything else drawn. Counting the runs would cost a twentieth of the page.
+            return []
         runs = fast.count_rects(handle, 0, -1)
-        graphics = fast.count_objects(page) - runs
-        rules: list[Rule] = []
-        if MIN_GRAPHICS <= graphics <= MAX_GRAPHICS:
-            rules = page_rules(page, self.raw)
-            for region in rule_regions(rules):
-                wanted.update(i for i, line in enumerate(lines) if region.holds(line))
         if len(lines) + MIN_EXTRA_RUNS <= runs <= RUNS_PER_LINE * len(lines):
-            for i in self._split_lines(handle, lines, runs):
-                wanted.update(range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1)))
+            split = [
+                i
+                for i in self._split_lines(handle, lines, runs)
+                if not _FORMULA.search(lines[i].text)
+            ]
+            if _adjacent(split):
+                for i in split:
+                    wanted.update(
+                        range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1))
+                    )
+        rules: list[Rule] = []
+        if wanted or stacked:
+            graphics = objects - runs
+            if MIN_GRAPHICS <= graphics <= MAX_GRAPHICS:
+                rules = page_rules(page, self.raw)
+                for region in rule_regions(rules):
+                    wanted.update(i for i, line in enumerate(lines) if region.holds(line))
         if wanted:
             self._measure_words(handle, lines, starts, wanted)
         return rules
@@ -433,3 +462,45 @@ def _unit_offsets(text: str) -> Any:
 def _angle(a: float, b: float) -> int:
     """Text direction in whole degrees from the text matrix; 0 for left-to-right text."""
     return round(math.degrees(math.atan2(b, a))) % 360
+
+
+def _row_like(text: str) -> bool:
+    """Text that can be a table row: several tokens, not mostly one- or two-character labels
+    (coordinates and axis ticks in a figure), no formula, no dot leaders (a contents line)."""
+    tokens = text.split()
+    return (
+        len(tokens) >= 2
+        and len(text) - len(tokens) >= 2.5 * len(tokens)
+        and not _FORMULA.search(text)
+        and _LEADERS not in text
+    )
+
+
+def _stacked_rows(lines: list[Line]) -> list[int]:
+    """Consecutive lines of one size with the same left and right ends, narrower than the
+    page's prose lines: rows of a table whose ends are aligned."""
+    found: list[int] = []
+    if len(lines) < 2:
+        return found
+    prose = sorted(line.x1 - line.x0 for line in lines if line.text.count(" ") >= 6)
+    column = prose[len(prose) // 2] if prose else float("inf")
+    for i, (a, b) in enumerate(itertools.pairwise(lines)):
+        width = a.x1 - a.x0
+        if (
+            abs(a.x0 - b.x0) < 1.0
+            and abs(a.x1 - b.x1) < 1.0
+            and a.size == b.size
+            and width > 6 * a.size
+            # As wide as the prose, the rows must be looser than prose set justified.
+            and (width < 0.85 * column or width > LOOSE * a.size * len(a.text))
+            and not a.angle
+            and _row_like(a.text)
+            and _row_like(b.text)
+        ):
+            found += [i, i + 1]
+    return found
+
+
+def _adjacent(spread: list[int]) -> bool:
+    """Two spread-out lines next to each other (or one apart): rows, not a lone formula."""
+    return any(b - a <= 2 for a, b in itertools.pairwise(spread))

@@ -28,7 +28,10 @@ GAP = 1.0  # ems: a gap this wide between words splits a row into cells
 MIN_GUTTER = 0.6  # ems: narrowest gap between columns shared by every row
 SAME_EXTENT = 3.0  # points: rules this close at both ends belong to one table
 MAX_RULE_GAP = 260.0  # points between consecutive rules of one table
+MIN_RULE = 36.0  # points: shorter strokes are fraction bars, underlines, marks
 PROSE_WORDS = 7  # median words per cell above which a column holds prose
+MAX_EMPTY = 0.45  # share of empty cells above which a grid of text is no table
+_FILLED = re.compile(r"[^\W_]")
 _NUMBER = re.compile(r"^[-+−(]?[$€£¥]?\d[\d.,:%/ ]*\)?%?$")
 
 
@@ -75,7 +78,10 @@ def table_text(rows: list[list[str]]) -> str:
 
 def rule_regions(rules: list[Rule]) -> list[Region]:
     """Stacks of at least two horizontal rules of the same extent."""
-    horizontal = sorted((r for r in rules if r.horizontal), key=lambda r: -r.y0)
+    horizontal = sorted(
+        (r for r in rules if r.horizontal and r.x1 - r.x0 >= MIN_RULE),
+        key=lambda r: -r.y0,
+    )
     groups: list[Region] = []
     for rule in horizontal:
         for group in groups:
@@ -314,7 +320,9 @@ def _line_rows(lines: list[Line], words: list[list[Word]], bounds: list[float]) 
 def _is_table(rows: list[list[str]], min_rows: int) -> bool:
     if len(rows) < min_rows or not rows or len(rows[0]) < 2:
         return False
-    filled = [sum(1 for c in row if c.strip()) for row in rows]
+    filled = [sum(1 for c in row if _FILLED.search(c)) for row in rows]
+    if sum(filled) < (1 - MAX_EMPTY) * len(rows) * len(rows[0]):
+        return False  # mostly empty: labels scattered in a figure, dot leaders of a contents page
     if sum(1 for n in filled if n >= 2) < max(2, 0.6 * len(rows)):
         return False
     columns = len(rows[0])
