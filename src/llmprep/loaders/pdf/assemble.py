@@ -15,7 +15,7 @@ from .headings import apply_outline, apply_tags, body_size, mark_title, styles_f
 from .hyphen import Vocabulary, resolve
 from .layout import HYPHEN_MARK, build_blocks
 from .model import Block, Line, OutlineEntry, PageText, Rule
-from .tables import find_tables, table_text
+from .tables import continue_tables, find_tables, table_text
 
 
 def assemble(
@@ -44,6 +44,7 @@ def assemble(
         )
         for page in pages
     }
+    continue_tables([blocks[page.number] for page in pages])
     body = body_size([b for page_blocks in blocks.values() for b in page_blocks])
     for page in pages:
         mark_captions(blocks[page.number])
@@ -105,7 +106,9 @@ def page_blocks(lines: list[Line], rules: list[Rule], page: int) -> list[Block]:
     pending: list[Line] = []
     for i, line in enumerate(lines):
         table = starts.get(i)
-        if table is not None:
+        if table is not None and table.reflow:
+            pending += table.reflow
+        elif table is not None:
             blocks += build_blocks(pending, page)
             pending = []
             meta: dict[str, object] = {"rows": table.rows, "header_rows": table.header_rows}

@@ -186,7 +186,10 @@ def _candidates(page: PageText) -> list[_Candidate]:
             if key and i not in seen:
                 seen.add(i)
                 out.append(_Candidate(page.number, i, zone, key, gaps[rank], rank))
-    return out
+    # A running header or footer is one line of its kind on a page; lines that look alike
+    # (digits aside) next to each other are rows of a table or a list running off the page.
+    keys = Counter((c.zone, c.key) for c in out)
+    return [c for c in out if keys[(c.zone, c.key)] == 1]
 
 
 def _separation(lines: list[Line], order: list[int], count: int) -> list[bool]:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from .model import Line, Rule, Word
+from .model import Block, Line, Rule, Word
 
 GAP = 1.0  # ems: a gap this wide between words splits a row into cells
 MIN_GUTTER = 0.6  # ems: narrowest gap between columns shared by every row
@@ -64,11 +64,55 @@ class Table:
     header_rows: int
     lines: set[int]  # indices into the page's lines
     ruled: bool
-    bold_rows: list[bool] = field(default_factory=list)
+    # Set instead of rows for columns of prose drawn side by side, line by line across the
+    # page: their lines split at the gutter, one column after the other (reading order).
+    reflow: list[Line] = field(default_factory=list)
 
     @property
     def first(self) -> int:
         return min(self.lines)
+
+
+def continue_tables(pages: list[list[Block]]) -> None:
+    """Join a table that opens a page to the table that closed the page before, when both
+    have the same columns; a header row repeated on the new page is dropped."""
+    previous: Block | None = None
+    for blocks in pages:
+        first = blocks[0] if blocks else None
+        if (
+            previous is not None
+            and first is not None
+            and first.kind == "table"
+            and _width(first) == _width(previous)
+        ):
+            rows = _rows(previous) + [
+                row
+                for i, row in enumerate(_rows(first))
+                if not (i == 0 and row == _rows(previous)[0])
+            ]
+            previous.metadata["rows"] = rows
+            spanned = previous.metadata.get("pages")
+            previous.metadata["pages"] = [
+                *(spanned if isinstance(spanned, list) else [previous.page]),
+                first.page,
+            ]
+            previous.text = table_text(rows)
+            previous.lines.extend(first.lines)
+            blocks.pop(0)
+            if not blocks:
+                continue  # the whole page was the table: it may go on over the next one too
+        last = blocks[-1] if blocks else None
+        previous = last if last is not None and last.kind == "table" else None
+
+
+def _rows(block: Block) -> list[list[str]]:
+    rows = block.metadata.get("rows")
+    return rows if isinstance(rows, list) else []
+
+
+def _width(block: Block) -> int:
+    rows = _rows(block)
+    return len(rows[0]) if rows else -1
 
 
 def table_text(rows: list[list[str]]) -> str:
@@ -159,6 +203,9 @@ def _ruled(
             local = _line_rows([lines[members[k]] for k in band], [words[k] for k in band], bounds)
             grouped += [[band[j] for j in group] for group in local]
     rows = [_cells([words[k] for k in group], bounds) for group in grouped]
+    if len(rows) == 1 and verticals and sum(1 for c in rows[0] if _FILLED.search(c)) >= 2:
+        # One row in a drawn grid: the end of a table the page before began.
+        return Table(rows, 0, set(members), ruled=True)
     if not _is_table(rows, min_rows=2):
         return None
     header = 1 if banded or len(bands) < 2 else len([g for g in grouped if g[0] in bands[0]])
@@ -181,6 +228,10 @@ def _borderless(lines: list[Line], used: set[int]) -> list[Table]:
         words = [_words(lines[i]) for i in run]
         grouped = _line_rows([lines[i] for i in run], words, bounds)
         rows = [_cells([words[k] for k in group], bounds) for group in grouped]
+        if _prose_columns(rows) >= 2:
+            tables.append(Table([], 0, set(run), ruled=False, reflow=_reflow(lines, run, bounds)))
+            used |= set(run)
+            continue
         if not _is_table(rows, min_rows=3):
             continue
         header = 1 if _looks_like_header(rows, grouped, run, lines) else 0
@@ -325,14 +376,50 @@ def _is_table(rows: list[list[str]], min_rows: int) -> bool:
         return False  # mostly empty: labels scattered in a figure, dot leaders of a contents page
     if sum(1 for n in filled if n >= 2) < max(2, 0.6 * len(rows)):
         return False
-    columns = len(rows[0])
-    prose = 0
-    for c in range(columns):
-        counts = [len(row[c].split()) for row in rows if row[c].strip()]
-        if counts and median(counts) > PROSE_WORDS:
-            prose += 1
+    prose = _prose_columns(rows)
     # Side-by-side prose (two text columns read as one line) is not a table.
-    return prose < 2 and not (columns == 2 and prose == 1 and len(rows) < 3)
+    return prose < 2 and not (len(rows[0]) == 2 and prose == 1 and len(rows) < 3)
+
+
+def _prose_columns(rows: list[list[str]]) -> int:
+    """Columns holding running text: many words per cell, or several words per cell with
+    cells going on in lower case (a sentence running down the column)."""
+    prose = 0
+    for c in range(len(rows[0]) if rows else 0):
+        cells = [row[c] for row in rows if row[c].strip()]
+        if not cells:
+            continue
+        counts = [len(cell.split()) for cell in cells]
+        lower = sum(1 for cell in cells if cell[:1].islower())
+        if median(counts) > PROSE_WORDS or (median(counts) >= 4 and lower * 10 >= 3 * len(cells)):
+            prose += 1
+    return prose
+
+
+def _reflow(lines: list[Line], run: list[int], bounds: list[float]) -> list[Line]:
+    """The run's lines cut at the gutters, column after column."""
+    columns: list[list[Line]] = [[] for _ in range(len(bounds) + 1)]
+    for i in run:
+        line = lines[i]
+        pieces: dict[int, list[Word]] = {}
+        for word in _words(line):
+            pieces.setdefault(_column(word, bounds), []).append(word)
+        for c, group in pieces.items():
+            columns[c].append(
+                Line(
+                    " ".join(w.text for w in group),
+                    group[0].x0,
+                    group[-1].x1,
+                    line.base,
+                    line.base,
+                    line.size,
+                    line.bold,
+                    mono=line.mono,
+                    italic=line.italic,
+                    words=group,
+                )
+            )
+    return [line for column in columns for line in column]
 
 
 def _looks_like_header(
