@@ -14,7 +14,7 @@
    (time.process_time, which other load on a shared machine disturbs far less) and on wall time,
    plus the ratios llmprep/unstructured and each child's peak RSS (os.wait4's rusage).
    The redaction-on run also times each pipeline stage (the cached stage list from
-   `llmprep.pipeline.build_stages` is wrapped with timers; load = the rest) and names the one
+   `llmprep.pipeline.file.build_stages` is wrapped with timers; load = the rest) and names the one
    that dominates.
 2. The stage benches, as subprocesses, their tables printed verbatim: bench/pii.py (vs Presidio),
    bench/html_content.py (vs trafilatura), bench/lang.py (vs langdetect, lingua), bench/pdf.py (vs raw
@@ -62,13 +62,13 @@ def llmprep_worker(redact: bool, paths: list[str]) -> int:
 
     sys.path.insert(0, str(ROOT / "src"))
     import llmprep
-    from llmprep.pipeline import build_stages, warm_up
+    from llmprep.pipeline.file import build_stages, warm_up
 
     cfg = llmprep.Config().with_overrides(redact=redact)
     stage_seconds: dict[str, float] = {}
 
     class Timed:
-        """A stage with a stopwatch; the cached list is patched so process_path uses it."""
+        """A stage with a stopwatch; the cached list is patched so process_file uses it."""
 
         def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
             self.inner, self.name = inner, inner.name

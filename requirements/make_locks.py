@@ -3,7 +3,7 @@
     .venv/bin/python requirements/make_locks.py
 
 lock.txt pins everything `pip install -e '.[all]'` needs (core + ner, tokens, lang, dedup,
-parquet); dev.txt adds the test and lint tools. Both are exact `==` pins of what the test suite
+parquet, ocr); dev.txt adds the test and lint tools. Both are exact `==` pins of what the test suite
 ran with, so a fresh machine installs the same versions.
 """
 
@@ -34,7 +34,7 @@ DEV_ROOTS = [
     "mypy",
     "jsonschema",
 ]
-RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "all"}
+RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "ocr", "all"}
 
 
 def canon(name: str) -> str:

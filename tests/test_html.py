@@ -81,10 +81,15 @@ def test_headings_become_heading_elements_with_levels_and_paths() -> None:
     assert linux_para.heading_path == ["Handbook", "Setup", "Linux"]
 
 
-def test_list_items_are_separate_elements_with_nesting_levels() -> None:
+def test_list_items_are_separate_elements_with_nesting_levels_and_ordered_numbers() -> None:
     result = extract_html(STRUCTURED, mode="full")
     items = [(el.text, el.level) for el in result.elements if el.type == "list_item"]
-    assert items == [("First step", 1), ("Second step", 1), ("Sub step a", 2), ("Sub step b", 2)]
+    assert items == [
+        ("First step", 1),
+        ("Second step", 1),
+        ("1. Sub step a", 2),
+        ("2. Sub step b", 2),
+    ]
 
 
 def test_data_tables_keep_rows_and_cells_apart() -> None:
@@ -453,7 +458,9 @@ def test_deeply_nested_files_are_partial_not_failed(tmp_path: Path) -> None:
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("llmprep_bench_html", ROOT / "bench" / "html_content.py")
+    spec = importlib.util.spec_from_file_location(
+        "llmprep_bench_html", ROOT / "bench" / "html_content.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

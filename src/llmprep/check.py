@@ -22,25 +22,10 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from .config import Config
+from .formats import DATA_TEXT_EXTENSIONS, TEXT_EXTENSIONS
 
 ALLOW_MARKER = "llmprep: allow"
-TEXT_SUFFIXES = {
-    ".md",
-    ".markdown",
-    ".mdown",
-    ".mkd",
-    ".txt",
-    ".text",
-    ".rst",
-    ".csv",
-    ".tsv",
-    ".log",
-    ".json",
-    ".jsonl",
-    ".yaml",
-    ".yml",
-    ".toml",
-}
+TEXT_SUFFIXES = {*TEXT_EXTENSIONS, *DATA_TEXT_EXTENSIONS}
 
 
 @dataclass(frozen=True)
@@ -104,7 +89,7 @@ def _check_file(name: str, cfg: Config) -> Iterator[Finding]:
 
 
 def _check_text(name: str, cfg: Config) -> Iterator[Finding]:
-    from .stages.pii import redact
+    from .api import redact
     from .textio import decode_bytes
 
     text = decode_bytes(Path(name).read_bytes()).text

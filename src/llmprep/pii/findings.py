@@ -12,8 +12,3 @@ class Finding:
     entity_type: str
     score: float
     detector: str
-
-    def shifted(self, offset: int) -> Finding:
-        return Finding(
-            self.start + offset, self.end + offset, self.entity_type, self.score, self.detector
-        )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Iterator
 
-from ...models import Document, DocumentMetadata, Element, Flag
+from ...flags import make_flag
+from ...models import Document, DocumentMetadata, Element
 from ..base import SourceFile
+from ..registry import get_registry, load_attachment
 from .mime import Attachment, ParsedEmail
 from .text_body import quote_flags
 
@@ -55,7 +57,7 @@ def build_document(
     )
     doc.flags += parsed.flags + quote_flags(parsed.elements)
     if parsed.encrypted:
-        doc.flags.append(Flag(code="email_encrypted", severity="warn", value=parsed.encrypted))
+        doc.flags.append(make_flag("email_encrypted", parsed.encrypted))
     return doc
 
 
@@ -75,7 +77,7 @@ def emit(
         att_path = f"{sub_path}/att/{i}" if sub_path else f"att/{i}"
         if att.data is None or not _worth_loading(source, att, att_path, i):
             continue
-        yield from source.load_child(att.data, attachment_name(att, i), att_path, doc.id)
+        yield from load_attachment(source, att.data, attachment_name(att, i), att_path, doc.id)
 
 
 def attachment_name(att: Attachment, index: int) -> str:
@@ -92,7 +94,6 @@ def attachment_name(att: Attachment, index: int) -> str:
 def _worth_loading(source: SourceFile, att: Attachment, att_path: str, index: int) -> bool:
     if att.media_type in _SIGNATURES:
         return False
-    from ..registry import get_registry
 
     child = source.child(att.data or b"", attachment_name(att, index), att_path)
     loader = get_registry().choose(child)

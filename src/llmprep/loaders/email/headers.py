@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from ...flags import make_flag
 from ...models import DocumentMetadata, Flag
 
 _MSGID = re.compile(r"<[^<>\s]+>")
@@ -188,7 +189,7 @@ def headers_metadata(
         meta.date = iso_utc(raw_date)
         if meta.date is None:
             meta.extra["date_raw"] = raw_date
-            flags.append(Flag(code="email_date_unparseable", severity="warn"))
+            flags.append(make_flag("email_date_unparseable"))
     mid = message_ids(get("message-id"))
     meta.message_id = mid[0] if mid else None
     reply = message_ids(get("in-reply-to"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...flags import make_flag
 from ...models import Element, Flag
 
 _BLOCKS = (
@@ -56,13 +57,13 @@ def _document_elements(html: str) -> tuple[list[Element], list[Flag]]:
     try:
         from ..html.loader import extract_html
     except ImportError:  # the HTML loader is optional for email: fall back to plain extraction
-        return fallback_html_elements(html), [Flag(code="email_html_fallback", severity="info")]
+        return fallback_html_elements(html), [make_flag("email_html_fallback")]
     # Handed over as text: the body was already decoded through the email charset chain, so a
     # stale <meta charset> inside the HTML cannot re-decode it wrongly.
     try:
         result = extract_html(html, mode="full")
     except Exception:  # a body the HTML loader rejects still has text worth keeping
-        return fallback_html_elements(html), [Flag(code="email_html_fallback", severity="info")]
+        return fallback_html_elements(html), [make_flag("email_html_fallback")]
     return list(result.elements), list(getattr(result, "flags", []) or [])
 
 

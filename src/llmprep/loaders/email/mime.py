@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from email.errors import CloseBoundaryNotFoundDefect
 from typing import Any
 
+from ...flags import make_flag
 from ...models import AttachmentInfo, DocumentMetadata, Element, Flag
 from .headers import message_metadata
 from .html_body import html_elements
@@ -90,7 +91,7 @@ def parse_email_bytes(data: bytes, *, prefer: str = "plain") -> ParsedEmail:
     wide = transcode_wide(data)
     if wide is not None:
         data = wide
-        flags.append(Flag(code="email_utf16", severity="info"))
+        flags.append(make_flag("email_utf16"))
     msg = BytesParser(policy=policy.compat32).parsebytes(data)
     parsed = _parse_message(msg, prefer)
     parsed.flags[:0] = flags

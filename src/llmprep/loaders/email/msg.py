@@ -11,6 +11,7 @@ import struct
 from typing import Any
 
 from ...errors import CorruptDocument, UnsupportedFormat
+from ...flags import make_flag
 from ...models import Flag
 from ..sniff import is_ole2
 from .headers import (
@@ -149,7 +150,7 @@ def _parse(msg: Any, prefer: str) -> ParsedEmail:
     meta.attachments = [a.info() for a in attachments] + embedded
     parsed = ParsedEmail(metadata=meta, attachments=attachments, flags=flags)
     if embedded:
-        flags.append(Flag(code="email_embedded_msg_listed", severity="info", value=len(embedded)))
+        flags.append(make_flag("email_embedded_msg_listed", len(embedded)))
     if _is_encrypted(message_class, headers, attachments):
         parsed.encrypted = "smime" if "SMIME" in message_class or _pkcs7(headers) else "pgp"
         return parsed

@@ -7,7 +7,8 @@ wraps it for files. The work is split by job:
 - `html_dom`: safe parsing (nesting limits), removing scripts, styles and hidden elements;
 - `html_meta`: title, language, canonical URL, description, authors, date, site name;
 - `html_blocks`: all visible blocks as elements (`full` mode and the fallback);
-- `html_main` (+ `html_xml`): main content via trafilatura plus llmprep's own passes.
+- `main_content` (+ `xml_body`, `boilerplate`, `furniture`, `filters`, `realign`): main content
+  via trafilatura plus llmprep's own passes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ...errors import CorruptDocument
+from ...flags import make_flag
 from ...models import Document, DocumentMetadata, Element, Flag
 from ..base import Loader, SourceFile
 from ..sniff import is_html
@@ -54,7 +56,8 @@ def extract_html(
     """
     from .blocks import dom_elements
     from .charset import decode_html
-    from .dom import flatten_tree, parse_html, remove_invisible, too_deep
+    from .dom import flatten_tree, parse_html, remove_invisible, too_deep, visible_text_length
+    from .furniture import mark_signup_forms
     from .main_content import article_bodies
     from .metadata import extract_metadata
 
@@ -67,7 +70,7 @@ def extract_html(
         text = decoded.text
         extra.update(encoding=decoded.encoding, encoding_source=decoded.source)
         if decoded.lossy:
-            flags.append(Flag(code="encoding_lossy", severity="warn", value=decoded.encoding))
+            flags.append(make_flag("encoding_lossy", decoded.encoding))
     else:
         text = data
     if not unicodedata.is_normalized("NFC", text):
@@ -77,13 +80,15 @@ def extract_html(
     tree = parsed.tree
     metadata = extract_metadata(tree, url)
     bodies = article_bodies(tree) if mode == "main" else []
+    if mode == "main":  # sign-up boxes are known by their e-mail field, gone after cleaning
+        mark_signup_forms(tree, visible_text_length(tree))
     remove_invisible(tree)
     flattened = parsed.flattened
     if too_deep(tree):
         flatten_tree(tree)
         flattened = True
     if flattened:
-        flags.append(Flag(code="markup_flattened", severity="warn", value="nesting too deep"))
+        flags.append(make_flag("markup_flattened", "nesting too deep"))
     if mode == "main":
         elements, used = _main_or_fallback(tree, url, bodies, flags, extra)
     else:
@@ -117,30 +122,50 @@ def _main_or_fallback(
         if count is not None:
             # Bounded time: trafilatura is not linear on pages this large.
             flags.append(
-                Flag(
-                    code="main_content_simplified",
-                    severity="info",
-                    value=count,
-                    threshold=f"{MAX_TRAFILATURA_ELEMENTS} elements or "
+                make_flag(
+                    "main_content_simplified",
+                    count,
+                    f"{MAX_TRAFILATURA_ELEMENTS} elements or "
                     f"{MAX_TRAFILATURA_PARAGRAPHS} paragraphs",
                 )
             )
             elements = structural_main(tree, visible_chars)
         else:
             main = extract_main(tree, url, article_bodies=bodies, page_chars=visible_chars)
-            elements = main.elements
+            elements = _restructured(tree, main.elements, main.notes)
             if main.notes:  # which of llmprep's passes changed trafilatura's result
                 extra["html_passes"] = sorted(set(main.notes))
     except Exception:
         # RecursionError or a trafilatura bug on hostile markup: the full text is still right.
         elements = []
     if not elements:
-        flags.append(Flag(code="no_main_content", severity="warn", value="fell back to full mode"))
+        flags.append(make_flag("no_main_content", "fell back to full mode"))
         return dom_elements(tree), "full"
     main_chars = sum(len(" ".join(el.text.split())) for el in elements)
     ratio = min(main_chars / visible_chars, 1.0) if visible_chars else 1.0
-    flags.append(Flag(code="boilerplate_ratio", severity="info", value=round(ratio, 4)))
+    flags.append(make_flag("boilerplate_ratio", round(ratio, 4)))
     return elements, "main"
+
+
+def _restructured(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """trafilatura's fallback on small pages returns the whole page as one flat paragraph; when
+    that paragraph is exactly the page's visible text, the page's own blocks say the same with
+    their headings, lists, tables and line breaks."""
+    from copy import deepcopy
+
+    from .blocks import dom_elements
+
+    if len(elements) != 1 or elements[0].type != "paragraph":
+        return elements
+    blocks = dom_elements(deepcopy(tree))
+
+    def squeezed(text: str) -> str:  # table cells are apart by " | " in blocks only
+        return "".join(text.replace("|", "").split())
+
+    if len(blocks) > 1 and squeezed("".join(b.text for b in blocks)) == squeezed(elements[0].text):
+        notes.append("restructured")
+        return blocks
+    return elements
 
 
 class HtmlLoader(Loader):

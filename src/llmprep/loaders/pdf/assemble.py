@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import TypeAdapter
 
 from ...errors import CorruptDocument
-from ...models import Document, DocumentMetadata, Element, Flag
+from ...flags import make_flag
+from ...models import Document, DocumentMetadata, Element
 from ..base import SourceFile
 from ..structure import assign_heading_paths
 from .flow import continue_paragraphs, mark_captions, mark_footnotes
@@ -78,7 +79,7 @@ def assemble(
 
     doc = source.new_document(elements, metadata=meta)
     if ocr_pages:
-        doc.flags.append(Flag(code="needs_ocr", severity="warn", value=len(ocr_pages)))
+        doc.flags.append(make_flag("needs_ocr", len(ocr_pages)))
     if failed:
         total = len(pages) + len(failed)
         source.mark_partial(

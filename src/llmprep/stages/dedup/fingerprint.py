@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...config import Config
+from ...flags import make_flag
 from ...models import Flag, Record
-from ..quality.text import UNSEGMENTED, words_of
+from ...scripts import UNSEGMENTED
+from ..quality.text import words_of
 from .minhash import near_index_available
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,16 @@ class Fingerprint:
             shingle_hashes(self.joined[i], cfg.shingle_words), cfg.num_perm, cfg.seed
         )
 
+    def with_signatures(self, config: Config) -> Fingerprint:
+        """Make every chunk's MinHash signature now (when near dedup is on), for storing."""
+        if self.signatures is None and self.joined is not None:
+            cfg = config.dedup
+            if cfg.near and near_index_available():
+                self.signatures = [
+                    self.signature(i, config) if j else None for i, j in enumerate(self.joined)
+                ]
+        return self
+
     def to_json(self) -> dict[str, Any]:
         import base64
 
@@ -152,10 +164,8 @@ def fingerprint(
         signatures=None,
         joined=joined,
     )
-    if near and signatures:
-        prints.signatures = [
-            prints.signature(i, config) if j else None for i, j in enumerate(joined)
-        ]
+    if signatures:
+        prints.with_signatures(config)
     return prints
 
 
@@ -256,7 +266,7 @@ class Deduplicator:
         first = self._chunk_exact.setdefault(digest, index)
         if first == index:
             return False
-        self._mark(record, self._chunk_ids[first], Flag(code="duplicate_exact", value=1.0))
+        self._mark(record, self._chunk_ids[first], make_flag("duplicate_exact", 1.0))
         return True
 
     def _check_chunk_near(self, record: Record, index: int, values: Any, exact: bool) -> Any:
@@ -265,9 +275,7 @@ class Deduplicator:
         # later query return one more identical candidate.
         match = self._store_chunk(index, values, indexed=self.cfg.chunks and not exact)
         if match is not None and self.cfg.chunks and not exact and record.duplicate_of is None:
-            flag = Flag(
-                code="duplicate_near", value=round(match[1], 4), threshold=self.cfg.threshold
-            )
+            flag = make_flag("duplicate_near", round(match[1], 4), self.cfg.threshold)
             self._mark(record, self._chunk_ids[self._row_chunk[match[0]]], flag)
         return values
 
@@ -290,7 +298,7 @@ class Deduplicator:
         original = self._docs[first]
         for i, record in enumerate(records):
             target = original.first + i if i < original.count else original.first
-            flag = Flag(code="duplicate_doc_exact", value=1.0)
+            flag = make_flag("duplicate_doc_exact", 1.0)
             self._mark_doc(record, self._chunk_ids[target], flag, original.doc_id)
         return True
 
@@ -314,9 +322,7 @@ class Deduplicator:
             target = original.first
             if i < original.count and self._chunks_match(doc.first + i, original.first + i):
                 target = original.first + i
-            flag = Flag(
-                code="duplicate_doc_near", value=round(match[1], 4), threshold=self.cfg.threshold
-            )
+            flag = make_flag("duplicate_doc_near", round(match[1], 4), self.cfg.threshold)
             self._mark_doc(record, self._chunk_ids[target], flag, original.doc_id)
 
     def _chunks_match(self, a: int, b: int) -> bool:

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from ...config import Config, LanguageConfig
-from ...models import Document, Element, Flag, Record
+from ...flags import make_flag
+from ...models import Document, Element, Record
 from ..base import DocWork
 from .detect import UNDETERMINED, LanguageGuess, detect
 
@@ -146,11 +147,11 @@ class ChunkLanguage:
             record.language = main if guess.code == UNDETERMINED else guess.code
             if guess.confidence < cfg.min_confidence:
                 record.flags.append(
-                    Flag(
-                        code="language_uncertain",
+                    make_flag(
+                        "language_uncertain",
+                        round(guess.confidence, 4),
+                        cfg.min_confidence,
                         severity="warn" if guess.code == UNDETERMINED else "info",
-                        value=round(guess.confidence, 4),
-                        threshold=cfg.min_confidence,
                     )
                 )
         # The document's languages, final: by characters across its chunks (an estimate made

@@ -9,7 +9,8 @@ Repaired mojibake is flagged on the document (`mojibake_fixed`, value = elements
 from __future__ import annotations
 
 from ...config import Config
-from ...models import Element, Flag
+from ...flags import make_flag
+from ...models import Element
 from ..base import DocWork
 from .lists import split_list_items
 from .text import Mode, TextOptions, normalize_text
@@ -92,4 +93,4 @@ class Normalize:
         )
         if repaired:
             doc.flags = [f for f in doc.flags if f.code != "mojibake_fixed"]
-            doc.flags.append(Flag(code="mojibake_fixed", severity="info", value=repaired))
+            doc.flags.append(make_flag("mojibake_fixed", repaired))

@@ -1,8 +1,7 @@
-"""From measurements to flags: each rule names its code, default severity and threshold source.
+"""From measurements to flags: each rule compares one measure with its `[quality]` threshold.
 
-Sources: Gopher = Rae et al. 2021 ("Scaling Language Models", table A1: the quality and
-repetition filters); C4 = Raffel et al. 2020 (T5's clean-up rules); FineWeb = Penedo et al. 2024;
-ours = chosen for llmprep (see docs/quality.md for why).
+Codes, default severities and the source of each threshold are in the flag catalog
+(`llmprep.flags`); docs/quality.md says why.
 """
 
 from __future__ import annotations
@@ -10,45 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...config import QualityConfig
+from ...flags import CATALOG, UNCAPPED, make_flag
 from ...models import Flag, Severity
 from .text import TextStats
 
 _RANK = {"info": 0, "warn": 1, "block": 2}
 
-# code -> (default severity, source). Codes computed here; other stages add their own.
-RULES: dict[str, tuple[Severity, str]] = {
-    "empty": ("block", "ours"),
-    "near_empty": ("warn", "ours"),
-    "too_few_tokens": ("warn", "ours"),
-    "few_words": ("info", "Gopher"),
-    "many_words": ("info", "Gopher"),
-    "short_words": ("block", "Gopher"),
-    "long_words": ("block", "Gopher"),
-    "hash_ratio": ("block", "Gopher"),
-    "ellipsis_ratio": ("block", "Gopher"),
-    "bullet_lines": ("block", "Gopher"),
-    "ellipsis_lines": ("block", "Gopher"),
-    "alpha_words": ("block", "Gopher"),
-    "stop_words": ("block", "Gopher"),
-    "dup_lines": ("block", "Gopher"),
-    "dup_paragraphs": ("block", "Gopher"),
-    "dup_line_chars": ("block", "Gopher"),
-    "dup_paragraph_chars": ("block", "Gopher"),
-    **{f"top_{n}gram": ("block", "Gopher") for n in range(1, 11)},
-    **{f"dup_{n}gram": ("block", "Gopher") for n in range(1, 21)},
-    "replacement_chars": ("warn", "ours"),
-    "unlikely_chars": ("block", "ours"),
-    "mojibake": ("warn", "ours"),
-    "long_token": ("warn", "C4"),
-    "lorem_ipsum": ("warn", "C4"),
-    "language_mismatch": ("warn", "ours"),
-    "boilerplate_heavy": ("warn", "ours"),
-    "pii_dense": ("warn", "ours"),
-    "quoted_only": ("info", "ours"),
-    "truncated": ("warn", "ours"),
-}
-# Flags that are not web-text heuristics keep their severity on tables, lists and short texts.
-UNCAPPED = frozenset({"empty", "unlikely_chars", "language_mismatch", "pii_dense", "truncated"})
+# Codes, default severities and sources: `llmprep.flags.CATALOG`.
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +36,8 @@ class Severities:
     def of(self, code: str, default: Severity | None = None) -> Severity:
         if code in self.overrides:
             return self.overrides[code]
-        return default or RULES.get(code, ("info", ""))[0]
+        known = CATALOG.get(code)
+        return default or (known.severity if known is not None else "info")
 
     def capped(self, code: str, severity: Severity, capped: bool) -> Severity:
         if capped and code not in UNCAPPED and _RANK[severity] > _RANK[self.cap]:
@@ -109,7 +77,7 @@ def text_flags(s: TextStats, cfg: QualityConfig, ctx: Context, sev: Severities) 
     if not s.chars or not s.tokens:
         # An empty file is not junk to reject (it has no chunks); an empty chunk is.
         severity = sev.of("empty", "warn" if ctx.document else None)
-        return [Flag(code="empty", severity=severity, value=0, threshold=1)]
+        return [make_flag("empty", 0, 1, severity=severity)]
     found = _Found(cfg.block_margin)
     if s.word_chars < cfg.min_alnum_chars:
         found.add("near_empty", s.word_chars, cfg.min_alnum_chars)
@@ -167,12 +135,5 @@ def text_flags(s: TextStats, cfg: QualityConfig, ctx: Context, sev: Severities) 
         severity = sev.of(code)
         if severe is False and _RANK[severity] > _RANK["warn"]:
             severity = "warn"  # past Gopher's threshold, within the block margin: flag, keep
-        flags.append(
-            Flag(
-                code=code,
-                severity=sev.capped(code, severity, capped),
-                value=value,
-                threshold=threshold,
-            )
-        )
+        flags.append(make_flag(code, value, threshold, severity=sev.capped(code, severity, capped)))
     return flags

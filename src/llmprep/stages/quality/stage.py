@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...config import Config
+from ...flags import make_flag
 from ...models import Document, Flag, PiiSpan, Record
 from ..base import DocWork
 from .rules import Context, Severities, text_flags
@@ -57,7 +58,7 @@ class Quality:
         if "truncated" not in codes and reason:
             value = reason if isinstance(reason, str | int | float) else True
             doc.flags.append(
-                Flag(code="truncated", severity=self.severities.of("truncated"), value=value)
+                make_flag("truncated", value, severity=self.severities.of("truncated"))
             )
         ratio = _main_content_ratio(doc)
         if (
@@ -66,11 +67,11 @@ class Quality:
             and ratio < self.cfg.min_main_content_ratio
         ):
             doc.flags.append(
-                Flag(
-                    code="boilerplate_heavy",
+                make_flag(
+                    "boilerplate_heavy",
+                    round(ratio, 4),
+                    self.cfg.min_main_content_ratio,
                     severity=self.severities.of("boilerplate_heavy"),
-                    value=round(ratio, 4),
-                    threshold=self.cfg.min_main_content_ratio,
                 )
             )
 
@@ -169,11 +170,11 @@ class Quality:
         severity = self.severities.of(code)
         if capped:
             severity = self.severities.capped(code, severity, True)
-        return Flag(code=code, severity=severity, value=value, threshold=threshold)
+        return make_flag(code, value, threshold, severity=severity)
 
     def _mismatch(self, value: str, threshold: str, default: str) -> Flag:
         severity = self.severities.of("language_mismatch", default)  # type: ignore[arg-type]
-        return Flag(code="language_mismatch", severity=severity, value=value, threshold=threshold)
+        return make_flag("language_mismatch", value, threshold, severity=severity)
 
     def _copy(self, flag: Flag) -> Flag:
         severity = self.severities.overrides.get(flag.code, flag.severity)

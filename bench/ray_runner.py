@@ -1,6 +1,6 @@
 """Local runner vs Ray runner on the same inputs, same machine, same run: files/s and ratios.
 
-    .venv/bin/python bench/ray.py [--sets generated,corpus] [--files 300] [--workers 2]
+    .venv/bin/python bench/ray_runner.py [--sets generated,corpus] [--files 300] [--workers 2]
                                   [--repeats 2] [--no-redact]
 
 Input sets:
@@ -111,8 +111,8 @@ def make_generated(root: Path, files: int, seed: int = 13) -> list[str]:
 
 def hash_phase(inputs: list[str]) -> tuple[float, float, int]:
     """Driver-side discovery + SHA-256 of every input: seconds, MB, files."""
-    from llmprep.runners.inputs import discover
-    from llmprep.runners.task import file_sha256
+    from llmprep.pipeline.inputs import discover
+    from llmprep.pipeline.task import file_sha256
 
     t = time.perf_counter()
     items = discover(inputs)
@@ -170,9 +170,9 @@ def assembly_rates(inputs: list[str], out: Path, redact: bool) -> dict[str, floa
     from a finished run's shards in this process, best of three, for three dedup settings."""
     from llmprep.api import resolve_config
     from llmprep.output import ShardStore
-    from llmprep.runners.inputs import discover
-    from llmprep.runners.orchestrate import _assemble
-    from llmprep.runners.task import file_sha256, task_key
+    from llmprep.pipeline.inputs import discover
+    from llmprep.pipeline.run import _assemble
+    from llmprep.pipeline.task import file_sha256, task_key
 
     config = resolve_config(None, inputs[0], {"redact": redact})
     config_hash = config.hash()

@@ -1,7 +1,9 @@
-"""One input file through every stage: detect → load → normalize → language → pii → chunk → quality.
+"""The per-file half: one input file through every stage.
 
-Dedup and the keep/reject policy run after this, across the whole run (see `runners/`); for a
-single file `llmprep.process` applies them to that file alone.
+detect → load → normalize → (language → pii) → chunk → language → quality → fingerprint
+
+Each finished document is handed over with its records and its dedup fingerprint; comparing
+fingerprints and the keep/reject policy are the run-wide half (`pipeline.assemble`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .config import Config
-from .errors import LoadError, UnsupportedFormat
-from .loaders.base import SourceFile
-from .loaders.registry import load_source
-from .models import Document, ErrorInfo, LoaderInfo, ManifestRow, Record, RejectedRecord
-from .stages.base import DocWork, Stage
+from ..config import Config
+from ..errors import LoadError, UnsupportedFormat
+from ..loaders.base import SourceFile
+from ..loaders.registry import load_source
+from ..models import Document, ErrorInfo, LoaderInfo, ManifestRow, Record, Status
+from ..stages.base import DocWork, Stage
+from .failures import error_slug, report_exception, safe_message, unexpected_message
 
 _STAGE_CACHE: dict[str, list[Stage]] = {}
 
@@ -29,18 +33,23 @@ def build_stages(config: Config) -> list[Stage]:
     key = config.model_dump_json()
     if key in _STAGE_CACHE:
         return _STAGE_CACHE[key]
-    from .stages.chunk.stage import ChunkStage
-    from .stages.language.stage import ChunkLanguage, DocumentLanguage
-    from .stages.normalize.stage import Normalize
-    from .stages.pii import Pii
-    from .stages.quality.stage import Quality
+    from ..stages.chunk.stage import ChunkStage
+    from ..stages.dedup.stage import Fingerprinting
+    from ..stages.language.stage import ChunkLanguage, DocumentLanguage
+    from ..stages.normalize.stage import Normalize
+    from ..stages.pii import Pii
+    from ..stages.quality.stage import Quality
 
     stages: list[Stage] = [Normalize(config)]
     if config.redact:
         # PII detection reads English and other languages differently: it needs an estimate of
         # the document's language before chunking. Otherwise the chunks settle it alone.
         stages += [DocumentLanguage(config), Pii(config)]
-    stages += [ChunkStage(config), ChunkLanguage(config), Quality(config)]
+    if config.output.text_format == "markdown":
+        from ..stages.render import Render
+
+        stages.append(Render(config))  # after PII (moves its spans), before chunking
+    stages += [ChunkStage(config), ChunkLanguage(config), Quality(config), Fingerprinting(config)]
     _STAGE_CACHE[key] = stages
     return stages
 
@@ -51,7 +60,7 @@ class FileOutcome:
 
     path: str
     rel_path: str
-    status: str = "ok"
+    status: Status = "ok"
     error: ErrorInfo | None = None
     sha256: str | None = None
     size: int | None = None
@@ -72,7 +81,7 @@ class FileOutcome:
             size=self.size,
             media_type=self.media_type,
             loader=self.loader,
-            status=self.status,  # type: ignore[arg-type]
+            status=self.status,
             error_code=self.error.code if self.error else None,
             error_message=self.error.message if self.error else None,
             documents=self.documents,
@@ -84,16 +93,26 @@ class FileOutcome:
         )
 
 
-DocSink = Callable[[Document, list[Record]], None]
+@dataclass
+class DocumentResult:
+    """One finished document, its records (chunks), and their dedup fingerprint."""
+
+    document: Document
+    records: list[Record]
+    fingerprint: Any = None  # stages.dedup.Fingerprint, or None when dedup is off
 
 
-def process_path(
+DocSink = Callable[[DocumentResult], None]
+
+
+def process_file(
     path: str | Path,
     config: Config,
     *,
     rel_path: str | None = None,
     on_document: DocSink,
     sha256: str | None = None,
+    on_progress: Callable[[], None] | None = None,
 ) -> FileOutcome:
     """Run one file through the stages, handing each finished document to `on_document`.
 
@@ -109,7 +128,9 @@ def process_path(
     source: SourceFile | None = None
     try:
         _check_regular_file(path)
-        source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
+        source = SourceFile(
+            path=path, rel_path=rel, config=config, sha256=sha256, on_progress=on_progress
+        )
         outcome.size = source.size
         if outcome.size == 0:
             # Whatever its name says, there is nothing in it: usually a copy or export that
@@ -129,7 +150,7 @@ def process_path(
             stage_name = "load"
             outcome.documents += 1
             outcome.records += len(work.records)
-            on_document(work.document, work.records)
+            on_document(DocumentResult(work.document, work.records, work.fingerprint))
         if source.partial is not None:
             outcome.status, outcome.error = "partial", source.partial
         outcome.warnings = list(source.warnings)
@@ -140,13 +161,15 @@ def process_path(
     except (OSError, MemoryError, RecursionError) as exc:
         outcome.status = "partial" if outcome.documents else "failed"
         outcome.error = ErrorInfo(
-            code=f"{stage_name}.{_error_slug(exc)}", message=_safe_message(exc, stage_name)
+            code=f"{stage_name}.{error_slug(exc)}", message=safe_message(exc, stage_name)
         )
+        report_exception(exc, rel, stage_name)
     except Exception as exc:  # a bug or a parser surprise: one failed row, never a crashed run
         outcome.status = "partial" if outcome.documents else "failed"
         outcome.error = ErrorInfo(
-            code=f"{stage_name}.error", message=_safe_message(exc, stage_name)
+            code=f"{stage_name}.error", message=unexpected_message(exc, stage_name)
         )
+        report_exception(exc, rel, stage_name)
     if source is not None:
         # Also for a file that failed: its row names the loader that was chosen and the format
         # it was read as (a corrupt PDF is still application/pdf in the manifest and report).
@@ -173,33 +196,9 @@ def _check_regular_file(path: Path) -> None:
         raise UnsupportedFormat("file.not_regular", f"not a regular file (a {kind}); not read")
 
 
-def _error_slug(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno == errno.ELOOP:
-        return "symlink_loop"
-    if isinstance(exc, PermissionError):
-        return "unreadable"
-    if isinstance(exc, FileNotFoundError):
-        return "not_found"
-    if isinstance(exc, IsADirectoryError):
-        return "is_directory"
-    if isinstance(exc, MemoryError):
-        return "out_of_memory"
-    if isinstance(exc, RecursionError):
-        return "too_deep"
-    return "os_error"
-
-
-def _safe_message(exc: BaseException, stage: str) -> str:
-    # Parser exception texts can quote the document; only the exception type is reported, or
-    # for an operating-system error the system's own wording of its errno ("Permission denied").
-    if isinstance(exc, OSError) and exc.errno:
-        return f"{os.strerror(exc.errno)} ({type(exc).__name__} during {stage})"
-    return f"{type(exc).__name__} during {stage}"
-
-
 def warm_up(config: Config) -> None:
     """Load every stage's models and libraries once, so the first real file's clock is fair."""
-    from .loaders.registry import get_registry
+    from ..loaders.registry import get_registry
 
     get_registry()
     stages = build_stages(config)
@@ -214,32 +213,11 @@ def warm_up(config: Config) -> None:
         )
         for stage in stages:
             stage(work)
-        # Workers fingerprint records for dedup (datasketch's import takes a second, cold).
-        from .stages.dedup.fingerprint import fingerprint
-
-        fingerprint(work.records, config)
+        if work.fingerprint is not None:
+            # Workers store MinHash signatures with their shards: load numpy's code paths now.
+            work.fingerprint.with_signatures(config)
     if config.redact:
         # The warm-up text gives Presidio nothing to do; load it now, not in the first file.
-        from .pii.engine import get_engine
+        from ..pii.engine import get_engine
 
         get_engine(config.pii).load()
-
-
-@dataclass
-class ProcessResult:
-    """What `llmprep.process` returns for one file."""
-
-    status: str
-    error: ErrorInfo | None
-    documents: list[Document]
-    records: list[Record]
-    rejected: list[RejectedRecord]
-    outcome: FileOutcome
-
-    @property
-    def text(self) -> str:
-        return self.documents[0].text if self.documents else ""
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.outcome.warnings

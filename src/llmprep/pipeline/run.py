@@ -1,4 +1,4 @@
-"""A folder run: discover → hash → process what changed (local or Ray) → dedup + policy → write.
+"""A folder run: discover → hash → process what changed (a runner) → assemble → write.
 
 Outputs are rebuilt from per-file shards (see `output.ShardStore`) in input order, so a rerun,
 a resumed run and an uninterrupted run all write the same bytes. A run whose inputs and config
@@ -11,23 +11,32 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..config import Config
 from ..models import Record
-from ..output import ShardStore, atomic_writer, dumps
-from ..policy import as_rejected, judge
+from ..output import STATE_DIR, ShardStore, atomic_writer, dumps
 from ..report import ReportBuilder, write_reports
-from ..stages.dedup.fingerprint import Deduplicator, Fingerprint
+from .assemble import Assembler, shard_fingerprint
+from .failures import DEBUG_LOG_ENV, debug_enabled
 from .inputs import InputFile, discover
 from .state import RunState
-from .task import file_sha256, task_key
+from .task import Job, file_sha256, task_key
 
 ProgressHook = Callable[[int, int, dict[str, Any] | None], None]  # done, total, row
-Job = tuple[InputFile, str | None, str]
+RowCallback = Callable[[InputFile, dict[str, Any]], None]
+
+
+class Runner(Protocol):
+    """Runs jobs through `pipeline.task.run_task` somewhere; `on_row` once per job."""
+
+    def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None: ...
+
+
+RunnerFactory = Callable[[Config, Path], Runner]
 
 
 @dataclass
@@ -64,17 +73,18 @@ def execute_run(
     out: str | Path,
     config: Config,
     *,
+    runner: RunnerFactory,
     full: bool = False,
     progress: ProgressHook | None = None,
 ) -> RunSummary:
+    """Process `inputs` into `out` with runners made by `runner(config, out)`."""
     started = time.perf_counter()
-    if config.run.engine == "ray":  # fail in a second, not after hashing every input
-        from .ray import require_ray
-
-        require_ray()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store = ShardStore(out)
+    if debug_enabled():
+        # Tracebacks from this process and from every worker it starts land in one file.
+        os.environ[DEBUG_LOG_ENV] = str(out / STATE_DIR / "debug.log")
     config_hash = config.hash()
     keyed: list[Job] = []
     for item in discover(inputs, exclude=[out]):
@@ -105,7 +115,7 @@ def execute_run(
             progress(done, len(keyed), row)
 
     if pending:
-        _runner(config, out).run(pending, on_row)
+        runner(config, out).run(pending, on_row)
     previous_report = _read_json(out / "report.json")
     RunState.clear(out)  # from here until save(), the outputs are being rewritten
     deleted = sorted(set(previous.paths) - set(current.paths)) if previous else []
@@ -122,17 +132,6 @@ def execute_run(
     return summary
 
 
-def _runner(config: Config, out: Path) -> Any:
-    workers = config.run.workers or os.cpu_count() or 1
-    if config.run.engine == "ray":
-        from .ray import RayRunner
-
-        return RayRunner(config, out, workers)
-    from .local import LocalRunner
-
-    return LocalRunner(config, out, workers)
-
-
 def _assemble(
     keyed: list[Job],
     store: ShardStore,
@@ -142,7 +141,7 @@ def _assemble(
     deleted: list[str],
 ) -> tuple[RunSummary, ReportBuilder]:
     """Rebuild the output files from the shards, in input order, with run-wide dedup and policy."""
-    dedup = Deduplicator(config)
+    assembler = Assembler(config)
     report = ReportBuilder(config_hash)
     summary = RunSummary(out=out, files=len(keyed), deleted=len(deleted))
     with (
@@ -160,19 +159,15 @@ def _assemble(
                 report.add_document(line["doc"])
                 summary.documents += 1
                 records = [Record.model_validate(r) for r in line["records"]]
-                prints = line.get("dedup")
-                dedup.check_document(records, Fingerprint.from_json(prints) if prints else None)
-                for record, reasons in judge(records, config):
-                    data = record.model_dump(mode="json")
-                    report.add_record(data, reasons)
-                    if reasons:
-                        rejected += 1
-                        rejected_fh.write(
-                            dumps(as_rejected(record, reasons).model_dump(mode="json")) + "\n"
-                        )
-                    else:
+                for verdict in assembler.judge_document(records, shard_fingerprint(line)):
+                    data = verdict.record.model_dump(mode="json")
+                    report.add_record(data, verdict.reasons)
+                    if verdict.kept:
                         kept += 1
                         records_fh.write(dumps(data) + "\n")
+                    else:
+                        rejected += 1
+                        rejected_fh.write(dumps(verdict.rejected().model_dump(mode="json")) + "\n")
             row["records"], row["rejected"] = kept, rejected
             summary.records += kept
             summary.rejected += rejected

@@ -1,4 +1,10 @@
-"""The per-file function every runner executes, and the keys that make reruns incremental."""
+"""The per-file function every runner executes, and the keys that make reruns incremental.
+
+A runner (local process pool, Ray) hands each job to `run_task` in a worker process: the file
+goes through `pipeline.file`, and its documents, records and fingerprints land in one shard of
+the output store. What a worker needs from the run besides the config (the PII run key) is in
+`worker_environment()`.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,31 @@ from typing import Any
 
 from .._version import __version__
 from ..config import Config
-from ..models import Document, ErrorInfo, ManifestRow, Record
+from ..models import Document, ErrorInfo, Status
 from ..output import ShardStore, atomic_writer, dumps
-from ..pipeline import FileOutcome, process_path
-from ..stages.dedup.fingerprint import fingerprint
+from .file import DocumentResult, FileOutcome, process_file
 from .inputs import InputFile
+
+Job = tuple[InputFile, str | None, str]  # the file, its sha256 (None: unreadable), its shard key
+
+
+def run_key() -> str:
+    """This run's random PII key (hex), used by the `hash` operator without LLMPREP_PII_KEY.
+
+    Made once per process (inherited from the environment in a worker); a runner hands it to
+    every worker it starts, a Ray driver to every actor, so a value hashes alike whichever
+    worker reads it. It is written nowhere.
+    """
+    from ..pii.operators import run_key_hex
+
+    return run_key_hex()
+
+
+def worker_environment(key: str | None = None) -> dict[str, str]:
+    """Environment a worker process needs from its run (the run's PII key)."""
+    from ..pii.operators import RUN_KEY_ENV
+
+    return {RUN_KEY_ENV: key or run_key()}
 
 
 def file_sha256(path: str) -> str | None:
@@ -68,27 +94,32 @@ def run_task(
 ) -> dict[str, Any]:
     """Process one file into its shard; returns the manifest row (as a dict).
 
-    `on_progress` is called after each finished document (the runner's heartbeat).
+    `on_progress` is the runner's heartbeat: called after each finished document, and by loaders
+    doing long work inside one (each OCR'd page).
     """
     config_hash = config.hash()
     with atomic_writer(store.shard_path(key)) as fh:
 
-        def on_document(doc: Document, records: list[Record]) -> None:
+        def on_document(result: DocumentResult) -> None:
             line: dict[str, Any] = {
-                "doc": document_summary(doc),
-                "records": [r.model_dump(mode="json") for r in records],
+                "doc": document_summary(result.document),
+                "records": [r.model_dump(mode="json") for r in result.records],
             }
-            # Hashes and MinHash signatures are made here, in parallel: the run's dedup pass
-            # in the parent process then only compares.
-            prints = fingerprint(records, config)
-            if prints is not None:
-                line["dedup"] = prints.to_json()
+            # Hashes and MinHash signatures are stored here, made in parallel: the run's dedup
+            # pass then only compares.
+            if result.fingerprint is not None:
+                line["dedup"] = result.fingerprint.with_signatures(config).to_json()
             fh.write(dumps(line) + "\n")
             if on_progress is not None:
                 on_progress()
 
-        outcome = process_path(
-            Path(item.path), config, rel_path=item.rel_path, on_document=on_document, sha256=sha256
+        outcome = process_file(
+            Path(item.path),
+            config,
+            rel_path=item.rel_path,
+            on_document=on_document,
+            sha256=sha256,
+            on_progress=on_progress,
         )
     outcome.path = item.path
     row = outcome.manifest_row(config_hash, kept=outcome.records).model_dump(mode="json")
@@ -100,7 +131,7 @@ def failure_row(
     item: InputFile,
     sha256: str | None,
     config_hash: str,
-    status: str,
+    status: Status,
     error: ErrorInfo,
     seconds: float,
 ) -> dict[str, Any]:
@@ -120,7 +151,3 @@ def store_failure(store: ShardStore, key: str, row: dict[str, Any]) -> None:
     with atomic_writer(store.shard_path(key)):
         pass
     store.write_row(key, row)
-
-
-def validate_row(row: dict[str, Any]) -> ManifestRow:
-    return ManifestRow.model_validate(row)
