@@ -20,12 +20,14 @@ this process is still small.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -49,13 +51,20 @@ def raw_pages(path: Path) -> int:
 
 
 def loader_pages(path: Path) -> int:
-    from llmprep.config import Config
     from llmprep.loaders.base import SourceFile
     from llmprep.loaders.pdf.loader import PdfLoader
 
-    source = SourceFile(path=path, rel_path=path.name, config=Config())
+    source = SourceFile(path=path, rel_path=path.name, config=_text_layer_config())
     doc = next(iter(PdfLoader().load(source)))
     return int(doc.metadata.page_count or 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _text_layer_config() -> Any:
+    """OCR off: this measures reading the text layer (scans read by OCR are `bench/ocr.py`'s)."""
+    from llmprep.config import Config
+
+    return Config(ocr={"mode": "never"})
 
 
 def usable(files: list[Path]) -> list[Path]:

@@ -54,13 +54,6 @@ def style_of(block: Block) -> Style:
     return Style(block.size, first.bold, first.italic, caps)
 
 
-def body_style(blocks: list[Block], styles: list[Style] | None = None) -> Style:
-    weights: Counter[Style] = Counter()
-    for block, style in zip(blocks, styles or [style_of(b) for b in blocks], strict=True):
-        weights[style] += len(block.text)
-    return weights.most_common(1)[0][0] if weights else Style(10.0, False, False, False)
-
-
 def _short(block: Block) -> bool:
     return 0 < len(block.text.split()) <= MAX_WORDS and len(block.lines) <= MAX_LINES
 
@@ -85,27 +78,34 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
     """
     if not blocks:
         return 0
-    styles = [style_of(b) for b in blocks]
-    body = body_style(blocks, styles)
-    uses: dict[Style, list[int]] = defaultdict(list)
-    for i, style in enumerate(styles):
-        uses[style].append(i)
-    text_styles = {
-        style
-        for style, members in uses.items()
-        if sum(1 for i in members if len(blocks[i].lines) > MAX_LINES)
-        > TEXT_STYLE_LONG * len(members)
-    }
+    # One pass over every block: styles, the characters each style sets, how many of its
+    # blocks are long; the blocks that could be headings at all are kept for the next pass.
+    styles: list[Style] = []
+    chars: Counter[Style] = Counter()
+    total: Counter[Style] = Counter()
+    long: Counter[Style] = Counter()
+    short: list[int] = []
+    for i, block in enumerate(blocks):
+        style = style_of(block)
+        styles.append(style)
+        chars[style] += len(block.text)
+        total[style] += 1
+        if len(block.lines) > MAX_LINES:
+            long[style] += 1
+        elif block.kind in ("paragraph", "list_item", "heading"):
+            short.append(i)
+    body = chars.most_common(1)[0][0]
+    text_styles = {style for style, n in long.items() if n > TEXT_STYLE_LONG * total[style]}
     chosen: list[int] = []
     numbers: dict[int, int] = {}
     front_matter = True  # the first page until its first numbered heading: title, authors
-    for i, (block, style) in enumerate(zip(blocks, styles, strict=True)):
+    for i in short:
+        block, style = blocks[i], styles[i]
         if front_matter and (
             block.page != first_page or (block.kind == "heading" and numbering(block.text))
         ):
             front_matter = False
-        # Cheap tests first: this looks at every block of the document.
-        if len(block.lines) > MAX_LINES or block.kind not in ("paragraph", "list_item"):
+        if block.kind == "heading":
             continue
         if not _stands_out(style, body) or style in text_styles or not _short(block):
             continue

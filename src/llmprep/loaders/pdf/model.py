@@ -75,7 +75,7 @@ class PageText:
     # False when the engine gave no coordinates (pypdf fallback): positions are synthetic.
     geometry: bool = True
     rotated: bool = False
-    has_images: bool = False
+    has_images: bool = False  # asked only of pages with little or no text
     engine: str = "pdfium"
     # Many characters without a Unicode mapping: pdfium shows glyph codes, pypdf may do better.
     unmapped: bool = False

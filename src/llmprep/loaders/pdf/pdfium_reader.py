@@ -113,7 +113,9 @@ class PdfiumReader:
                 result.lines = lines
             finally:
                 textpage.close()
-            if not result.has_text:
+            if not result.has_text or _few_letters(result.lines):
+                # A page with little or no text may be a scan (with a stamp or page number on
+                # top): whether it holds an image is asked while it is open.
                 result.has_images = has_images(page, self.raw)
             if self.calls.annot_count(page.raw) > 0:
                 result.form_values, result.annotations = page_annotations(
@@ -504,3 +506,15 @@ def _stacked_rows(lines: list[Line]) -> list[int]:
 def _adjacent(spread: list[int]) -> bool:
     """Two spread-out lines next to each other (or one apart): rows, not a lone formula."""
     return any(b - a <= 2 for a, b in itertools.pairwise(spread))
+
+
+FEW_LETTERS = 40  # a page with fewer letters than this may be a scan under a stamp
+
+
+def _few_letters(lines: list[Line]) -> bool:
+    letters = 0
+    for line in lines:
+        letters += sum(1 for c in line.text if c.isalpha())
+        if letters >= FEW_LETTERS:
+            return False
+    return True
