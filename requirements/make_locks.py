@@ -33,6 +33,15 @@ DEV_ROOTS = [
     "ruff",
     "mypy",
     "jsonschema",
+    # integrations and remote inputs (extras outside `all`), and the test-only readers/servers
+    "langchain-core",
+    "llama-index-core",
+    "haystack-ai",
+    "fsspec",
+    "s3fs",
+    "moto[server]",
+    "duckdb",
+    "datasets",
 ]
 RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "ocr", "all"}
 
@@ -43,7 +52,11 @@ def canon(name: str) -> str:
 
 def closure(roots: list[str], extras: set[str]) -> set[str]:
     seen: set[str] = set()
-    stack = [(r, extras if r == "llmprep" else set()) for r in roots]
+    stack: list[tuple[str, set[str]]] = []
+    for root in roots:  # "name" or "name[extra,...]"
+        name, _, rest = root.partition("[")
+        wanted = {e.strip() for e in rest.rstrip("]").split(",") if e.strip()}
+        stack.append((name, extras if name == "llmprep" else wanted))
     while stack:
         name, want = stack.pop()
         key = canon(name)

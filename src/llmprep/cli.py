@@ -65,6 +65,12 @@ def main() -> None:
 @click.option(
     "--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit."
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "parquet"]),
+    help="Records and rejected as JSON Lines (default) or Parquet (the parquet extra).",
+)
 @click.option("--no-redact", is_flag=True, help="Skip PII detection and redaction.")
 @click.option(
     "--text-format",
@@ -84,6 +90,7 @@ def run(
     ray_address: str | None,
     timeout: float | None,
     max_memory: int | None,
+    output_format: str | None,
     no_redact: bool,
     text_format: str | None,
     full: bool,
@@ -99,6 +106,7 @@ def run(
         "run.ray_address": ray_address,
         "run.timeout": timeout,
         "run.max_memory_mb": max_memory,
+        "output.format": output_format,
     }
     if no_redact:
         options["redact"] = False

@@ -54,6 +54,12 @@ _CATALOG: list[ErrorCode] = [
     *_codes(UNSUPPORTED, "no loader accepts this content", "format.unsupported"),
     *_codes(
         FAILED,
+        "an input URL's object is gone, or could not be downloaded (retried next run)",
+        "remote.not_found",
+        "remote.unreadable",
+    ),
+    *_codes(
+        FAILED,
         "the worker process died, outgrew run.max_memory_mb, or could not start",
         "worker.crashed",
         "worker.out_of_memory",

@@ -177,8 +177,18 @@ class EmailConfig(_Section):
 
 
 class OutputConfig(_Section):
-    """The form of the text in documents and records."""
+    """The form of the text in documents and records, and the format of a run's record files.
 
+    `text_format` changes records (it is part of the config hash); `format` only changes how a
+    run writes them (left out of the hash: switching it reprocesses nothing)."""
+
+    format: Literal["jsonl", "parquet"] = Field(
+        default="jsonl",
+        description=(
+            "'jsonl': records.jsonl + rejected.jsonl; 'parquet': records.parquet + "
+            "rejected.parquet (the `parquet` extra). Manifest and report are JSON either way."
+        ),
+    )
     text_format: Literal["plain", "markdown"] = Field(
         default="plain",
         description="'plain': text as read, tables as 'cell | cell' lines; 'markdown': "
@@ -575,8 +585,10 @@ class Config(BaseModel):
     # -- identity -----------------------------------------------------------------------------
 
     def output_dict(self) -> dict[str, Any]:
-        """The settings that change outputs (run mechanics and the check hook excluded)."""
-        data = self.model_dump(mode="json", exclude={"run", "check"})
+        """The settings that change outputs (run mechanics, file format and the check hook excluded)."""
+        data = self.model_dump(
+            mode="json", exclude={"run": True, "check": True, "output": {"format"}}
+        )
         # Secrets never feed the hash (a hash of a short password can be brute-forced); their
         # count does, so adding a password still invalidates cached `encrypted` results.
         data["pdf"]["passwords"] = len(self.pdf.passwords)

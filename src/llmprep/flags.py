@@ -122,10 +122,10 @@ _SPECS: list[FlagSpec] = [
     FlagSpec(
         "long_token",
         "both",
-        "warn",
+        "block",
         "quality",
         "C4",
-        "a token longer than max_word_length",
+        "a token longer than max_word_length (blocks when it is most of the text)",
         capped=True,
     ),
     FlagSpec("lorem_ipsum", "both", "warn", "quality", "C4", "placeholder text", capped=True),

@@ -23,6 +23,7 @@ from ...scripts import UNSEGMENTED
 
 # Stripped from both ends of a token; a token made only of these is not a word (as in Gopher).
 PUNCTUATION = string.punctuation + "«»„“”‘’‚‹›…—–‐‑‒―·•¡¿§¶†‡©®™°′″"
+_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Characters that do not occur in healthy text: controls (tab/newline/CR excepted), the
 # replacement character, private use, surrogates and non-characters.
@@ -55,7 +56,7 @@ class TextStats:
     word_chars: int = 0  # characters inside words (letters, digits, inner punctuation)
     tokens: int = 0  # whitespace tokens
     words: int = 0  # tokens that are not only punctuation (Gopher)
-    alpha_words: int = 0  # words containing something other than digits
+    alpha_words: int = 0  # words containing a letter (Gopher)
     mean_word_length: float = 0.0
     stop_words: int | None = None  # None: no list for the language
     hashes: int = 0
@@ -141,7 +142,8 @@ def measure(
     words = list(filter(None, map(str.strip, tokens, repeat(PUNCTUATION))))
     s.words = len(words)
     s.word_chars = sum(map(len, words))
-    s.alpha_words = s.words - sum(map(str.isdigit, words))
+    # Gopher counts words with a letter: '4.5%', '+/-' and '==>' are not words of prose.
+    s.alpha_words = sum(1 for w in words if _LETTER.search(w))
     lengths = list(map(len, tokens))
     s.longest_token = max(lengths)
     # Gopher's hash ratio is about hashtags; the #s opening a Markdown heading line are not.
