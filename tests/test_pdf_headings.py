@@ -202,3 +202,43 @@ def test_outline_headings_are_joined_by_numbered_headings_the_outline_leaves_out
         ("2 Costs", 1),
         ("2.1 Fuel", 2),
     ]
+
+
+def test_a_date_line_under_the_title_is_not_a_heading(tmp_path: Path) -> None:
+    path = tmp_path / "essay.pdf"
+    c = canvas(path)
+    c.setFont("Times-Bold", 22)
+    c.drawCentredString(297, 760, "Winter logistics in northern depots")
+    c.setFont("Times-Roman", 14)
+    c.drawCentredString(297, 730, "October 14, 1998")
+    c.setFont("Times-Roman", 10)
+    for n in range(8):
+        c.drawString(72, 690 - 12 * n, " ".join(words(14, n * 14)))
+    c.save()
+    assert headings(path) == []
+    assert "October 14, 1998" in [e.text for e in elements(path, "paragraph")]
+
+
+def test_bookmarks_found_by_position_take_their_depth_from_section_numbers(
+    tmp_path: Path,
+) -> None:
+    # Bookmarks titled unlike the headings they point at ("First", "Second"), nested
+    # unlike the numbering: the numbers on the page give the levels.
+    path = tmp_path / "bookmarks.pdf"
+    c = canvas(path)
+    y = 780.0
+    for n, (text, level) in enumerate((("1 Scope", 0), ("2 Costs", 1), ("3 Risks", 1))):
+        key = f"b{n}"
+        c.bookmarkHorizontalAbsolute(key, y + 14)
+        c.addOutlineEntry(("First", "Second", "Third")[n], key, level=level)
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, y, text)
+        y -= 24
+        c.setFont("Helvetica", 10)
+        for k in range(3):
+            c.drawString(72, y, " ".join(words(13, n * 5 + k)))
+            y -= 12
+        y -= 24
+    c.save()
+    assert document(path).metadata.extra["headings_from"] == "outline"
+    assert headings(path) == [("1 Scope", 1), ("2 Costs", 1), ("3 Risks", 1)]

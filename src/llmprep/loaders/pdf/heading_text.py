@@ -3,7 +3,7 @@
 Section numbers give both evidence and depth: "2.3 Methods" is a level-2 heading, "IV. RESULTS"
 and "Chapter 3" level 1, "A.1 Proofs" level 2. Some short bold or large lines are not headings
 whatever their type: captions ("Figure 3:"), theorem-style labels ("Lemma 2.", "Proof."),
-reference entries ("[12] A. Berg...", "Berg, A. (2019)."), sentences, addresses and numbers.
+reference entries ("[12] A. Berg...", "Berg, A. (2019)."), sentences, addresses, dates and numbers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,19 @@ _REFERENCE = re.compile(
 _YEAR_IN_PARENS = re.compile(r"\((?:19|20)\d{2}[a-z]?\)")
 _CONTACT = re.compile(r"@|https?://|www\.|\.(?:com|org|edu|net)\b", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]")
+_MONTH = (
+    r"(?:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|février|mar(?:ch|s)?|märz|apr(?:il)?|avril|"
+    r"may|mai|june?|juni|juin|july?|juli|juillet|aug(?:ust)?|août|sept?(?:ember|embre)?|"
+    r"oct(?:ober)?|okt(?:ober)?|octobre|nov(?:ember|embre)?|dec(?:ember)?|dez(?:ember)?|"
+    r"décembre)\.?"
+)
+# A date with its day ("October 14, 1998", "14 March 2021", "31. Dezember 2016"): the date
+# line under a title, never a section heading.
+_DATE = re.compile(
+    rf"^(?:[^\W\d_]+day,?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:of\s+)?{_MONTH},?)\s+\d{{4}}$",
+    re.IGNORECASE,
+)
 _ENDS_LIKE_SENTENCE = re.compile(r"[,;]$|[^.]\.$")
 
 
@@ -88,7 +101,7 @@ def not_a_heading(text: str) -> bool:
         return True
     if _YEAR_IN_PARENS.search(stripped) and stripped.count(",") >= 1:
         return True  # an author-year reference entry
-    if _CONTACT.search(stripped):
+    if _CONTACT.search(stripped) or _DATE.match(stripped):
         return True
     if stripped[0].islower():
         return True

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from .heading_fonts import Style, style_of
+from .heading_text import numbering
 from .model import Block, OutlineEntry
 
 _NUMBERING = re.compile(
@@ -73,6 +74,11 @@ def apply_outline(pages: dict[int, list[Block]], outline: list[OutlineEntry], bo
             match.level = min(entry.level, 6)
             if _key(match.text) != _key(entry.title):
                 match.metadata["outline_title"] = entry.title
+                # Found by position only: bookmarks that do not read as the page's headings
+                # may not nest as they do either; a section number on the page says the depth.
+                numbered = numbering(match.text)
+                if numbered is not None:
+                    match.level = min(numbered[0], 6)
             used += 1
             continue
         if spot in claimed_spots and entry.top is not None:
