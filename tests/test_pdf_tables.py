@@ -142,3 +142,33 @@ def test_a_table_too_long_for_a_chunk_is_split_by_rows_with_its_header_repeated(
     assert all(r.text.startswith("Depot | Orders | Late | Region\n") for r in table_chunks)
     assert all(r.tokens <= 60 for r in result.records)
     assert document(path).elements[1].type == "table"
+
+
+def test_a_table_row_left_alone_at_the_top_of_the_next_page_joins_its_table(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "orphan.pdf"
+    rows = [ROWS[0]] + [[f"Depot {i}", f"{100 + i}", f"{i % 7}", "north"] for i in range(12)]
+    columns = (72, 200, 300, 400)
+    c = canvas(path)
+    c.setFont("Helvetica", 10)
+    for n in range(4):
+        c.drawString(72, 780 - 13 * n, " ".join(words(14, n * 14)))
+    y = 700.0
+    for row in rows[:-1]:
+        for x, cell in zip(columns, row, strict=True):
+            c.drawString(x, y, cell)
+        y -= 14
+    c.drawString(297, 40, "1")
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    for x, cell in zip(columns, rows[-1], strict=True):
+        c.drawString(x, 780, cell)
+    for n in range(4):
+        c.drawString(72, 740 - 13 * n, " ".join(words(14, 60 + n * 14)))
+    c.drawString(297, 40, "2")
+    c.save()
+    (table,) = elements(path, "table")
+    assert table.metadata["rows"] == rows
+    assert table.metadata["pages"] == [1, 2]
+    assert not any("Depot 11" in e.text for e in elements(path, "paragraph"))

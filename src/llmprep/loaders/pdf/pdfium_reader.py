@@ -50,6 +50,7 @@ _LEADERS = ". . ."
 _RUN_IN = re.compile(r"^[^\W\d_][\w ]{0,30}[.:]\s")
 _FORMULA = re.compile(r"[=<>≤≥≠≈∈∉⊂⊆∪∩→←↦⇒⇔∀∃∑∏∫√±×·∞∂∇α-ωΑ-Ω]")
 NEIGHBOURS = 2  # lines next to a spread-out one are measured too (a table's header row)
+PAGE_EDGE_LINES = 3  # lines at a page's bottom or top edge (a footer or header among them)
 MIN_GRAPHICS, MAX_GRAPHICS = 2, 400  # drawn objects worth reading rules from (more: a figure)
 MIN_EXTRA_RUNS = 6  # text runs beyond one per line before runs are looked at
 RUNS_PER_LINE = 2  # more runs than this per line: text set word by word or formula-heavy pages
@@ -77,6 +78,7 @@ class PdfiumReader:
         self._pm = ctypes.byref(self._matrix)
         self._pflags = ctypes.byref(self._flags)
         self._styles: dict[bytes, int] = {}
+        self._rows_at_bottom = False  # the page read last had maybe-table rows at its bottom
         self._forms = False
         try:
             # Form field values live in widget annotations, not in the page's text.
@@ -272,6 +274,11 @@ class PdfiumReader:
         """
         fast = self.calls
         wanted: set[int] = set()
+        if self._rows_at_bottom:
+            # The last page ended in table rows: its table may go on here, a row or two of it
+            # at the top of this page too few to be found as a table of their own.
+            wanted.update(range(min(len(lines), PAGE_EDGE_LINES)))
+        self._rows_at_bottom = False
         if _adjacent(spread):
             for i in spread:
                 wanted.update(range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1)))
@@ -304,6 +311,7 @@ class PdfiumReader:
                     wanted.update(i for i, line in enumerate(lines) if region.holds(line))
         if wanted:
             self._measure_words(handle, lines, starts, wanted)
+            self._rows_at_bottom = max(wanted) >= len(lines) - PAGE_EDGE_LINES
         return rules
 
     def _split_lines(self, handle: Any, lines: list[Line], runs: int) -> list[int]:

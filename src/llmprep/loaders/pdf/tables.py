@@ -75,9 +75,15 @@ class Table:
 
 def continue_tables(pages: list[list[Block]]) -> None:
     """Join a table that opens a page to the table that closed the page before, when both
-    have the same columns; a header row repeated on the new page is dropped."""
+    have the same columns; a header row repeated on the new page is dropped. A row or two
+    left over at the top of the page (too few to be a table of their own) join as rows when
+    their words split at wide gaps into as many cells as the table has columns."""
     previous: Block | None = None
     for blocks in pages:
+        if previous is not None and blocks and blocks[0].kind != "table":
+            leftover = _leftover_rows(blocks[0], _width(previous))
+            if leftover:
+                _extend(previous, leftover, blocks.pop(0))
         first = blocks[0] if blocks else None
         if (
             previous is not None
@@ -103,6 +109,41 @@ def continue_tables(pages: list[list[Block]]) -> None:
                 continue  # the whole page was the table: it may go on over the next one too
         last = blocks[-1] if blocks else None
         previous = last if last is not None and last.kind == "table" else None
+
+
+def _leftover_rows(block: Block, width: int) -> list[list[str]]:
+    if block.kind not in ("paragraph", "list_item") or width < 2 or len(block.lines) > 2:
+        return []
+    rows = []
+    for line in block.lines:
+        if line.words is None:
+            return []
+        cells = _split_at_gaps(line.words, line.size)
+        if len(cells) != width:
+            return []
+        rows.append(cells)
+    return rows
+
+
+def _split_at_gaps(words: list[Word], size: float) -> list[str]:
+    cells: list[list[str]] = []
+    for i, word in enumerate(words):
+        if i == 0 or word.x0 - words[i - 1].x1 >= GAP * size:
+            cells.append([])
+        cells[-1].append(word.text)
+    return [" ".join(cell) for cell in cells]
+
+
+def _extend(table: Block, rows: list[list[str]], block: Block) -> None:
+    table.metadata["rows"] = all_rows = _rows(table) + rows
+    spanned = table.metadata.get("pages")
+    if block.page not in (spanned if isinstance(spanned, list) else [table.page]):
+        table.metadata["pages"] = [
+            *(spanned if isinstance(spanned, list) else [table.page]),
+            block.page,
+        ]
+    table.text = table_text(all_rows)
+    table.lines.extend(block.lines)
 
 
 def _rows(block: Block) -> list[list[str]]:
