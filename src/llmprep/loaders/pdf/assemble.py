@@ -182,8 +182,10 @@ def _elements(
             if block.kind == "table":
                 elements.append(element("table", block.text, number, metadata=block.metadata))
                 continue
-            text, made = resolve(block.text, vocab)
-            joins += made
+            text = block.text
+            if HYPHEN_MARK in text:  # most blocks have none: no call for them
+                text, made = resolve(text, vocab)
+                joins += made
             if not text.strip():
                 continue
             level = block.level if block.kind in ("heading", "list_item") else None

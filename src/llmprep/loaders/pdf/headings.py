@@ -35,11 +35,13 @@ def _wordy(text: str) -> bool:
 
 def body_size(blocks: list[Block]) -> float:
     """The font size that covers most characters: the body text size."""
-    weights: Counter[float] = Counter()
+    weights: dict[float, int] = {}
+    get = weights.get
     for block in blocks:
         if block.lines:
-            weights[block.size] += len(block.text)
-    return weights.most_common(1)[0][0] if weights else 10.0
+            size = block.size
+            weights[size] = get(size, 0) + len(block.text)
+    return max(weights, key=weights.__getitem__) if weights else 10.0
 
 
 def body_is_bold(blocks: list[Block]) -> bool:
