@@ -242,3 +242,27 @@ def test_bookmarks_found_by_position_take_their_depth_from_section_numbers(
     c.save()
     assert document(path).metadata.extra["headings_from"] == "outline"
     assert headings(path) == [("1 Scope", 1), ("2 Costs", 1), ("3 Risks", 1)]
+
+
+def test_lines_centred_under_the_title_in_regular_type_belong_to_the_title_block(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "article.pdf"
+    c = canvas(path)
+    c.setFont("Times-Roman", 18)
+    c.drawCentredString(297, 760, "Winter logistics in northern depots")
+    c.setFont("Times-Roman", 12)
+    c.drawCentredString(297, 732, "Anna Berg")
+    c.drawCentredString(297, 714, "Department of Logistics")
+    c.setFont("Times-Roman", 10)
+    for n in range(4):
+        c.drawString(72, 668 - 12 * n, " ".join(words(14, n * 14)).capitalize())
+    c.setFont("Times-Bold", 12)
+    c.drawString(72, 600, "1 Introduction")
+    c.setFont("Times-Roman", 10)
+    for n in range(6):
+        c.drawString(72, 580 - 12 * n, " ".join(words(14, 60 + n * 14)))
+    c.save()
+    assert [e.text for e in elements(path, "title")] == ["Winter logistics in northern depots"]
+    assert headings(path) == [("1 Introduction", 1)]
+    assert "Anna Berg Department of Logistics" in [e.text for e in elements(path, "paragraph")]

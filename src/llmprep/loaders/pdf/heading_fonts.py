@@ -130,6 +130,8 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
             numbers[i] = numbered[0]
     chosen = _without_runs(chosen, blocks, styles, numbers, body)
     title = _title(blocks, styles, chosen, body, first_page)
+    if title is not None:
+        chosen = _without_title_lines(chosen, blocks, title, numbers)
     if known is not None:
         chosen = [i for i in chosen if i == title or i in numbers or styles[i] in known]
         for i in chosen:
@@ -148,6 +150,38 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
     if title is not None:
         blocks[title].kind, blocks[title].level = "title", None
     return len(chosen) - (title is not None)
+
+
+def _without_title_lines(
+    chosen: list[int], blocks: list[Block], title: int, numbers: dict[int, int]
+) -> list[int]:
+    """The lines centred under the title in regular weight (a subtitle, the author, the
+    date) belong to the title block, not to the headings; the first line that is not one
+    (a bold "Abstract", a left-aligned heading, body text) ends them."""
+    center = _center(blocks[title])
+    width = max(line.x1 for line in blocks[title].lines) - min(
+        line.x0 for line in blocks[title].lines
+    )
+    tolerance = max(6.0, 0.05 * width)
+    drop: set[int] = set()
+    picked = set(chosen)
+    for i in range(title + 1, len(blocks)):
+        block = blocks[i]
+        if (
+            i not in picked
+            or i in numbers
+            or block.page != blocks[title].page
+            or not block.lines
+            or any(line.bold for line in block.lines)
+            or abs(_center(block) - center) > tolerance
+        ):
+            break
+        drop.add(i)
+    return [i for i in chosen if i not in drop]
+
+
+def _center(block: Block) -> float:
+    return (min(line.x0 for line in block.lines) + max(line.x1 for line in block.lines)) / 2
 
 
 def _heading_like(block: Block, blocks: list[Block], i: int) -> bool:
