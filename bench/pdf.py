@@ -1,6 +1,10 @@
 """PDF loader benchmark: pages/s against raw pypdfium2 text extraction, and peak memory.
 
-    .venv/bin/python bench/pdf.py [--repeats 5] [--pages 600] [--corpus DIR]
+    .venv/bin/python bench/pdf.py [--repeats 5] [--pages 600] [--corpus DIR] [--count 10]
+
+Also prints the quality figures of `pdf_quality.py` (heading P/R, table cell and row recall,
+split paragraphs, form values on each split of the generated set; word recall against
+pdftotext on the corpus); `--count 0` skips them.
 
 Anchors, measured in the same run on the same files:
 - raw: for every page, `pdf[i].get_textpage().get_text_range()` (then close), nothing else;
@@ -20,12 +24,14 @@ this process is still small.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -49,13 +55,20 @@ def raw_pages(path: Path) -> int:
 
 
 def loader_pages(path: Path) -> int:
-    from llmprep.config import Config
     from llmprep.loaders.base import SourceFile
     from llmprep.loaders.pdf.loader import PdfLoader
 
-    source = SourceFile(path=path, rel_path=path.name, config=Config())
+    source = SourceFile(path=path, rel_path=path.name, config=_text_layer_config())
     doc = next(iter(PdfLoader().load(source)))
     return int(doc.metadata.page_count or 0)
+
+
+@functools.lru_cache(maxsize=1)
+def _text_layer_config() -> Any:
+    """OCR off: this measures reading the text layer (scans read by OCR are `bench/ocr.py`'s)."""
+    from llmprep.config import Config
+
+    return Config(ocr={"mode": "never"})
 
 
 def usable(files: list[Path]) -> list[Path]:
@@ -170,6 +183,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--count", type=int, default=10, help="quality: seeds per template")
     parser.add_argument("--make-pdf", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make_pdf:
@@ -188,6 +202,8 @@ def main() -> int:
         if files:
             report["corpus"] = throughput(files, args.repeats)
         report["generated"] = {"pages": args.pages, **throughput([long_pdf], args.repeats)}
+    if args.count > 0:
+        report["quality"] = quality(args.count, args.corpus)
     print(json.dumps(report, indent=2))
     corpus = report.get("corpus")
     if isinstance(corpus, dict):
@@ -202,7 +218,42 @@ def main() -> int:
         f"generated {args.pages}-page PDF: {gen['ratio']}x raw; peak RSS {mem['loader_mb']} MB "
         f"(baseline {mem['baseline_mb']} MB; goal < 600 MB)"
     )
+    if args.count > 0:
+        print_quality(report["quality"])
     return 0
+
+
+def quality(count: int, corpus: Path) -> dict[str, Any]:
+    """The generated set's figures per split, and word recall per `ok` corpus file."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pdf_quality import corpus_word_recall, score_splits
+
+    out: dict[str, Any] = {split: s.figures() for split, s in score_splits(count).items()}
+    recall = corpus_word_recall(corpus)
+    if recall is not None:
+        out["corpus_word_recall"] = {
+            "ok_files": len(recall),
+            "lowest": min(recall.values(), default=None),
+            "below_0.95": {name: value for name, value in recall.items() if value < 0.95},
+        }
+    return out
+
+
+def print_quality(figures: dict[str, Any]) -> None:
+    for split in ("tune", "seeds", "templates"):
+        f = figures[split]
+        print(
+            f"{split}: headings P {f['heading_precision']} R {f['heading_recall']}; "
+            f"table cells R {f['table_cell_recall']} rows R {f['table_row_recall']}; "
+            f"paragraphs split {f['paragraphs_split']}/{f['paragraphs']}; "
+            f"forms {f['form_values_found']} (goals: 0.85, 0.9, 0.85, 0 split)"
+        )
+    recall = figures.get("corpus_word_recall")
+    if recall:
+        print(
+            f"corpus word recall vs pdftotext: lowest {recall['lowest']} over "
+            f"{recall['ok_files']} ok files; below 0.95: {sorted(recall['below_0.95']) or 'none'}"
+        )
 
 
 if __name__ == "__main__":

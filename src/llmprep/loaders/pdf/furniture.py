@@ -7,6 +7,9 @@ A line is furniture when it sits among the top or bottom lines of a page and eit
   for books whose left and right headers differ), or
 - starts or ends with the printed page number (LaTeX's "18 1.6. WEGE UND KNOTEN"), where the
   printed number follows the physical page with one offset through the document.
+
+Rotated text beside the body (a side stamp with an archive identifier, a vertical label in the
+margin) is furniture too: it runs across the reading direction, outside the text area.
 """
 
 from __future__ import annotations
@@ -58,6 +61,14 @@ class _Candidate:
 
 
 def find_furniture(pages: list[PageText]) -> Furniture:
+    result = _running(pages)
+    for number, indices in _margin_lines(pages).items():
+        result.lines.setdefault(number, set()).update(indices)
+        result.counts["margin"] += len(indices)
+    return result
+
+
+def _running(pages: list[PageText]) -> Furniture:
     candidates = [c for page in pages for c in _candidates(page)]
     text_pages = [p for p in pages if p.lines]
     n = len(text_pages)
@@ -128,6 +139,25 @@ def find_furniture(pages: list[PageText]) -> Furniture:
     return result
 
 
+def _margin_lines(pages: list[PageText]) -> dict[int, set[int]]:
+    """Rotated lines lying wholly left or right of the page's horizontal text."""
+    out: dict[int, set[int]] = {}
+    for page in pages:
+        if not page.geometry or not any(line.angle for line in page.lines):
+            continue
+        body = [ln for ln in page.lines if not ln.angle and ln.text.count(" ") >= 2]
+        if not body:
+            continue
+        left = min(ln.x0 for ln in body)
+        right = max(ln.x1 for ln in body)
+        for i, line in enumerate(page.lines):
+            if line.angle and (
+                line.x1 <= left + 0.5 * line.size or line.x0 >= right - 0.5 * line.size
+            ):
+                out.setdefault(page.number, set()).add(i)
+    return out
+
+
 def _candidates(page: PageText) -> list[_Candidate]:
     lines = page.lines
     if not lines or page.rotated:
@@ -156,7 +186,10 @@ def _candidates(page: PageText) -> list[_Candidate]:
             if key and i not in seen:
                 seen.add(i)
                 out.append(_Candidate(page.number, i, zone, key, gaps[rank], rank))
-    return out
+    # A running header or footer is one line of its kind on a page; lines that look alike
+    # (digits aside) next to each other are rows of a table or a list running off the page.
+    keys = Counter((c.zone, c.key) for c in out)
+    return [c for c in out if keys[(c.zone, c.key)] == 1]
 
 
 def _separation(lines: list[Line], order: list[int], count: int) -> list[bool]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .heading_fonts import Style, style_of
+from .heading_text import numbering
 from .model import Block, OutlineEntry
 
 _NUMBERING = re.compile(
@@ -33,11 +35,13 @@ def _wordy(text: str) -> bool:
 
 def body_size(blocks: list[Block]) -> float:
     """The font size that covers most characters: the body text size."""
-    weights: Counter[float] = Counter()
+    weights: dict[float, int] = {}
+    get = weights.get
     for block in blocks:
-        for line in block.lines:
-            weights[round(line.size * 2) / 2] += len(line.text)
-    return weights.most_common(1)[0][0] if weights else 10.0
+        if block.lines:
+            size = block.size
+            weights[size] = get(size, 0) + len(block.text)
+    return max(weights, key=weights.__getitem__) if weights else 10.0
 
 
 def body_is_bold(blocks: list[Block]) -> bool:
@@ -72,6 +76,11 @@ def apply_outline(pages: dict[int, list[Block]], outline: list[OutlineEntry], bo
             match.level = min(entry.level, 6)
             if _key(match.text) != _key(entry.title):
                 match.metadata["outline_title"] = entry.title
+                # Found by position only: bookmarks that do not read as the page's headings
+                # may not nest as they do either; a section number on the page says the depth.
+                numbered = numbering(match.text)
+                if numbered is not None:
+                    match.level = min(numbered[0], 6)
             used += 1
             continue
         if spot in claimed_spots and entry.top is not None:
@@ -106,7 +115,7 @@ def _match_text(
         return None
     found = []
     for b in blocks:
-        if id(b) in claimed or not b.lines or not _short(b):
+        if id(b) in claimed or not b.lines or b.kind == "table" or not _short(b):
             continue
         key = keys.get(id(b))
         if key is None:
@@ -127,7 +136,9 @@ def _match_position(
         return None
     best: Block | None = None
     for block in blocks:
-        if id(block) in claimed or not block.lines or len(block.lines) > 2 or not _short(block):
+        if id(block) in claimed or not block.lines or block.kind == "table" or len(block.lines) > 2:
+            continue
+        if not _short(block):
             continue
         if not (block.size >= body * 1.1 or block.bold):
             continue
@@ -139,82 +150,42 @@ def _match_position(
     return best
 
 
-def apply_fonts(all_blocks: list[Block], body: float, first_page: int) -> int:
-    """Headings from larger or bold type; the largest unique block on page 1 is the title."""
-    bold_body = body_is_bold(all_blocks)
-    big: list[Block] = []
-    bold: list[Block] = []
-    for block in all_blocks:
-        # Cheap tests first: this looks at every block of the document.
-        if not block.lines or len(block.lines) > 3:
+def apply_tags(blocks: list[Block]) -> int:
+    """Headings and the title from a tagged PDF's structure roles; returns headings made."""
+    made = 0
+    for block in blocks:
+        tag = block.lines[0].tag if block.lines else None
+        if tag is None:
             continue
-        size = block.size
-        is_big = size >= body * 1.15
-        if not is_big and (bold_body or len(block.lines) != 1 or not block.bold):
-            continue
-        text = block.text.rstrip()
-        if text.endswith((",", ";")) or not _short(block) or not _wordy(text):
-            continue
-        if is_big:
-            big.append(block)
-        elif (
-            block.kind == "paragraph"
-            and size >= body * 0.95
-            and len(text.split()) <= 12
-            and not text.endswith(".")
-        ):
-            bold.append(block)
-    if len(bold) * 2 > len(all_blocks):
-        bold = []  # bold everywhere is a style, not structure
-    bold = _without_runs(bold, all_blocks)
-    title = _title(big, body, first_page)
-    sizes = sorted({round(b.size) for b in big if b is not title}, reverse=True)
-    for block in big:
-        if block is title:
+        if tag == "Title":
             block.kind, block.level = "title", None
-            continue
-        block.kind = "heading"
-        block.level = min(sizes.index(round(block.size)) + 1, 6)
-    for block in bold:
-        block.kind = "heading"
-        block.level = min(len(sizes) + 1, 6)
-    return len(big) + len(bold)
+        else:
+            block.kind = "heading"
+            block.level = int(tag[1]) if len(tag) == 2 else 1
+            made += 1
+    return made
 
 
-def _without_runs(candidates: list[Block], all_blocks: list[Block]) -> list[Block]:
-    """Drop bold lines that come three or more in a row: table rows or a bold list, not headings."""
-    chosen = {id(b) for b in candidates}
-    keep: list[Block] = []
-    run: list[Block] = []
-    for block in [*all_blocks, None]:
-        if block is not None and id(block) in chosen:
-            run.append(block)
-            continue
-        if 0 < len(run) < 3:
-            keep.extend(run)
-        run = []
-    return keep
-
-
-def _title(big: list[Block], body: float, first_page: int) -> Block | None:
-    first = [b for b in big if b.page == first_page]
-    if not first:
-        return None
-    top = max(first, key=lambda b: b.size)
-    if top.size < body * 1.4:
-        return None
-    if sum(1 for b in big if round(b.size) >= round(top.size)) > 1:
-        return None  # the same size is used again: a heading style, not the title
-    return top
+def styles_from_outline(blocks: list[Block]) -> dict[Style, int]:
+    """The styles of headings the outline matched, with their most common level."""
+    votes: dict[Style, Counter[int]] = {}
+    for block in blocks:
+        if block.kind == "heading" and block.lines and block.level:
+            votes.setdefault(style_of(block), Counter())[block.level] += 1
+    return {style: counter.most_common(1)[0][0] for style, counter in votes.items()}
 
 
 def mark_title(blocks: list[Block], title: str | None) -> bool:
-    """Make the block on the first page whose text is the metadata title a `title` element."""
+    """Make the block on the first page that reads as the metadata title a `title` element:
+    the same text, or a short block holding it ("A Primer on" + "Topology" as the title)."""
     want = _key(title or "")
     if len(want) < 3:
         return False
     for block in blocks:
-        if block.lines and block.kind != "heading" and _key(block.text) == want:
+        if not block.lines or block.kind not in ("paragraph", "heading") or len(block.lines) > 4:
+            continue
+        have = _key(block.text)
+        if have == want or (want in have and len(want) * 2 >= len(have)):
             block.kind, block.level = "title", None
             return True
     return False

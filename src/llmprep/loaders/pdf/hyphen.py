@@ -17,6 +17,7 @@ from .layout import HYPHEN_MARK
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-\u2010][^\W\d_]+)*")
 _SPLIT = re.compile(r"(\w+)" + HYPHEN_MARK + r"(\w*)")
+_TAIL = re.compile(r"\w*")
 _KEEP_PREFIXES = frozenset(
     {"self", "well", "ex", "all", "half", "cross", "quasi", "non", "pre", "post", "anti"}
 )
@@ -35,6 +36,43 @@ class Vocabulary:
         if HYPHEN_MARK in blob:
             blob = _SPLIT.sub(" ", blob)  # the pieces of a split word are evidence for nothing
         self.words.update(_WORD.findall(blob))
+
+    @classmethod
+    def for_marks(cls, texts: list[str]) -> Vocabulary:
+        """Counts of only the words the document's dehyphenation marks ask about (the joined
+        and the hyphenated form of each split word): counting every word of a long document
+        costs more than the rest of dehyphenation. The pieces of split words are not words of
+        their own (the mark is no word character), so they count for nothing by themselves."""
+        vocab = cls()
+        blob = "\n".join(texts).lower()
+        wanted: set[str] = set()
+        for left, right in _marked_pieces(blob):
+            head = left.rsplit("-", 1)[-1]
+            wanted.add(head + right)
+            wanted.add(f"{head}-{right}")
+        if wanted:
+            vocab.words.update(filter(wanted.__contains__, _WORD.findall(blob)))
+        return vocab
+
+
+def _marked_pieces(blob: str) -> list[tuple[str, str]]:
+    """The word pieces before and after each mark, as `_SPLIT.finditer` gives them. The marks
+    are found by `str.find` and the pieces walked from there: the regular expression tries
+    every word of the text as a possible first piece, the slowest step on a long document."""
+    pieces: list[tuple[str, str]] = []
+    start = 0
+    while (mark := blob.find(HYPHEN_MARK, start)) >= 0:
+        begin = mark
+        while begin > start and (blob[begin - 1].isalnum() or blob[begin - 1] == "_"):
+            begin -= 1
+        tail = _TAIL.match(blob, mark + 1)
+        end = tail.end() if tail is not None else mark + 1
+        if begin < mark:
+            pieces.append((blob[begin:mark], blob[mark + 1 : end]))
+            start = end
+        else:
+            start = mark + 1
+    return pieces
 
 
 def resolve(text: str, vocab: Vocabulary) -> tuple[str, int]:

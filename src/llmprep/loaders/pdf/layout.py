@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import re
 
-from .model import Block, Line
+from .model import Block, Line, Word
 
 HYPHEN_MARK = "\ufffe"  # pdfium's own marker for a word hyphenated across lines
 _LIST_MARKER = re.compile(
-    r"^(?:[•●▪◦○■□➢►▸‣⁃∙·*–—-]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|\([A-Z]\.?\)|\(?[ivxIVX]{1,5}[.)])\s+\S"
+    r"^(?:[•●▪◦○■□➢►▸‣⁃∙·*–—-]|\[\d{1,3}\]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\(?[A-Z]\)|\([A-Z]\.?\)|\(?[ivxIVX]{1,5}[.)])\s+\S"
 )
 _LINE_END_HYPHEN = re.compile(r"[^\W\d_][-\u00ad\u2010]$")
-_STARTS_LOWER = re.compile(r"^[^\W\d_]")
+_STARTS_LETTER = re.compile(r"^[^\W\d_]")
+# A sentence (or a clause introducing what follows) ends here: terminal punctuation, possibly
+# followed by closing quotes or brackets, or a footnote number.
+_ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'”’)\]]*\d{0,2}$")
 _HYPHENS = "-\u00ad\u2010"
+BODY_SLOT = 24.0  # points: lines starting this close belong to the same column
 
 
 def is_list_start(text: str) -> bool:
@@ -57,13 +61,31 @@ def merge_segments(segments: list[Line]) -> list[Line]:
                 base_end=prev.base_end if keep_prev else seg.base_end,
                 size=prev.size if keep_prev else seg.size,
                 bold=prev.bold if keep_prev else seg.bold,
+                mono=prev.mono and seg.mono,
+                italic=prev.italic if keep_prev else seg.italic,
+                words=_joined_words(prev, seg, glued),
+                tag=prev.tag or seg.tag,
             )
         else:
             lines.append(seg)
     return lines
 
 
+def _joined_words(a: Line, b: Line, glued: bool) -> list[Word] | None:
+    """Word extents of two merged segments; a segment that was not measured is one word."""
+    if a.words is None and b.words is None:
+        return None
+    left = a.words if a.words is not None else [Word(a.text, a.x0, a.x1)]
+    right = b.words if b.words is not None else [Word(b.text, b.x0, b.x1)]
+    if glued and left and right:
+        last = left[-1]
+        return [*left[:-1], Word(last.text + right[0].text, last.x0, right[0].x1), *right[1:]]
+    return [*left, *right]
+
+
 def _same_line(a: Line, b: Line) -> bool:
+    if a.angle or b.angle:
+        return False  # rotated text is never part of a horizontal line
     if b.x0 < a.x1 - 0.5 * a.size:  # text goes back to the left: a new line or column
         return False
     lo_a, hi_a = a.base_end - 0.25 * a.size, a.base_end + 0.75 * a.size
@@ -73,7 +95,7 @@ def _same_line(a: Line, b: Line) -> bool:
 
 
 def build_blocks(lines: list[Line], page: int) -> list[Block]:
-    """Group a page's lines (reading order) into paragraph and list-item blocks."""
+    """Group a page's lines (reading order) into paragraph, list-item and code blocks."""
     if not lines:
         return []
     keys = [round(line.size * 2) / 2 or 1.0 for line in lines]
@@ -82,40 +104,86 @@ def build_blocks(lines: list[Line], page: int) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
     for i, line in enumerate(lines):
-        list_start = is_list_start(line.text)
+        prev = lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < len(lines) else None
+        list_start = (
+            not line.mono
+            and is_list_start(line.text)
+            and not (prev is not None and _runs_into(prev, line, edges[i - 1]))
+        )
         if (
             current is None
+            or prev is None
             or list_start
-            or _breaks(current, lines[i - 1], line, nxt, pitch, edges[i - 1])
+            or line.mono != (current.kind == "code")
+            or _breaks(current, prev, line, nxt, pitch, edges[i - 1])
         ):
-            current = Block(
-                kind="list_item" if list_start else "paragraph", lines=[line], page=page
-            )
+            kind = "code" if line.mono else "list_item" if list_start else "paragraph"
+            current = Block(kind=kind, lines=[line], page=page)
+            current.column_start = prev is None or _goes_up(prev, line)
             blocks.append(current)
         else:
             current.lines.append(line)
+        current.full_end = line.x1 >= edges[i] - 2.5 * line.size
     for block in blocks:
-        block.text = join_lines(block.lines)
+        block.text = code_text(block.lines) if block.kind == "code" else join_lines(block.lines)
     _list_levels(blocks)
     return blocks
 
 
+def ends_sentence(text: str) -> bool:
+    return _ENDS_SENTENCE.search(text) is not None
+
+
+def _flows_on(line: Line, right_edge: float) -> bool:
+    """A full line without a sentence end: its sentence goes on on the next line."""
+    return line.x1 >= right_edge - 2.5 * line.size and not _ENDS_SENTENCE.search(line.text)
+
+
+def _runs_into(prev: Line, line: Line, right_edge: float) -> bool:
+    """The previous line's sentence goes on in this line: it is full, ends mid-sentence, and
+    both are set alike (a number or bracket starting this line is then no list marker)."""
+    return (
+        abs(prev.size - line.size) <= 0.12 * max(prev.size, line.size)
+        and prev.bold == line.bold
+        and _flows_on(prev, right_edge)
+    )
+
+
+def _goes_up(prev: Line, line: Line) -> bool:
+    """The line sits above the previous one: a new column (or a float placed out of order)."""
+    return line.base > prev.base_end + 0.3 * line.size
+
+
+def code_text(lines: list[Line]) -> str:
+    """Monospaced lines kept as lines, their indentation rebuilt from their left edges."""
+    left = min(line.x0 for line in lines)
+    out = []
+    for line in lines:
+        advance = 0.6 * line.size  # the width of a monospaced glyph
+        out.append(" " * max(0, round((line.x0 - left) / advance)) + line.text)
+    return "\n".join(out)
+
+
 def join_lines(lines: list[Line]) -> str:
-    """Lines of one block as running text; a hyphen at a line end becomes a dehyphenation mark."""
+    """Lines of one block as running text; a hyphen at a line end becomes a dehyphenation mark
+    (a number range broken after its dash is joined as it was: "38-" + "266")."""
     parts: list[str] = []
     for line in lines:
         text = line.text
+        last = parts[-1] if parts else ""
         if (
-            parts
-            and parts[-1][-1] in _HYPHENS
-            and _LINE_END_HYPHEN.search(parts[-1])
-            and _STARTS_LOWER.match(text)
+            last
+            and last[-1] in _HYPHENS
+            and _LINE_END_HYPHEN.search(last)
+            and _STARTS_LETTER.match(text)
         ):
-            parts[-1] = parts[-1][:-1] + HYPHEN_MARK
+            parts[-1] = last[:-1] + HYPHEN_MARK
+            parts.append(text)
+        elif last and last[-1] == "-" and last[-2:-1].isdigit() and text[:1].isdigit():
             parts.append(text)
         else:
-            if parts and not parts[-1].endswith(HYPHEN_MARK):
+            if parts and not last.endswith(HYPHEN_MARK):
                 parts.append(" ")
             parts.append(text)
     return "".join(parts)
@@ -129,15 +197,28 @@ def _breaks(
     pitch: dict[float, float],
     right_edge: float,
 ) -> bool:
+    if prev.angle or line.angle:
+        return True  # rotated text stands on its own
+    if prev.tag != line.tag and (prev.tag or line.tag):
+        return True  # the structure tree says where headings begin and end
     size = max(prev.size, line.size)
     if abs(prev.size - line.size) > 0.12 * size:
         return True
-    if prev.bold != line.bold and (len(prev.text) > 3 and len(line.text) > 3):
+    if (prev.bold != line.bold or prev.italic != line.italic) and (
+        len(prev.text) > 3 and len(line.text) > 3
+    ):
         return True
     gap = prev.base_end - line.base
-    usual = pitch.get(round(line.size * 2) / 2 or 1.0, 1.2 * line.size)
+    # A size with too few lines on the page to measure its pitch is display type (a title,
+    # a heading over two lines): allow it a generous leading.
+    usual = pitch.get(round(line.size * 2) / 2 or 1.0, 1.25 * line.size)
     if gap <= 0.3 * line.size or gap > max(1.3 * usual, usual + 0.25 * line.size):
         return True  # a new column, text going up the page, or extra vertical space
+    if block.kind == "code":
+        return False
+    # A sentence running on into a lower-case word is one paragraph whatever the layout says.
+    if line.text[:1].islower() and not _ENDS_SENTENCE.search(prev.text):
+        return False
     indent = line.x0 - prev.x0
     if len(block.lines) >= 2 and indent < -0.8 * line.size:
         return True  # back out to the left after two aligned lines: the block is over
@@ -146,11 +227,11 @@ def _breaks(
         return line.x0 < block.lines[0].x0 + 0.4 * line.size
     if (
         indent > 0.8 * line.size
-        and prev.x1 >= right_edge - 2.5 * line.size
         and (nxt is None or nxt.x0 < line.x0 - 0.5 * line.size)
+        and _ENDS_SENTENCE.search(prev.text)
     ):
-        # A first-line indent after a full line, the next line back at the margin: a new
-        # paragraph (LaTeX style). Lines staying indented are a hanging indent instead.
+        # A first-line indent, the next line back at the margin: a new paragraph (LaTeX
+        # style). Lines staying indented are a hanging indent instead.
         return True
     room = right_edge - prev.x1
     if room <= 4 * line.size:
@@ -184,25 +265,47 @@ def _right_edges(lines: list[Line], keys: list[float]) -> list[float]:
     """For each line, the right edge of the text column it belongs to.
 
     Lines of the same size that start near each other (within a few ems) form a column, so a
-    two-column page gets two edges. Linear time: this runs for every page.
+    two-column page gets two edges. The edge is the third-widest line of a group of six or
+    more, so a caption or table spanning both columns does not move one column's edge. A size
+    used by only a line or two (a heading, a label) takes the edge of the body text starting
+    near it: a short heading does not fill its own column. Linear time: this runs for every
+    page.
     """
-    widest: dict[tuple[float, int], float] = {}
+    ends: dict[tuple[float, int], list[float]] = {}
+    by_size: dict[float, int] = {}
     buckets: list[tuple[float, int]] = []
     for line, size in zip(lines, keys, strict=True):
         key = (size, int(line.x0 // (3 * size)))
         buckets.append(key)
-        if line.x1 > widest.get(key, -1e9):
-            widest[key] = line.x1
+        if key in ends:
+            ends[key].append(line.x1)
+        else:
+            ends[key] = [line.x1]
+        by_size[size] = by_size.get(size, 0) + len(line.text)
+    widest = {key: _robust_max(values) for key, values in ends.items()}
+    body = max(by_size, key=by_size.__getitem__)
+    body_ends: dict[int, list[float]] = {}
+    for (size, _), line in zip(buckets, lines, strict=True):
+        if size == body:
+            body_ends.setdefault(int(line.x0 // BODY_SLOT), []).append(line.x1)
+    body_edge = {slot: _robust_max(values) for slot, values in body_ends.items()}
     edges: list[float] = []
     get = widest.get
-    for (size, bucket), line in zip(buckets, lines, strict=True):
+    for key, line in zip(buckets, lines, strict=True):
+        size, bucket = key
         x1 = line.x1
-        edges.append(
-            max(
-                x1, get((size, bucket - 1), x1), widest[(size, bucket)], get((size, bucket + 1), x1)
-            )
-        )
+        edge = max(x1, get((size, bucket - 1), x1), widest[key], get((size, bucket + 1), x1))
+        if len(ends[key]) < 3 and size != body:
+            slot = int(line.x0 // BODY_SLOT)
+            edge = max(edge, *(body_edge.get(s, x1) for s in (slot - 1, slot, slot + 1)))
+        edges.append(edge)
     return edges
+
+
+def _robust_max(values: list[float]) -> float:
+    if len(values) < 6:
+        return max(values)
+    return sorted(values)[-3]
 
 
 def _list_levels(blocks: list[Block]) -> None:

@@ -20,6 +20,8 @@ before, and the message says how to read it.
 from __future__ import annotations
 
 import logging
+import re
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ...ocr import EXTRA_HINT, OcrUnavailable, installed
@@ -37,6 +39,8 @@ _STAMP_LETTERS = 40
 _STAMP_IMAGE_SHARE = 0.5
 # Garbage: this share of a page's visible characters are replacement, private-use or control.
 _GARBAGE_SHARE = 0.3
+_BAD = re.compile("[\ufffd\ue000-\uf8ff\x00-\x1f]")
+_LETTER = re.compile(r"[^\W\d_]")
 # A rendered page never exceeds these, whatever its size in points (posters, banners).
 _MAX_SIDE_PX = 8000
 _MAX_PIXELS = 40_000_000
@@ -114,15 +118,22 @@ def _candidates(
 def _unusable(page: PageText, opened: OpenedPdf) -> bool:
     if not page.has_text:
         return True
-    text = "".join(line.text for line in page.lines)
-    visible = len(text) - text.count(" ")
     if page.unmapped and page.engine == "pdfium":
         return True
-    bad = sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff" or ord(ch) < 0x20)
-    if visible and bad >= _GARBAGE_SHARE * visible:
-        return True
-    letters = sum(1 for ch in text if ch.isalpha())
-    return letters < _STAMP_LETTERS and _image_share(opened, page.number - 1) >= _STAMP_IMAGE_SHARE
+    # This runs on every page of every PDF: garbage is looked for by a regular expression
+    # (C speed) and counted only when there is some; letters are counted only on pages that
+    # may be a scan under a stamp (the reader saw an image), and only up to the threshold.
+    text = "".join([line.text for line in page.lines])
+    if _BAD.search(text):
+        visible = len(text) - text.count(" ")
+        if visible and len(_BAD.findall(text)) >= _GARBAGE_SHARE * visible:
+            return True
+    if page.engine == "pdfium" and not page.has_images:
+        return False  # no image on the page (reopening it to look costs a page load)
+    letters = sum(1 for _ in islice(_LETTER.finditer(text), _STAMP_LETTERS))
+    if letters >= _STAMP_LETTERS:
+        return False
+    return _image_share(opened, page.number - 1) >= _STAMP_IMAGE_SHARE
 
 
 def _image_share(opened: OpenedPdf, index: int) -> float:

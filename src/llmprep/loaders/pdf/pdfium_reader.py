@@ -3,65 +3,57 @@
 One page at a time, and every page and text page is closed before the next is opened, so memory
 does not grow with the page count. Geometry costs a handful of C calls per text segment (not per
 character), which keeps the loader close to the speed of pdfium's own text extraction.
+
+Work that only some pages need is only done there: word positions and drawn rules (for table
+detection) on pages where lines are spread out like table rows, structure-tree roles in files
+that declare themselves tagged, annotations on pages that have any.
 """
 
 from __future__ import annotations
 
 import ctypes
+import itertools
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .model import Line, PageText
+from .forms import page_annotations
+from .graphics import has_images, page_rules
+from .model import Line, PageText, Rule, Word
+from .pdfium_calls import calls as _calls
+from .tables import GAP, rule_regions
+from .tags import char_mcid, is_tagged, page_roles
 
 _SEGMENT = re.compile(r"[^\r\n]+")
+_LETTER = re.compile(r"[^\W\d_]")
 _WORDCHAR = re.compile(r"\w")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|cmbx|\bbx|,b\b|-b\b", re.IGNORECASE)
 _FORCE_BOLD = 1 << 18
+_FIXED_PITCH = 1
+_MONO_NAME = re.compile(r"mono|courier|consol|menlo|cmtt|lmtt|typewriter|code|inconsolata", re.I)
+_ITALIC = 1 << 6
+_ITALIC_NAME = re.compile(r"italic|oblique|slanted|cmti|cmsl|cmbxti|-it\b|,it\b", re.I)
+BOLD, MONO, ITALIC = 1, 2, 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _UNUSUAL = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\xa0-\u024f\u2000-\u206f\u20a0-\u20cf\ufffe]")
 MAX_MAP_CHECKS = 64
 _NAME_SIZE = 128
-_TEXT_FIELD_TYPES = (4, 5, 6)  # combo box, list box, text field
-
-
-class _Calls:
-    """pdfium text functions called without ctypes argument conversion.
-
-    pypdfium2's bindings declare `argtypes`, and converting arguments costs more than the C
-    call itself (~2.5x measured here); these run several times per line on every page. The
-    same function pointers are used, with arguments passed in exactly the C types.
-    """
-
-    def __init__(self, raw: Any) -> None:
-        c_int, c_double, c_ulong = ctypes.c_int, ctypes.c_double, ctypes.c_ulong
-        self.origin = _unchecked(raw.FPDFText_GetCharOrigin, c_int)
-        self.charbox = _unchecked(raw.FPDFText_GetCharBox, c_int)
-        self.fontsize = _unchecked(raw.FPDFText_GetFontSize, c_double)
-        self.matrix = _unchecked(raw.FPDFText_GetMatrix, c_int)
-        self.fontinfo = _unchecked(raw.FPDFText_GetFontInfo, c_ulong)
-        self.weight = _unchecked(raw.FPDFText_GetFontWeight, c_int)
-        self.to_char = _unchecked(raw.FPDFText_GetCharIndexFromTextIndex, c_int)
-        self.unmapped = _unchecked(raw.FPDFText_HasUnicodeMapError, c_int)
-        self.count = _unchecked(raw.FPDFText_CountChars, c_int)
-
-
-def _unchecked(function: Any, restype: Any) -> Any:
-    address = ctypes.cast(function, ctypes.c_void_p).value
-    fast: Any = ctypes.CFUNCTYPE(restype)(address)  # type: ignore[arg-type]
-    fast.argtypes = None
-    return fast
-
-
-_CALLS: _Calls | None = None
-
-
-def _calls(raw: Any) -> _Calls:
-    global _CALLS
-    if _CALLS is None:
-        _CALLS = _Calls(raw)
-    return _CALLS
+# A line whose text spreads wider than this many ems per character has wide gaps between its
+# words: a table row, or label and value. Prose sets 0.4-0.6 em per character.
+SPREAD = 0.75
+LOOSE = 0.58  # ems per character: looser than justified prose, not yet spread
+# Formulas are spread out too (spaces around relations); a line with mathematical symbols or
+# Greek letters is not taken for a table row on that evidence.
+_LEADERS = ". . ."
+_RUN_IN = re.compile(r"^[^\W\d_][\w ]{0,30}[.:]\s")
+_FORMULA = re.compile(r"[=<>≤≥≠≈∈∉⊂⊆∪∩→←↦⇒⇔∀∃∑∏∫√±×·∞∂∇α-ωΑ-Ω]")
+NEIGHBOURS = 2  # lines next to a spread-out one are measured too (a table's header row)
+PAGE_EDGE_LINES = 3  # lines at a page's bottom or top edge (a footer or header among them)
+MIN_GRAPHICS, MAX_GRAPHICS = 2, 400  # drawn objects worth reading rules from (more: a figure)
+MIN_EXTRA_RUNS = 6  # text runs beyond one per line before runs are looked at
+RUNS_PER_LINE = 2  # more runs than this per line: text set word by word or formula-heavy pages
 
 
 class PdfiumReader:
@@ -85,7 +77,8 @@ class PdfiumReader:
         self._pbl, self._pbr, self._pbb, self._pbt = (ctypes.byref(b) for b in self._box)
         self._pm = ctypes.byref(self._matrix)
         self._pflags = ctypes.byref(self._flags)
-        self._bold: dict[bytes, bool] = {}
+        self._styles: dict[bytes, int] = {}
+        self._rows_at_bottom = False  # the page read last had maybe-table rows at its bottom
         self._forms = False
         try:
             # Form field values live in widget annotations, not in the page's text.
@@ -94,6 +87,7 @@ class PdfiumReader:
                 self._forms = pdf.formenv is not None
         except Exception:
             self._forms = False
+        self.tagged = is_tagged(pdf, raw)
 
     def __len__(self) -> int:
         return len(self.pdf)
@@ -109,13 +103,26 @@ class PdfiumReader:
             )
             textpage = page.get_textpage()
             try:
-                result.lines, result.unmapped = self._segments(textpage, left, bottom, right, top)
+                lines, spans, spread, result.unmapped = self._segments(
+                    textpage, left, bottom, right, top
+                )
+                if lines:
+                    result.rules = self._table_candidates(
+                        page.raw, textpage.raw, lines, spans, spread
+                    )
+                if self.tagged and lines:
+                    self._tag_lines(page.raw, textpage.raw, lines, spans)
+                result.lines = lines
             finally:
                 textpage.close()
-            if not result.has_text:
-                result.has_images = self._has_images(page)
-            if self._forms:
-                result.form_values = self._form_values(page)
+            if not result.has_text or _few_letters(result.lines):
+                # A page with little or no text may be a scan (with a stamp or page number on
+                # top): whether it holds an image is asked while it is open.
+                result.has_images = has_images(page, self.raw)
+            if self.calls.annot_count(page.raw) > 0:
+                result.form_values, result.annotations = page_annotations(
+                    self.pdf, page.raw, self.raw, self._forms
+                )
             return result
         finally:
             page.close()
@@ -124,20 +131,24 @@ class PdfiumReader:
 
     def _segments(
         self, tp: Any, left: float, bottom: float, right: float, top: float
-    ) -> tuple[list[Line], bool]:
-        """Text segments (pdfium's lines) with geometry; second value: the page looks unmapped.
+    ) -> tuple[list[Line], list[int], list[int], bool]:
+        """Text segments (pdfium's lines) with geometry.
 
+        Also returns each line's text offset in the page text (-1 when its text was changed),
+        the lines spread out like table rows, and whether the page looks unmapped.
         This loop runs for every line of every page, so it is written for speed: the raw
         handle, reused pointer arguments, and no index translation when pdfium's text and
         character indices coincide (nearly always).
         """
         text = tp.get_text_range()
+        self._text, self._mapped = text, False
         if not text.strip():
-            return [], False
+            return [], [], [], False
         handle = tp.raw
         calls = self.calls
         mapped = len(text) != calls.count(handle)
         units = _unit_offsets(text) if mapped else _identity
+        self._mapped, self._units = mapped, units
         to_char = calls.to_char
         x, y, matrix, box_right = self._x, self._y, self._matrix, self._box[1]
         px, py, pm = self._px, self._py, self._pm
@@ -146,9 +157,11 @@ class PdfiumReader:
         charbox = calls.charbox
         fontsize = calls.fontsize
         get_matrix = calls.matrix
-        is_bold = self._is_bold
+        style_of = self._style
         has_control = _CONTROL.search(text) is not None
         lines: list[Line] = []
+        starts: list[int] = []
+        spread: list[int] = []
         append = lines.append
         for seg_start, seg in _split_lines(text):
             stripped = seg.strip()
@@ -175,26 +188,210 @@ class PdfiumReader:
                 origin(handle, ce, px, py)
                 base_end = y.value
             probe = cs
-            if not stripped[0].isalnum():
-                first_word = _WORDCHAR.search(stripped)
-                if first_word is not None:
-                    offset = start + first_word.start()
+            first = stripped[0]
+            # A footnote number set raised before its first word ("2The"), a bullet or a
+            # bracket: size and baseline are read at the first word instead.
+            marked = first.isdigit() and stripped[1:2].isalpha()
+            if marked or not first.isalnum():
+                word = _LETTER.search(stripped) if marked else _WORDCHAR.search(stripped)
+                if word is not None:
+                    offset = start + word.start()
                     probe = max(cs, to_char(handle, units(offset)) if mapped else offset)
+                    if probe != cs and "\ufffe" not in seg:
+                        origin(handle, probe, px, py)
+                        base = base_end = y.value
             # The font size times the text and page matrices' scale: what a reader sees.
             size = fontsize(handle, probe)
+            angle = 0
             if get_matrix(handle, probe, pm):
                 size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+                if matrix.b or matrix.a < 0:
+                    angle = _angle(matrix.a, matrix.b)
             if size <= 0.5:
                 size = 10.0
+            if angle:
+                x0, x1, base = self._box_of(handle, cs, ce)
+                base_end = base
             # Text outside the page box is not shown (nor extracted by other tools).
             if x1 < left or x0 > right or base > top + size or base_end < bottom - size:
                 continue
+            offset = start
             if has_control and _CONTROL.search(stripped):
                 stripped = " ".join(_CONTROL.sub(" ", stripped).split())
+                offset = -1
                 if not stripped:
                     continue
-            append(Line(stripped, x0, x1, base, base_end, size, is_bold(handle, probe)))
-        return lines, self._unmapped(handle, text, units, mapped)
+            style = style_of(handle, probe)
+            if ce > probe and (
+                style & BOLD or (style & ITALIC and _RUN_IN.match(stripped) is not None)
+            ):
+                # A bold start, or an italic word with a period, may be a run-in label
+                # ("Lemma 2.", "Proof."): the line takes the style its end agrees with.
+                style = style_of(handle, ce)
+            line = Line(stripped, x0, x1, base, base_end, size, bool(style & BOLD))
+            if style & MONO:
+                line.mono = True
+            if style & ITALIC:
+                line.italic = True
+            if angle:
+                line.angle = angle
+            elif x1 - x0 > SPREAD * size * len(stripped) and _row_like(stripped):
+                spread.append(len(lines))
+            append(line)
+            starts.append(offset)
+        return lines, starts, spread, self._unmapped(handle, text, units, mapped)
+
+    def _box_of(self, handle: Any, first: int, last: int) -> tuple[float, float, float]:
+        """Left, right and bottom of the boxes of two characters (ends of a rotated line)."""
+        box = self._box
+        charbox = self.calls.charbox
+        charbox(handle, first, self._pbl, self._pbr, self._pbb, self._pbt)
+        l1, r1, b1, _t1 = (b.value for b in box)
+        charbox(handle, last, self._pbl, self._pbr, self._pbb, self._pbt)
+        l2, r2, b2, _t2 = (b.value for b in box)
+        return min(l1, l2), max(r1, r2), min(b1, b2)
+
+    # -- tables and tags: only on the pages that need them -----------------------------------
+
+    def _char_index(self, handle: Any, offset: int) -> int:
+        if not self._mapped:
+            return offset
+        return int(self.calls.to_char(handle, self._units(offset)))
+
+    def _table_candidates(
+        self, page: Any, handle: Any, lines: list[Line], starts: list[int], spread: list[int]
+    ) -> list[Rule]:
+        """Measure word extents on lines that may be table rows; returns the page's rules.
+
+        Cheap signals first, each costing only where it fires: lines spread out wider than
+        prose (table rows set in one text run, label and value pairs); more text runs than
+        lines (cells set apart as separate text objects: lines holding runs far apart); lines
+        stacked with the same left and right ends but narrower than the text (the rows of a
+        table whose first column is left-aligned and last right-aligned). Where one fires and
+        the page draws more than text, its rules are read too (walking the page's objects
+        costs about as much as reading its text, so pages of prose and formulas skip it), and
+        lines between rules of one width are measured.
+        """
+        fast = self.calls
+        wanted: set[int] = set()
+        if self._rows_at_bottom:
+            # The last page ended in table rows: its table may go on here, a row or two of it
+            # at the top of this page too few to be found as a table of their own.
+            wanted.update(range(min(len(lines), PAGE_EDGE_LINES)))
+        self._rows_at_bottom = False
+        if _adjacent(spread):
+            for i in spread:
+                wanted.update(range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1)))
+        objects = fast.count_objects(page)
+        stacked = _stacked_rows(lines)
+        for i in stacked:
+            wanted.update(range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1)))
+        if objects < len(lines) + MIN_EXTRA_RUNS and not wanted and not stacked:
+            # About one object per line: text runs cannot outnumber lines, and there is
+            # hardly anything else drawn. Counting the runs would cost a twentieth of the page.
+            return []
+        runs = fast.count_rects(handle, 0, -1)
+        if len(lines) + MIN_EXTRA_RUNS <= runs <= RUNS_PER_LINE * len(lines):
+            split = [
+                i
+                for i in self._split_lines(handle, lines, runs)
+                if not _FORMULA.search(lines[i].text)
+            ]
+            if _adjacent(split):
+                for i in split:
+                    wanted.update(
+                        range(max(0, i - NEIGHBOURS), min(len(lines), i + NEIGHBOURS + 1))
+                    )
+        rules: list[Rule] = []
+        if wanted or stacked:
+            graphics = objects - runs
+            if MIN_GRAPHICS <= graphics <= MAX_GRAPHICS:
+                rules = page_rules(page, self.raw)
+                for region in rule_regions(rules):
+                    wanted.update(i for i, line in enumerate(lines) if region.holds(line))
+        if wanted:
+            self._measure_words(handle, lines, starts, wanted)
+            self._rows_at_bottom = max(wanted) >= len(lines) - PAGE_EDGE_LINES
+        return rules
+
+    def _split_lines(self, handle: Any, lines: list[Line], runs: int) -> list[int]:
+        """Lines holding two text runs with a gap of GAP ems or more between them.
+
+        pdfium lists runs in text order, like the lines, so one pass assigns each run to the
+        line whose baseline band holds its middle.
+        """
+        get_rect = self.calls.get_rect
+        box = self._box
+        # Filled in the order left, top, right, bottom.
+        p0, p1, p2, p3 = self._pbl, self._pbr, self._pbb, self._pbt
+        found: list[int] = []
+        j = 0
+        last_right: float | None = None
+        for k in range(runs):
+            if not get_rect(handle, k, p0, p1, p2, p3):
+                continue
+            left, top, right, bottom = box[0].value, box[1].value, box[2].value, box[3].value
+            middle = (top + bottom) / 2
+            for step in range(3):  # the run belongs to this line or one of the next two
+                if j + step >= len(lines):
+                    break
+                line = lines[j + step]
+                if line.base - 0.4 * line.size <= middle <= line.base + line.size:
+                    if step:
+                        j += step
+                        last_right = None
+                    break
+            else:
+                continue
+            line = lines[j]
+            wide = last_right is not None and left - last_right >= GAP * line.size
+            if wide and (not found or found[-1] != j):
+                found.append(j)
+            last_right = right
+        return found
+
+    def _measure_words(
+        self, handle: Any, lines: list[Line], starts: list[int], wanted: set[int]
+    ) -> None:
+        """Word extents (two character boxes per word) for the wanted lines."""
+        charbox = self.calls.charbox
+        pbl, pbr, pbb, pbt = self._pbl, self._pbr, self._pbb, self._pbt
+        left, right = self._box[0], self._box[1]
+        for i in sorted(wanted):
+            line, start = lines[i], starts[i]
+            if start < 0 or line.angle:
+                continue
+            words: list[Word] = []
+            offset = 0
+            for token in line.text.split(" "):
+                if token:
+                    first = self._char_index(handle, start + offset)
+                    last = self._char_index(handle, start + offset + len(token) - 1)
+                    if first < 0 or last < 0:
+                        words = []
+                        break
+                    charbox(handle, first, pbl, pbr, pbb, pbt)
+                    x0 = left.value
+                    charbox(handle, last, pbl, pbr, pbb, pbt)
+                    words.append(Word(token, x0, max(x0, right.value)))
+                offset += len(token) + 1
+            if words:
+                line.words = words
+
+    def _tag_lines(self, page: Any, handle: Any, lines: list[Line], starts: list[int]) -> None:
+        """Heading roles from the structure tree, on the lines whose text they mark."""
+        try:
+            roles = page_roles(page, self.raw)
+            if not roles:
+                return
+            for line, start in zip(lines, starts, strict=True):
+                if start < 0:
+                    continue
+                index = self._char_index(handle, start)
+                if index >= 0:
+                    line.tag = roles.get(char_mcid(handle, index, self.raw))
+        except Exception:  # a broken structure tree leaves the fonts to find the headings
+            return
 
     def _unmapped(self, tp: Any, text: str, units: Any, mapped: bool) -> bool:
         """True when many characters lack a Unicode mapping (pdfium then emits glyph codes).
@@ -219,70 +416,27 @@ class PdfiumReader:
         visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
         return errors >= 0.05 * visible
 
-    def _is_bold(self, tp: Any, index: int) -> bool:
-        """Bold by font name, the ForceBold flag or weight; cached per font name."""
+    def _style(self, tp: Any, index: int) -> int:
+        """BOLD and MONO bits of a character's font, cached per font name: bold by name, the
+        ForceBold flag or weight; monospaced by the FixedPitch flag or name."""
         calls = self.calls
         n = calls.fontinfo(tp, index, self._name, self._name_size, self._pflags)
         key = self._name.value if 0 < n <= _NAME_SIZE else b""  # a longer name is not written
-        cached = self._bold.get(key)
+        cached = self._styles.get(key)
         if cached is None:
-            cached = bool(
-                (self._flags.value & _FORCE_BOLD)
+            name = key.decode("latin-1", "replace") if key else ""
+            flags = self._flags.value
+            bold = (
+                flags & _FORCE_BOLD
                 or calls.weight(tp, index) >= 600
-                or (key and _BOLD_NAME.search(key.decode("latin-1", "replace")))
+                or (name and _BOLD_NAME.search(name))
             )
+            mono = flags & _FIXED_PITCH or (name and _MONO_NAME.search(name))
+            italic = flags & _ITALIC or (name and _ITALIC_NAME.search(name))
+            cached = (BOLD if bold else 0) | (MONO if mono else 0) | (ITALIC if italic else 0)
             if key:
-                self._bold[key] = cached
+                self._styles[key] = cached
         return cached
-
-    # -- images and forms ---------------------------------------------------------------------
-
-    def _has_images(self, page: Any) -> bool:
-        raw = self.raw
-        try:
-            for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-                return True
-        except Exception:
-            return False
-        return False
-
-    def _form_values(self, page: Any) -> list[str]:
-        raw = self.raw
-        handle = self.pdf.formenv
-        values: list[str] = []
-        try:
-            count = raw.FPDFPage_GetAnnotCount(page)
-            for i in range(count):
-                annot = raw.FPDFPage_GetAnnot(page, i)
-                if not annot:
-                    continue
-                try:
-                    if raw.FPDFAnnot_GetSubtype(annot) != raw.FPDF_ANNOT_WIDGET:
-                        continue
-                    if raw.FPDFAnnot_GetFormFieldType(handle, annot) not in _TEXT_FIELD_TYPES:
-                        continue
-                    value = _wide_string(
-                        lambda buf, n, annot=annot: raw.FPDFAnnot_GetFormFieldValue(
-                            handle, annot, buf, n
-                        )
-                    )
-                    if value.strip():
-                        values.append(value.strip())
-                finally:
-                    raw.FPDFPage_CloseAnnot(annot)
-        except Exception:
-            return values
-        return values
-
-
-def _wide_string(call: Any) -> str:
-    """Read a UTF-16 string through pdfium's two-call buffer protocol."""
-    size = call(None, 0)
-    if size <= 2:
-        return ""
-    buf = ctypes.create_string_buffer(size)
-    call(ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), size)
-    return buf.raw[: size - 2].decode("utf-16-le", "replace")
 
 
 def _split_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -313,3 +467,62 @@ def _unit_offsets(text: str) -> Any:
             count += 1
     extra[len(text)] = count
     return lambda i: i + extra[i]
+
+
+def _angle(a: float, b: float) -> int:
+    """Text direction in whole degrees from the text matrix; 0 for left-to-right text."""
+    return round(math.degrees(math.atan2(b, a))) % 360
+
+
+def _row_like(text: str) -> bool:
+    """Text that can be a table row: several tokens, not mostly one- or two-character labels
+    (coordinates and axis ticks in a figure), no formula, no dot leaders (a contents line)."""
+    tokens = text.split()
+    return (
+        len(tokens) >= 2
+        and len(text) - len(tokens) >= 2.5 * len(tokens)
+        and not _FORMULA.search(text)
+        and _LEADERS not in text
+    )
+
+
+def _stacked_rows(lines: list[Line]) -> list[int]:
+    """Consecutive lines of one size with the same left and right ends, narrower than the
+    page's prose lines: rows of a table whose ends are aligned."""
+    found: list[int] = []
+    if len(lines) < 2:
+        return found
+    prose = sorted(line.x1 - line.x0 for line in lines if line.text.count(" ") >= 6)
+    column = prose[len(prose) // 2] if prose else float("inf")
+    for i, (a, b) in enumerate(itertools.pairwise(lines)):
+        width = a.x1 - a.x0
+        if (
+            abs(a.x0 - b.x0) < 1.0
+            and abs(a.x1 - b.x1) < 1.0
+            and a.size == b.size
+            and width > 6 * a.size
+            # As wide as the prose, the rows must be looser than prose set justified.
+            and (width < 0.85 * column or width > LOOSE * a.size * len(a.text))
+            and not a.angle
+            and _row_like(a.text)
+            and _row_like(b.text)
+        ):
+            found += [i, i + 1]
+    return found
+
+
+def _adjacent(spread: list[int]) -> bool:
+    """Two spread-out lines next to each other (or one apart): rows, not a lone formula."""
+    return any(b - a <= 2 for a, b in itertools.pairwise(spread))
+
+
+FEW_LETTERS = 40  # a page with fewer letters than this may be a scan under a stamp
+
+
+def _few_letters(lines: list[Line]) -> bool:
+    letters = 0
+    for line in lines:
+        letters += sum(1 for c in line.text if c.isalpha())
+        if letters >= FEW_LETTERS:
+            return False
+    return True
