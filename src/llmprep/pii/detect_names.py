@@ -25,6 +25,7 @@ from .lexicon import (
     STOP_WORDS,
     TITLES,
     WEAK_TITLES,
+    is_common_word,
     words,
 )
 
@@ -448,22 +449,36 @@ NER_LABELS = {
     "NRP": "NRP",
 }
 _NER_SCORES = {"PERSON": 0.85, "ORGANIZATION": 0.6, "LOCATION": 0.75, "NRP": 0.6}
-_NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")
-_LEADING_JUNK_RE = re.compile(r"^(?:the|a|an|ex|dear|hi|hello)[ \t\-]+", re.IGNORECASE)
+_LEADING_JUNK_RE = re.compile(
+    r"^(?:the|a|an|ex|dear|hi|hello|hey|thanks|thank you|cheers|regards|best|attn)[ \t\-,]+",
+    re.IGNORECASE,
+)
 
 
 def _common_word(word: str) -> bool:
-    """A word that is no name on its own: a function word, a number, or a common capitalized
-    word, also when written in capitals (headings: "CHAPTER", "PURPOSE")."""
-    base = word.rstrip(".,:;")
-    if base.isupper():
-        base = base.capitalize()
-    return (
-        _is_stop(word)
-        or base in COMMON_CAPITALIZED
-        or (base.endswith("s") and base[:-1] in COMMON_CAPITALIZED)  # "Claims", "Tickets"
-        or _NUMBER_WORD.fullmatch(word) is not None
-    )
+    return is_common_word(word)
+
+
+def _strip_role_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """'Customer Edgar Amorim' -> 'Edgar Amorim': a role before a name is not part of it."""
+    while True:
+        m = re.match(r"[^\s]+[ \t]+", text[start:end])
+        if not m or not is_common_word(m.group(0).strip()) or m.group(0).strip().lower() in (
+            NAME_PARTICLES
+        ):
+            return start, end
+        start += m.end()
+
+
+def _cut_at_function_word(text: str, start: int, end: int) -> int:
+    """'Laar as Account': a lower-case function word ends a name (particles excepted)."""
+    pos = start
+    for m in re.finditer(r"\S+", text[start:end]):
+        word = m.group(0)
+        if pos != start and word.islower() and word in STOP_WORDS and word not in NAME_PARTICLES:
+            return start + m.start() - 1
+        pos = start + m.end()
+    return end
 
 
 def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -> list[Finding]:
@@ -477,6 +492,9 @@ def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -
         lead = _LEADING_JUNK_RE.match(value)
         if lead and etype != "NRP":
             start += lead.end()
+        if etype == "PERSON" and not value.isupper():
+            start, end = _strip_role_words(text, start, end)
+            end = _cut_at_function_word(text, start, end)
         title = _TITLE_RE.match(text, start, end) if etype == "PERSON" else None
         if title and title.end() < end:
             start = title.end()

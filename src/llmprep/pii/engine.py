@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .detect_names import refine_ner
 from .findings import Finding
 from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
+from .structure import within_structure
 
 log = logging.getLogger("llmprep.pii")
 
@@ -77,6 +79,13 @@ class PiiEngine:
         self.config = pii_config
         self.window, self.overlap = WINDOW, OVERLAP
         self.model = resolve_model(pii_config.ner_model)
+        # NER for other languages, read directly (Presidio's registry here is English only).
+        self.models_by_language: dict[str, str] = {}
+        if pii_config.ner_model != "none":
+            for lang, setting in pii_config.ner_models.items():
+                found = resolve_model(setting, lang)
+                if found:
+                    self.models_by_language[lang] = found
         self.label = f"ner:{self.model}" if self.model else "patterns"
         if self.model is None and pii_config.ner_model == "auto":
             log.warning(
@@ -114,6 +123,7 @@ class PiiEngine:
         if self.model is not None:
             ner_pipeline(self.model)
 
+
     def _analyzer(self, english: bool) -> tuple[Any, list[str]]:
         """Presidio's analyzer for one language group, and the entity types it can find."""
         found = self._analyzers.get(english)
@@ -143,8 +153,10 @@ class PiiEngine:
 
     def prefetch(self, texts: Sequence[str], language: str | None = "en") -> None:
         """Run NER over short texts in one batch now; later `detect` calls on them hit the cache."""
-        if self.model is not None and _is_english(language):
-            ner_entities(self.model, [t for t in texts if t.strip()])
+        model = self.model if _is_english(language) else None
+        model = model or self.models_by_language.get(_base_language(language))
+        if model is not None:
+            ner_entities(model, [t for t in texts if t.strip()])
 
     def detect(
         self, texts: Sequence[str], language: str | None = "en", known: Known | None = None
@@ -165,9 +177,18 @@ class PiiEngine:
             artifacts = dict(
                 zip(deep, self.artifacts([pieces[n] for n in deep], use_ner), strict=True)
             )
+            other = self.models_by_language.get(_base_language(language))
+            other_ents = (
+                dict(zip(todo, ner_entities(other, [pieces[n] for n in todo]), strict=True))
+                if other and todo
+                else {}
+            )
             for n in todo:
                 i, w = batch[n]
                 raw = self._run_plain(pieces[n], english)
+                if n in other_ents:
+                    spans = [(e.start_char, e.end_char, e.label_) for e in other_ents[n]]
+                    raw += refine_ner(pieces[n], spans, f"ner:{other}")
                 if n in artifacts:
                     raw = self._run_presidio(pieces[n], artifacts[n], english) + raw
                 for f in _settle(raw, self.config.score_threshold):
@@ -178,7 +199,10 @@ class PiiEngine:
                                 start, w.start + f.end, f.entity_type, round(f.score, 3), f.detector
                             )
                         )
-        return [resolve(text, f, self.allow, known) for text, f in zip(texts, found, strict=True)]
+        return [
+            within_structure(text, resolve(text, within_structure(text, f), self.allow, known))
+            for text, f in zip(texts, found, strict=True)
+        ]
 
     def _run_plain(self, piece: str, english: bool) -> list[Finding]:
         wanted = self._wanted
@@ -216,8 +240,12 @@ class PiiEngine:
         return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
 
 
+def _base_language(language: str | None) -> str:
+    return (language or "").split("-")[0].lower()
+
+
 def _is_english(language: str | None) -> bool:
-    return (language or "").split("-")[0].lower() in _ENGLISH
+    return _base_language(language) in _ENGLISH
 
 
 def _settle(findings: list[Finding], threshold: float) -> list[Finding]:

