@@ -471,8 +471,6 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     from llmprep.pii.findings import Finding
     from llmprep.pii.nlp import presidio_nlp_engine
     from llmprep.pii.recognizers import build_recognizers
-    from llmprep.pii.resolve import resolve
-
     engine = engine_module.get_engine(config.pii)
     recognizers = build_recognizers(
         config.pii, with_ner=engine.ner, ner_detector=engine.label, english=True
@@ -505,7 +503,7 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
         out.append(
             [
                 (f.start, f.end, f.entity_type, f.score)
-                for f in resolve(text, findings, engine.allow)
+                for f in engine_module.finish(text, findings, engine.allow)
             ]
         )
     return out

@@ -43,7 +43,38 @@ _CUE_RE = re.compile(
     + r")(?![\w])",
     re.IGNORECASE,
 )
-_REGIONS = ("US", "GB", "DE", "FR", "IN", "AU", "CA", "NL", "ES", "IT", "BR", "SE", "PL", "CH")
+_REGIONS = (
+    "US",
+    "GB",
+    "DE",
+    "FR",
+    "IN",
+    "AU",
+    "CA",
+    "NL",
+    "ES",
+    "IT",
+    "BR",
+    "SE",
+    "PL",
+    "CH",
+    "AT",
+    "BE",
+    "DK",
+    "FI",
+    "NO",
+    "CZ",
+    "PT",
+    "IE",
+)
+# One-letter labels of a signature or a business card line: "M: ...", "T. ...".
+_LINE_LABEL_RE = re.compile(r"(?:^|\n)[ \t]*[MTPFmtpf][ \t]*[:.][ \t]*$")
+# Words before a number that make it an id, not a phone: "Order 123 456 789", "Ticket 4411".
+_ID_CUE_RE = re.compile(
+    r"(?:order|ticket|invoice|ref|reference|id|no|number|case|account|acct|po|sku|item|version|"
+    r"build|serial|tracking|receipt|transaction|batch|lot)[ \t]*(?:no\.?|number|#)?[ \t]*[:#.]?[ \t]*$",
+    re.IGNORECASE,
+)
 
 
 def find_emails(text: str) -> list[Finding]:
@@ -77,7 +108,15 @@ def _looks_like_other_number(body: str) -> bool:
 def _has_cue(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40) : start]
     after = text[end : end + 16]
-    return bool(_CUE_RE.search(before) or _CUE_RE.search(after.split("\n", 1)[0]))
+    return bool(
+        _CUE_RE.search(before)
+        or _CUE_RE.search(after.split("\n", 1)[0])
+        or _LINE_LABEL_RE.search(before)
+    )
+
+
+def _id_before(text: str, start: int) -> bool:
+    return _ID_CUE_RE.search(text, max(0, start - 24), start) is not None
 
 
 @lru_cache(maxsize=4096)
@@ -127,8 +166,12 @@ def find_phones(text: str) -> list[Finding]:
         score = 0.6 if strong else 0.3
         if _has_cue(text, start, end):
             score += 0.35
-        elif strong and _valid_somewhere(main):
-            score += 0.15
+        elif _id_before(text, start):
+            continue
+        elif (strong or main.startswith("0")) and _valid_somewhere(main):
+            # libphonenumber's metadata knows the number plan: a trunk-prefixed national number
+            # ("0612 ...", "(01632) ...") that is valid in a common region is a phone number.
+            score += 0.15 if strong else 0.2
         out.append(Finding(start, end, "PHONE_NUMBER", min(score, 0.95), "phone"))
     for m in PHONE_PLAIN_RE.finditer(text):
         body = m.group(1)
@@ -137,6 +180,13 @@ def find_phones(text: str) -> list[Finding]:
                 out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.75, "phone"))
         elif 9 <= len(body) <= 13 and _has_cue(text, m.start(1), m.end(1)):
             out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.6, "phone"))
+        elif (
+            body.startswith("0")
+            and 9 <= len(body) <= 12
+            and not _id_before(text, m.start(1))
+            and _valid_somewhere(body)
+        ):
+            out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.5, "phone"))
     return out
 
 
@@ -168,4 +218,43 @@ def find_licences(text: str) -> list[Finding]:
                     )
                 )
                 break
+    return out
+
+
+_CARD_RE = re.compile(r"(?<![\w\-.])([2-6]\d{3}(?:[ \-]?\d){8,15})(?![\w\-]|[.,]\d)")
+_CARD_CUE_RE = re.compile(
+    r"\b(?:card|credit|debit|visa|mastercard|amex|cc|cvv|pan|kreditkarte|carte|tarjeta|carta|"
+    r"cart[ãa]o)\b[^\n\d]{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def find_cards(text: str) -> list[Finding]:
+    """Card numbers: 12 to 19 digits that pass the Luhn check, or follow a card cue.
+
+    A cue ("card", "visa", "Kreditkarte") is enough on its own: a customer who mistypes a digit
+    of their card number has still written their card number.
+    """
+    out: list[Finding] = []
+    for m in _CARD_RE.finditer(text):
+        body = m.group(1)
+        digits = _digits(body)
+        if not 12 <= len(digits) <= 19:
+            continue
+        groups = re.split(r"[ \-]", body)
+        if len(groups) > 1 and not all(len(g) in (4, 5, 6, 3) for g in groups):
+            continue  # "4000 12 345": not written the way cards are
+        cue = _CARD_CUE_RE.search(text, max(0, m.start() - 40), m.start()) is not None
+        if cue:
+            out.append(Finding(m.start(1), m.end(1), "CREDIT_CARD", 0.9, "card"))
+        elif luhn_ok(digits) and len(digits) >= 13 and not _id_before(text, m.start(1)):
+            out.append(Finding(m.start(1), m.end(1), "CREDIT_CARD", 0.6, "card"))
     return out

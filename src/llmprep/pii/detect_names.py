@@ -16,6 +16,7 @@ from .lexicon import (
     COMMON_CAPITALIZED,
     COUNTRIES,
     CUE_NON_NAMES,
+    EN_GREETINGS,
     GREETINGS,
     NAME_LABELS,
     NAME_PARTICLES,
@@ -122,7 +123,9 @@ _STRICT_CUES = re.compile(
     r"(?:from|to|cc|bcc|reply-to|sender|author|authors|attendees?|contact|contact person|patient|client|employee|"
     r"plaintiff|defendant|petitioner|respondent|appellant|appellee|debtor|creditor|claimant|applicant|"
     r"witness|tenant|landlord|buyer|seller|borrower|lender|guarantor|beneficiary|insured|policyholder|"
-    r"recipient)[ \t]*:|"
+    r"recipient|holder|account holder|card ?holder|issued to|caller|customer|member|passenger|guest|"
+    r"student|signed by|prepared by|approved by|requested by|reported by|assigned to|owner|"
+    r"full name|patient name|ship to|bill to|deliver to)[ \t]*:|"
     r"(?:my|his|her|our|their|your)[ \t]+(?:kid|son|daughter|child|wife|husband|partner|spouse|boyfriend|"
     r"girlfriend|fianc[ée]e?|brother|sister|mother|father|mom|mum|dad|friend|boss|manager|colleague|"
     r"coworker|co-worker|assistant|cousin|uncle|aunt|grandmother|grandfather|grandma|grandpa|nephew|"
@@ -168,7 +171,9 @@ _SIGN_OFF_RE = re.compile(
     re.IGNORECASE,
 )
 _GREETING_RE = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?:" + "|".join(sorted(GREETINGS, key=len, reverse=True)) + r")[ \t]+",
+    r"(?:^|(?<=\n))[ \t]*(?:"
+    + "|".join(sorted([*GREETINGS, *EN_GREETINGS], key=len, reverse=True))
+    + r")[ \t]+",
     re.IGNORECASE,
 )
 _GREETING_END_RE = re.compile(r"[ \t]*[,!]")

@@ -199,10 +199,7 @@ class PiiEngine:
                                 start, w.start + f.end, f.entity_type, round(f.score, 3), f.detector
                             )
                         )
-        return [
-            within_structure(text, resolve(text, within_structure(text, f), self.allow, known))
-            for text, f in zip(texts, found, strict=True)
-        ]
+        return [finish(text, f, self.allow, known) for text, f in zip(texts, found, strict=True)]
 
     def _run_plain(self, piece: str, english: bool) -> list[Finding]:
         wanted = self._wanted
@@ -238,6 +235,14 @@ class PiiEngine:
             return [light_artifacts(p) for p in pieces]
         entities = ner_entities(self.model, pieces)
         return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
+
+
+def finish(
+    text: str, findings: list[Finding], allow: AllowList | None, known: Known | None = None
+) -> list[Finding]:
+    """Raw findings of one text -> the spans to replace: cut to the text's structure, resolved
+    (allow-list, overlaps, other mentions), and cut again (a merge may have joined pieces)."""
+    return within_structure(text, resolve(text, within_structure(text, findings), allow, known))
 
 
 def _base_language(language: str | None) -> str:

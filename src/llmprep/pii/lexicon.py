@@ -274,6 +274,19 @@ SIGN_OFFS = (
     # Polish
     r"z powa(?:ż|z)aniem",
     r"pozdrawiam",
+    # English: the closings of letters, emails and chat sign-offs.
+    r"(?:kind(?:est)?|best|warm(?:est)?|many|with)? ?regards",
+    r"best(?: wishes)?",
+    r"all the best",
+    r"cheers",
+    r"(?:many )?thanks(?: again)?",
+    r"thank you",
+    r"(?:yours )?(?:sincerely|truly|faithfully)(?: yours)?",
+    r"yours",
+    r"take care",
+    r"talk soon",
+    r"love",
+    r"br",
 )
 # Greetings before a name and a comma ("Liebe Anna,", "Chère Claire,", "Hola Marta,").
 GREETINGS = words(
@@ -282,6 +295,21 @@ GREETINGS = words(
     estimada hola caro cara gentile ciao beste lieve hoi hej hei kære kaere kjære kjaere olá ola
     droga drogi
     """
+)
+# English greetings before a name and a comma ("Thanks Sara,", "Good morning Ken!").
+EN_GREETINGS = (
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "thanks",
+    "thank you",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "morning",
+    "hiya",
+    "greetings",
 )
 # Form labels for a person's name ("Vorname: Jonas", "Nom : Dubois").
 NAME_LABELS = (

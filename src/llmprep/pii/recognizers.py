@@ -209,13 +209,15 @@ def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
     from functools import partial
 
     from .detect_address import find_addresses
-    from .detect_contact import find_emails, find_licences, find_phones
+    from .detect_contact import find_cards, find_emails, find_licences, find_phones
+    from .detect_lines import find_listed_people, find_lowercase_names
     from .detect_names import find_organisations, find_people, find_places, find_proper_nouns
 
     detectors = [
         PlainDetector("email", ("EMAIL_ADDRESS",), find_emails),
         PlainDetector("phone", ("PHONE_NUMBER",), find_phones),
         PlainDetector("licence", ("US_DRIVER_LICENSE",), find_licences),
+        PlainDetector("card", ("CREDIT_CARD",), find_cards),
         PlainDetector(
             "address", ("ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"), find_addresses
         ),
@@ -224,9 +226,11 @@ def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
             "organisation", ("ORGANIZATION",), partial(find_organisations, english=english)
         ),
         PlainDetector("place", ("LOCATION",), partial(find_places, english=english)),
+        PlainDetector("listed-people", ("PERSON", "ORGANIZATION"), find_listed_people),
     ]
     if english:
         detectors.append(PlainDetector("proper-noun", ("PERSON",), find_proper_nouns))
+        detectors.append(PlainDetector("lower-case-name", ("PERSON",), find_lowercase_names))
     return detectors
 
 

@@ -1,0 +1,156 @@
+"""Names that structure gives away: contact rows, people lists, signature blocks, chat.
+
+A small NER model reads lines without sentences poorly: a CSV row, a bullet under "Attendees",
+a "Name > Job > Company" signature. Here a name-shaped cell (two to four capitalized words, not
+all of them ordinary words) counts as a person when its line or block says people are listed:
+the same line holds an email address or a phone number, the block is headed by a word for
+people, the line follows a signature delimiter, or a cell beside it is a job title.
+Lower-case names (chat) are taken only after a strong cue and when the word is no ordinary word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .findings import Finding
+from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, is_common_word
+
+_CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
+_MARKER = re.compile(r"^[ \t]*(?:[-*•·–]|\d{1,2}[.)]|\(\d{1,2}\))?[ \t]*")
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+|[A-ZÀ-ÖØ-Þ]\.|[A-ZÀ-ÖØ-Þ]{2,}")
+_CONTACT_ON_LINE = re.compile(
+    r"@[\w\-]+\.[\w.\-]+|(?:\+|\b0)\d[\d ()./\-]{6,}\d|\(\d{2,5}\)[ ]?\d|\b\d{3}[ .\-]\d{3}[ .\-]\d{4}\b"
+)
+_PEOPLE_HEADER = re.compile(
+    r"^[ \t]*(?:#+[ \t]*)?(?:attendees|participants|speakers|contacts|emergency contacts|members|"
+    r"team members|present|invitees|guests|panel(?:ists)?|signatories|authors|recipients|"
+    r"interviewees|witnesses|staff|people|cc)[ \t]*:?[ \t]*$",
+    re.IGNORECASE,
+)
+_SIG_DELIM = re.compile(r"^[ \t]*--[ \t]*$")
+
+
+def _name_cell(cell: str) -> tuple[int, int] | None:
+    """(start, end) of a name filling the whole cell, in cell offsets."""
+    stripped = cell.strip()
+    if not stripped or len(stripped) > 60:
+        return None
+    lead = len(cell) - len(cell.lstrip())
+    words = stripped.split()
+    if not 2 <= len(words) <= 5:
+        return None
+    caps = 0
+    for n, w in enumerate(words):
+        if w.lower() in NAME_PARTICLES and 0 < n < len(words) - 1:
+            continue
+        if not _NAME_WORD.fullmatch(w.rstrip(",")):
+            return None
+        caps += 1
+    if caps < 2 or all(is_common_word(w) for w in words):
+        return None
+    if any(w.lower().rstrip(".,") in ORG_SUFFIXES or w in ROLE_WORDS for w in words):
+        return None
+    return lead, lead + len(stripped)
+
+
+def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """(start, end) of the cells of the line text[a:b], list marker removed."""
+    m = _MARKER.match(text, a, b)
+    pos = m.end() if m else a
+    out = []
+    for sep in _CELL_SPLIT.finditer(text, pos, b):
+        out.append((pos, sep.start()))
+        pos = sep.end()
+    out.append((pos, b))
+    return out
+
+
+def _role_cell(text: str, a: int, b: int) -> bool:
+    words = text[a:b].split()
+    return bool(words) and any(w.strip(",.") in ROLE_WORDS for w in words)
+
+
+def find_listed_people(text: str) -> list[Finding]:
+    out: list[Finding] = []
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text)]
+    lines = [(a, b) for n, (a, b) in enumerate(lines) if n == 0 or a != lines[n - 1][1]]
+    under_header = False
+    after_delim = 0
+    for a, b in lines:
+        line = text[a:b]
+        if not line.strip():
+            under_header = False
+            continue
+        if _PEOPLE_HEADER.match(line):
+            under_header = True
+            continue
+        if _SIG_DELIM.match(line):
+            after_delim = 2
+            continue
+        cells = _cells(text, a, b)
+        contact = _CONTACT_ON_LINE.search(line) is not None
+        marker = _MARKER.match(line)
+        listed = under_header and marker is not None and marker.end() > 0
+        roles = [n for n, (x, y) in enumerate(cells) if _role_cell(text, x, y)]
+        signature_row = len(cells) >= 2 and bool(roles)
+        for n, (x, y) in enumerate(cells):
+            got = _name_cell(text[x:y])
+            if got is None:
+                continue
+            first = n == 0
+            if contact or (listed and first) or (after_delim and first) or signature_row:
+                out.append(Finding(x + got[0], x + got[1], "PERSON", 0.6, "person-listed"))
+        if signature_row and roles[-1] + 1 < len(cells):
+            x, y = cells[roles[-1] + 1]
+            org = text[x:y].strip()
+            if org and org[0].isupper() and not _CONTACT_ON_LINE.search(org):
+                lead = len(text[x:y]) - len(text[x:y].lstrip())
+                out.append(
+                    Finding(x + lead, x + lead + len(org), "ORGANIZATION", 0.5, "org-listed")
+                )
+        after_delim = max(0, after_delim - 1)
+        if not under_header or marker is None or marker.end() == 0:
+            under_header = under_header and marker is not None and marker.end() > 0
+    return out
+
+
+# Cues after which a lower-case word is somebody's name: "i'm lucas's sister", "this is
+# maria", "ask tom about", "ok so julia said".
+_LOWER_CUES = re.compile(
+    r"(?:\b(?i:i'?m|i am|im|this is|it'?s|me and|ask|tell|told|thanks|thank you|hi|hey|hello|dear)"
+    r"[ \t]+)(?P<name>[a-zà-öø-ÿ][a-zà-öø-ÿ\-]{1,20})(?P<rest>(?:[ \t]+[a-zà-öø-ÿ][a-zà-öø-ÿ\-]{1,20})?)"
+    r"|(?:^|(?<=[.!?,;][ \t])|(?<=\bso[ \t])|(?<=\band[ \t])|(?<=\bbut[ \t]))"
+    r"(?P<subj>[a-zà-öø-ÿ][a-zà-öø-ÿ\-]{1,20})(?=[ \t]+(?:said|says|told|asked|wrote|called|texted|emailed)\b)",
+    re.MULTILINE,
+)
+_RELATION = re.compile(
+    r"\b(?P<name>[a-zà-öø-ÿ][a-zà-öø-ÿ\-]{1,20})['’]s[ \t]+(?:sister|brother|mom|mum|mother|dad|"
+    r"father|wife|husband|son|daughter|friend|boss|partner|girlfriend|boyfriend|aunt|uncle|cousin)\b"
+)
+
+
+def find_lowercase_names(text: str) -> list[Finding]:
+    """Lower-case first names after strong cues, when the word is no ordinary English word."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    if not any(ch.islower() for ch in text) or not (
+        _LOWER_CUES.search(text) or _RELATION.search(text)
+    ):
+        return []
+    if not has_word_lists():
+        return []  # without a dictionary every lower-case word would look like a name
+    out: list[Finding] = []
+    for m in _LOWER_CUES.finditer(text):
+        group = "name" if m.group("name") else "subj"
+        word = m.group(group)
+        if is_ordinary(word) or word.isupper():
+            continue
+        end = m.end(group)
+        rest = (m.group("rest") or "").strip() if group == "name" else ""
+        if rest and not is_ordinary(rest):
+            end = m.end("rest")
+        out.append(Finding(m.start(group), end, "PERSON", 0.6, "person-lower"))
+    for m in _RELATION.finditer(text):
+        if not is_ordinary(m.group("name")):
+            out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.65, "person-lower"))
+    return out
