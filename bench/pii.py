@@ -212,15 +212,18 @@ def main() -> int:
     ours_by_set: dict[str, list[Spans]] = {}
     for name, data in sets.items():
         ours_by_set[name] = ours = redact_all(data, cfg)
-        rows = {"llmprep": score(data, ours), "patterns": score(data, redact_all(data, patterns_cfg))}
+        rows = {
+            "llmprep": score(data, ours),
+            "patterns": score(data, redact_all(data, patterns_cfg)),
+        }
         if analyzer is not None:
             theirs = [analyzer.analyze(ex["full_text"], language="en") for ex in data]
             rows["presidio"] = score(data, [[(r.start, r.end) for r in res] for res in theirs])
         print_quality(name, data, rows)
 
-    share, per_10k, heads, words = clean_set(args.clean_docs, cfg.with_overrides(
-        redact=True, **{"chunk.tokenizer": "chars"}
-    ))
+    share, per_10k, heads, words = clean_set(
+        args.clean_docs, cfg.with_overrides(redact=True, **{"chunk.tokenizer": "chars"})
+    )
     print(
         f"== PII-free set: {args.clean_docs} documents, {heads} headings, {words} words\n"
         f"headings with a placeholder {share:.1%} (goal <= 2 %); "

@@ -194,13 +194,19 @@ class Values:
             return _grouped(rng, _failing_luhn(rng))
         if base == "iban":
             iban = str(fake.iban()) if hasattr(fake, "iban") else str(en.iban())
-            return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4)) if rng.random() < 0.4 else iban
+            return (
+                " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+                if rng.random() < 0.4
+                else iban
+            )
         if base == "ssn":
             return str(en.ssn())
         if base == "ip":
             return str(en.ipv4() if rng.random() < 0.8 else en.ipv6())
         if base == "dl":
-            letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTWY") for _ in range(rng.choice((1, 1, 2))))
+            letters = "".join(
+                rng.choice("ABCDEFGHJKLMNPRSTWY") for _ in range(rng.choice((1, 1, 2)))
+            )
             digits = "".join(rng.choice("0123456789") for _ in range(rng.choice((7, 8, 9, 12))))
             return letters + digits
         if base == "job":
@@ -281,21 +287,65 @@ TUNE: list[tuple[str, str, str]] = [
     ("chat", "en", "ok so {first_lc} said the invoice went to {email}"),
     ("chat", "en", "can u send it to {street} instead? i moved last {weekday}"),
     ("chat", "en", "lol {first} told me you work at {company} now"),
-    ("ticket", "en", "Customer {name} reports that {product} stopped working after the update. Callback number: {phone_intl}."),
-    ("ticket", "en", "Ticket {order}: refund {amount} to card ending in the number below.\nCard: {card}\nHolder: {name}"),
-    ("ticket", "en", "Subject: address change\n\nPlease update my billing address to {address}.\n\nThanks,\n{first}"),
+    (
+        "ticket",
+        "en",
+        "Customer {name} reports that {product} stopped working after the update. Callback number: {phone_intl}.",
+    ),
+    (
+        "ticket",
+        "en",
+        "Ticket {order}: refund {amount} to card ending in the number below.\nCard: {card}\nHolder: {name}",
+    ),
+    (
+        "ticket",
+        "en",
+        "Subject: address change\n\nPlease update my billing address to {address}.\n\nThanks,\n{first}",
+    ),
     ("ticket", "en", "The user at {ip} tried to log in 14 times as {email}."),
     ("ticket", "en", "Escalated by {name} ({job}). Customer lives in {city}, {country}."),
-    ("letter", "en", "Dear {name},\n\nThank you for your order {order}. It will ship to:\n{address}\n\nKind regards,\n{name2}\n{company}"),
-    ("letter", "en", "Hi {first},\n\nthe contract is attached. Let me know if {weekday} works.\n\nBest,\n{first2}"),
-    ("letter", "en", "Hello {first},\n\nI wanted to follow up on the quote.\n\nCheers,\n{name2}\n{job} | {company}\n{phone}"),
-    ("letter", "en", "To whom it may concern,\n\nI confirm that {name} has been employed by {company} since {date}.\n\nSincerely,\n{name2}"),
-    ("letter", "de", "Sehr geehrte Frau {last},\n\nanbei die Unterlagen. Bei Fragen erreichen Sie mich unter {phone}.\n\nMit freundlichen Grüßen\n{name2}"),
-    ("letter", "de", "Hallo {first},\n\nwie besprochen ist das Treffen in {city}. {name2} kommt auch.\n\nViele Grüße\n{first2}"),
-    ("letter", "fr", "Bonjour {first},\n\nJe vous confirme le rendez-vous avec {name2} à {city}.\n\nCordialement,\n{name}"),
+    (
+        "letter",
+        "en",
+        "Dear {name},\n\nThank you for your order {order}. It will ship to:\n{address}\n\nKind regards,\n{name2}\n{company}",
+    ),
+    (
+        "letter",
+        "en",
+        "Hi {first},\n\nthe contract is attached. Let me know if {weekday} works.\n\nBest,\n{first2}",
+    ),
+    (
+        "letter",
+        "en",
+        "Hello {first},\n\nI wanted to follow up on the quote.\n\nCheers,\n{name2}\n{job} | {company}\n{phone}",
+    ),
+    (
+        "letter",
+        "en",
+        "To whom it may concern,\n\nI confirm that {name} has been employed by {company} since {date}.\n\nSincerely,\n{name2}",
+    ),
+    (
+        "letter",
+        "de",
+        "Sehr geehrte Frau {last},\n\nanbei die Unterlagen. Bei Fragen erreichen Sie mich unter {phone}.\n\nMit freundlichen Grüßen\n{name2}",
+    ),
+    (
+        "letter",
+        "de",
+        "Hallo {first},\n\nwie besprochen ist das Treffen in {city}. {name2} kommt auch.\n\nViele Grüße\n{first2}",
+    ),
+    (
+        "letter",
+        "fr",
+        "Bonjour {first},\n\nJe vous confirme le rendez-vous avec {name2} à {city}.\n\nCordialement,\n{name}",
+    ),
     ("prose", "fr", "{name} a rejoint l'équipe de {company} à {city} le mois dernier."),
     ("prose", "fr", "Selon {name}, le dossier a été transmis à {name2} avant la réunion."),
-    ("form", "en", "Full name: {name}\nDate of birth: {date}\nSSN: {ssn}\nPhone: {phone}\nEmail: {email}"),
+    (
+        "form",
+        "en",
+        "Full name: {name}\nDate of birth: {date}\nSSN: {ssn}\nPhone: {phone}\nEmail: {email}",
+    ),
     ("form", "en", "APPLICANT\nName: {NAME_UC}\nAddress: {address1}\nDriver's license: {dl}"),
     ("form", "en", "Payment details\nIBAN: {iban}\nAccount holder: {name}\nReference: {order}"),
     ("form", "en", "Ship to:\n{name}\n{address}"),
@@ -335,20 +385,56 @@ MEASURE: list[tuple[str, str, str]] = [
     ("chat", "en", "just emailed {name} at {email}, no answer yet"),
     ("chat", "en", "pls charge my card {card_bad} again, the first try failed"),
     ("chat", "en", "me and {first} are driving to {city} tomorrow"),
-    ("ticket", "en", "Caller {name} (acct {order}) wants to update the phone number on file to {phone_intl}."),
+    (
+        "ticket",
+        "en",
+        "Caller {name} (acct {order}) wants to update the phone number on file to {phone_intl}.",
+    ),
     ("ticket", "en", "Issue: duplicate charge\nCustomer: {name}\nCard: {card}\nAmount: {amount}"),
-    ("ticket", "en", "Request from {email}: please close my account and delete my data. Regards, {name}"),
+    (
+        "ticket",
+        "en",
+        "Request from {email}: please close my account and delete my data. Regards, {name}",
+    ),
     ("ticket", "en", "Login alert for {name}: new sign-in from {ip} in {city}."),
-    ("ticket", "en", "Delivery failed. Recipient {name}, {address1}. Driver could not find the building."),
-    ("letter", "en", "Dear Mr. {last},\n\nwe have received your application and will contact you at {email}.\n\nYours sincerely,\n{name2}\n{job}"),
+    (
+        "ticket",
+        "en",
+        "Delivery failed. Recipient {name}, {address1}. Driver could not find the building.",
+    ),
+    (
+        "letter",
+        "en",
+        "Dear Mr. {last},\n\nwe have received your application and will contact you at {email}.\n\nYours sincerely,\n{name2}\n{job}",
+    ),
     ("letter", "en", "Hey {first},\n\nquick reminder about {weekday}.\n\nThanks,\n{first2}"),
-    ("letter", "en", "Good morning {first},\n\nPlease find the revised schedule attached.\n\nWarm regards,\n{name2}\n{company}\nTel: {phone}"),
-    ("letter", "de", "Liebe {first},\n\nvielen Dank für deine Nachricht. {name2} meldet sich morgen bei dir.\n\nLiebe Grüße\n{first2}"),
-    ("letter", "de", "Sehr geehrter Herr {last},\n\nIhre Bestellung wird an {address1} geliefert.\n\nMit freundlichen Grüßen\n{name2}\n{company}"),
-    ("letter", "fr", "Madame {last},\n\nNous avons bien reçu votre dossier. {name2} vous contactera au {phone}.\n\nBien à vous,\n{name2}"),
+    (
+        "letter",
+        "en",
+        "Good morning {first},\n\nPlease find the revised schedule attached.\n\nWarm regards,\n{name2}\n{company}\nTel: {phone}",
+    ),
+    (
+        "letter",
+        "de",
+        "Liebe {first},\n\nvielen Dank für deine Nachricht. {name2} meldet sich morgen bei dir.\n\nLiebe Grüße\n{first2}",
+    ),
+    (
+        "letter",
+        "de",
+        "Sehr geehrter Herr {last},\n\nIhre Bestellung wird an {address1} geliefert.\n\nMit freundlichen Grüßen\n{name2}\n{company}",
+    ),
+    (
+        "letter",
+        "fr",
+        "Madame {last},\n\nNous avons bien reçu votre dossier. {name2} vous contactera au {phone}.\n\nBien à vous,\n{name2}",
+    ),
     ("prose", "fr", "La réunion entre {name} et {name2} aura lieu à {city} jeudi prochain."),
     ("prose", "fr", "{name}, directrice chez {company}, a présenté les résultats."),
-    ("form", "en", "Patient name: {name}\nDOB: {date}\nContact number: {phone}\nHome address: {address1}"),
+    (
+        "form",
+        "en",
+        "Patient name: {name}\nDOB: {date}\nContact number: {phone}\nHome address: {address1}",
+    ),
     ("form", "en", "EMPLOYEE RECORD\nNAME: {NAME_UC}\nSSN: {ssn}\nBANK ACCOUNT: {iban}"),
     ("form", "en", "Return address:\n{name}\n{po_box}"),
     ("form", "en", "Send correspondence to {name}, {military}"),

@@ -471,6 +471,7 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     from llmprep.pii.findings import Finding
     from llmprep.pii.nlp import presidio_nlp_engine
     from llmprep.pii.recognizers import build_recognizers
+
     engine = engine_module.get_engine(config.pii)
     recognizers = build_recognizers(
         config.pii, with_ner=engine.ner, ner_detector=engine.label, english=True

@@ -72,8 +72,20 @@ _POSTAL_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _PO_BOX_RE = re.compile(
-    r"\bP\.?\s?O\.?\s+Box\s+\d{1,7}\b|\bPostfach\s+\d{1,7}\b|\bBo[iî]te\s+postale\s+\d{1,7}\b",
+    r"(?:\bP\.?[ \t]?O\.?|\bPost[ \t]+Office)[ \t]+Box[ \t]+\d{1,7}\b|\bPostfach[ \t]+\d{1,7}\b"
+    r"|\bBo[iî]te[ \t]+postale[ \t]+\d{1,7}\b|\bApartado(?:[ \t]+de[ \t]+correos)?[ \t]+\d{1,7}\b"
+    r"|\bCaixa[ \t]+Postal[ \t]+\d{1,7}\b|\bCasella[ \t]+postale[ \t]+\d{1,7}\b",
     re.IGNORECASE,
+)
+# US military mail: "PSC 1234, Box 5678", "Unit 8120 Box 44", "USNS Lane", then "APO AE 09012".
+_MILITARY_RE = re.compile(
+    r"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}|USN?S[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)"
+    r"(?:,?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5})?"
+    r"|\b(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b"
+)
+# "..., Springfield, IL 62704": the rest of a one-line US address after a box number.
+_CITY_STATE_ZIP_RE = re.compile(
+    r",?[ \t]+[A-Z][\w'’.\-]*(?:[ \t]+[A-Z][\w'’.\-]*){0,3},[ \t]*[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?\b"
 )
 _CORNER_RE = re.compile(r"(?:(?:at|on)\s+)?(?:the\s+)?corner\s+of\s+$", re.IGNORECASE)
 
@@ -509,6 +521,12 @@ def find_addresses(text: str) -> list[Finding]:
         )
         i = last
     for m in _PO_BOX_RE.finditer(text):
+        tail = _CITY_STATE_ZIP_RE.match(text, m.end())
+        out.append(Finding(m.start(), tail.end() if tail else m.end(), "ADDRESS", 0.8, "address"))
+    for m in _MILITARY_RE.finditer(text):
+        military = m.group(0)
+        if military.startswith("US") and not re.search(r"(?:APO|FPO|DPO)", military):
+            continue  # a ship's name alone is no address
         out.append(Finding(m.start(), m.end(), "ADDRESS", 0.8, "address"))
     for m in _POSTAL_CUE_RE.finditer(text):
         code = m.group("code")

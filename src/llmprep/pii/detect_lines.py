@@ -16,10 +16,11 @@ from .findings import Finding
 from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, is_common_word
 
 _CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
-_MARKER = re.compile(r"^[ \t]*(?:[-*•·–]|\d{1,2}[.)]|\(\d{1,2}\))?[ \t]*")
+_MARKER = re.compile(r"[ \t]*(?:[-*•·–]|\d{1,2}[.)]|\(\d{1,2}\))?[ \t]*")
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+|[A-ZÀ-ÖØ-Þ]\.|[A-ZÀ-ÖØ-Þ]{2,}")
 _CONTACT_ON_LINE = re.compile(
     r"@[\w\-]+\.[\w.\-]+|(?:\+|\b0)\d[\d ()./\-]{6,}\d|\(\d{2,5}\)[ ]?\d|\b\d{3}[ .\-]\d{3}[ .\-]\d{4}\b"
+    r"|\b[A-Z]{2}\d{2}[ ]?[A-Z0-9]{4}[ ]?[0-9]{4}"
 )
 _PEOPLE_HEADER = re.compile(
     r"^[ \t]*(?:#+[ \t]*)?(?:attendees|participants|speakers|contacts|emergency contacts|members|"
@@ -50,6 +51,10 @@ def _name_cell(cell: str) -> tuple[int, int] | None:
         return None
     if any(w.lower().rstrip(".,") in ORG_SUFFIXES or w in ROLE_WORDS for w in words):
         return None
+    from .ordinary import has_word_lists, is_ordinary
+
+    if has_word_lists() and all(is_ordinary(w) for w in words):
+        return None  # "Quarterly Budget", "Next Steps": a table's or a list's own words
     return lead, lead + len(stripped)
 
 
@@ -93,12 +98,19 @@ def find_listed_people(text: str) -> list[Finding]:
         listed = under_header and marker is not None and marker.end() > 0
         roles = [n for n, (x, y) in enumerate(cells) if _role_cell(text, x, y)]
         signature_row = len(cells) >= 2 and bool(roles)
+        record = len(cells) >= 3 and any(ch.isdigit() for ch in line)
         for n, (x, y) in enumerate(cells):
             got = _name_cell(text[x:y])
             if got is None:
                 continue
             first = n == 0
-            if contact or (listed and first) or (after_delim and first) or signature_row:
+            if (
+                contact
+                or (listed and first)
+                or (after_delim and first)
+                or signature_row
+                or (record and first)
+            ):
                 out.append(Finding(x + got[0], x + got[1], "PERSON", 0.6, "person-listed"))
         if signature_row and roles[-1] + 1 < len(cells):
             x, y = cells[roles[-1] + 1]

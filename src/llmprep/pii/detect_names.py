@@ -407,9 +407,25 @@ _PLACE_CUE_RE = re.compile(
 _DISTRICT_RE = re.compile(r"[ \t]+\d{1,2}(?![\w.,]\d|[ \t]*\d)")
 
 
+# Form fields that hold a place: "City: Lemland", "Ort: Tulln", "Ville : Nantes".
+_PLACE_LABEL_RE = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?:city|town|place of birth|birthplace|country|ort|stadt|wohnort|ville|"
+    r"ciudad|città|cidade|plaats|woonplaats|stad|ort)[ \t]*:[ \t]*(?P<value>[^\n:]{2,40})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def find_places(text: str, english: bool = True) -> list[Finding]:
     """Countries (English names); places after English prepositions when `english`."""
     out: list[Finding] = []
+    for m in _PLACE_LABEL_RE.finditer(text):
+        value = m.group("value").rstrip(" \t.,")
+        if value and value[0].isalpha() and not any(ch.isdigit() for ch in value):
+            out.append(
+                Finding(
+                    m.start("value"), m.start("value") + len(value), "LOCATION", 0.7, "place-label"
+                )
+            )
     for m in _COUNTRY_RE.finditer(text):
         word = m.group(0)
         if word[0].isupper():
@@ -468,8 +484,10 @@ def _strip_role_words(text: str, start: int, end: int) -> tuple[int, int]:
     """'Customer Edgar Amorim' -> 'Edgar Amorim': a role before a name is not part of it."""
     while True:
         m = re.match(r"[^\s]+[ \t]+", text[start:end])
-        if not m or not is_common_word(m.group(0).strip()) or m.group(0).strip().lower() in (
-            NAME_PARTICLES
+        if (
+            not m
+            or not is_common_word(m.group(0).strip())
+            or m.group(0).strip().lower() in (NAME_PARTICLES)
         ):
             return start, end
         start += m.end()

@@ -123,7 +123,6 @@ class PiiEngine:
         if self.model is not None:
             ner_pipeline(self.model)
 
-
     def _analyzer(self, english: bool) -> tuple[Any, list[str]]:
         """Presidio's analyzer for one language group, and the entity types it can find."""
         found = self._analyzers.get(english)

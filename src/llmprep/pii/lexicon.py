@@ -360,6 +360,8 @@ CUE_NON_NAMES = words(
 # Words near a number that make it a phone number.
 PHONE_CUES = (
     "phone",
+    "callback",
+    "call back",
     "tel",
     "tel.",
     "telephone",

@@ -60,7 +60,9 @@ def resolve_model(setting: str, language: str = "en") -> str | None:
     if setting == "none":
         return None
     if setting == "auto":
-        preferred = PREFERRED_MODELS if language == "en" else PREFERRED_BY_LANGUAGE.get(language, ())
+        preferred = (
+            PREFERRED_MODELS if language == "en" else PREFERRED_BY_LANGUAGE.get(language, ())
+        )
         return next((m for m in preferred if model_installed(m)), None)
     if model_installed(setting):
         return setting

@@ -70,6 +70,10 @@ def is_ordinary(word: str) -> bool:
     if low in words:
         return True
     for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""), ("'s", "")):
-        if low.endswith(suffix) and len(low) > len(suffix) + 2 and low[: -len(suffix)] + repl in words:
+        if (
+            low.endswith(suffix)
+            and len(low) > len(suffix) + 2
+            and low[: -len(suffix)] + repl in words
+        ):
             return True
     return False
