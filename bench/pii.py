@@ -151,8 +151,9 @@ def clean_set(n: int, config) -> tuple[float, float, int, int]:  # type: ignore[
     """(share of headings with a placeholder, placeholders per 10k words, headings, words)."""
     import tempfile
 
-    import llmprep
     from pii_clean import generate as clean_docs
+
+    import llmprep
 
     placeholder = re.compile(r"<[A-Z][A-Z_]*_(?:\d+|[0-9a-f]{8})>")
     heads = hit = words = found = 0

@@ -17,66 +17,14 @@ import argparse
 import random
 from pathlib import Path
 
-NOUNS = """
-Access Accounts Accuracy Adoption Alerts Analysis Approach Architecture Archive Assets Audit
-Availability Backlog Balance Baseline Benefits Billing Budget Build Cache Capacity Changes
-Checklist Citations Claims Cleanup Compliance Configuration Consent Controls Costs Coverage
-Data Dashboards Deadlines Delivery Demand Dependencies Deployment Design Development Disclosure
-Documentation Drafts Efficiency Encryption Engagement Errors Escalation Estimates Events
-Evidence Exceptions Expenses Feedback Fees Findings Forecast Framework Funding Goals Governance
-Growth Guidelines Handling Health Hiring Impact Incidents Indicators Infrastructure Inputs
-Insights Installation Integration Inventory Issues Labels Latency Learning Licensing Limits
-Logging Maintenance Metrics Migration Milestones Models Monitoring Network Notices Onboarding
-Operations Options Outcomes Outputs Ownership Payments Performance Permissions Planning Policy
-Pricing Principles Priorities Privacy Procurement Progress Protection Quality Queries Rates
-Records Recovery Refunds Releases Reliability Renewals Reporting Resilience Resources Retention
-Returns Revenue Risk Roadmap Roles Rollout Safety Sampling Scaling Security Services Setup
-Shipping Signals Sources Stability Standards Storage Strategy Structure Suppliers Supply
-Sustainability Targets Tasks Testing Thresholds Timeline Tools Training Transparency Trends
-Troubleshooting Updates Upgrades Usage Validation Vendors Versioning Workflow Workloads
-""".split()
-ADJECTIVES = """
-Annual Automated Basic Central Common Core Current Daily Detailed Direct Early External Final
-Financial Flexible Formal General Global Internal Key Legal Local Long-Term Main Manual Minimum
-Monthly National Operational Optional Overall Personal Practical Preliminary Primary Public
-Quarterly Quick Regional Regular Remote Scheduled Secure Shared Short-Term Simple Standard
-Strategic Technical Temporary Typical Weekly
-""".split()
-FIXED_HEADINGS = """
-Hello World|Getting Started|Quick Start|Frequently Asked Questions|Release Notes|Known Issues|
-Next Steps|Before You Begin|How It Works|What's New|Terms of Use|Table of Contents|Acknowledgements|
-Further Reading|Executive Summary|Key Findings|Lessons Learned|Scope and Purpose|Roles and
-Responsibilities|Definitions|Contact Us|Support|Appendix|Summary|Introduction|Conclusion|Background|
-Methods|Results|Discussion|Limitations|Future Work|License|Contributing|Changelog|Installation|Usage|
-Examples|Troubleshooting|Data Protection Policy|Privacy Notice|Code of Conduct|Cookie Policy|
-Service Level Agreement|Incident Response Plan|Business Continuity|Acceptable Use|Travel and Expenses
-""".split("|")
-TECH = """
-Python|Linux|PostgreSQL|JSON|HTTP|REST|YAML|CSV|Docker|Kubernetes|Git|SQL|HTML|PDF|API|CLI|CI|
-OAuth|TLS|DNS|S3|Markdown|Unicode|UTF-8|Excel|Windows|macOS|Redis|Kafka|GraphQL
-""".split("|")
-VERBS = """
-review|update|check|approve|archive|measure|track|document|reduce|improve|schedule|escalate|
-configure|install|restart|export|import|validate|monitor|publish|retire|renew|share|sign off
-""".split("|")
-OBJECTS = """
-the budget|each request|the quarterly report|all invoices|the release checklist|open tickets|
-the access list|old backups|the test plan|every change|the data inventory|vendor contracts|
-the training material|log files|the risk register|customer feedback|the migration scripts|
-the onboarding guide|service metrics|expense claims|the retention schedule|draft policies
-""".split("|")
-SUBJECTS = """
-The team|Each department|Every manager|The service desk|Staff|The committee|Reviewers|
-The owner of a system|Contractors|New employees|The finance team|Administrators|The board|
-Project leads|Users|Someone on call|The auditor|Maintainers
-""".split("|")
-TAILS = """
-before the end of each quarter|within five working days|at least once a year|when a change is
-approved|as described in section {n}|unless the policy says otherwise|and record the outcome|
-using the shared template|so that nothing is lost|before anything is deleted|after every
-release|in the weekly meeting|on the first day of the month|with a small set of intuitive tools|
-and keep a copy for {n} months|if the numbers look wrong|when someone fed the tool bad input
-""".split("|")
+NOUNS = ["Access", "Accounts", "Accuracy", "Adoption", "Alerts", "Analysis", "Approach", "Architecture", "Archive", "Assets", "Audit", "Availability", "Backlog", "Balance", "Baseline", "Benefits", "Billing", "Budget", "Build", "Cache", "Capacity", "Changes", "Checklist", "Citations", "Claims", "Cleanup", "Compliance", "Configuration", "Consent", "Controls", "Costs", "Coverage", "Data", "Dashboards", "Deadlines", "Delivery", "Demand", "Dependencies", "Deployment", "Design", "Development", "Disclosure", "Documentation", "Drafts", "Efficiency", "Encryption", "Engagement", "Errors", "Escalation", "Estimates", "Events", "Evidence", "Exceptions", "Expenses", "Feedback", "Fees", "Findings", "Forecast", "Framework", "Funding", "Goals", "Governance", "Growth", "Guidelines", "Handling", "Health", "Hiring", "Impact", "Incidents", "Indicators", "Infrastructure", "Inputs", "Insights", "Installation", "Integration", "Inventory", "Issues", "Labels", "Latency", "Learning", "Licensing", "Limits", "Logging", "Maintenance", "Metrics", "Migration", "Milestones", "Models", "Monitoring", "Network", "Notices", "Onboarding", "Operations", "Options", "Outcomes", "Outputs", "Ownership", "Payments", "Performance", "Permissions", "Planning", "Policy", "Pricing", "Principles", "Priorities", "Privacy", "Procurement", "Progress", "Protection", "Quality", "Queries", "Rates", "Records", "Recovery", "Refunds", "Releases", "Reliability", "Renewals", "Reporting", "Resilience", "Resources", "Retention", "Returns", "Revenue", "Risk", "Roadmap", "Roles", "Rollout", "Safety", "Sampling", "Scaling", "Security", "Services", "Setup", "Shipping", "Signals", "Sources", "Stability", "Standards", "Storage", "Strategy", "Structure", "Suppliers", "Supply", "Sustainability", "Targets", "Tasks", "Testing", "Thresholds", "Timeline", "Tools", "Training", "Transparency", "Trends", "Troubleshooting", "Updates", "Upgrades", "Usage", "Validation", "Vendors", "Versioning", "Workflow", "Workloads"]
+ADJECTIVES = ["Annual", "Automated", "Basic", "Central", "Common", "Core", "Current", "Daily", "Detailed", "Direct", "Early", "External", "Final", "Financial", "Flexible", "Formal", "General", "Global", "Internal", "Key", "Legal", "Local", "Long-Term", "Main", "Manual", "Minimum", "Monthly", "National", "Operational", "Optional", "Overall", "Personal", "Practical", "Preliminary", "Primary", "Public", "Quarterly", "Quick", "Regional", "Regular", "Remote", "Scheduled", "Secure", "Shared", "Short-Term", "Simple", "Standard", "Strategic", "Technical", "Temporary", "Typical", "Weekly"]
+FIXED_HEADINGS = ["\nHello World", "Getting Started", "Quick Start", "Frequently Asked Questions", "Release Notes", "Known Issues", "\nNext Steps", "Before You Begin", "How It Works", "What's New", "Terms of Use", "Table of Contents", "Acknowledgements", "\nFurther Reading", "Executive Summary", "Key Findings", "Lessons Learned", "Scope and Purpose", "Roles and\nResponsibilities", "Definitions", "Contact Us", "Support", "Appendix", "Summary", "Introduction", "Conclusion", "Background", "\nMethods", "Results", "Discussion", "Limitations", "Future Work", "License", "Contributing", "Changelog", "Installation", "Usage", "\nExamples", "Troubleshooting", "Data Protection Policy", "Privacy Notice", "Code of Conduct", "Cookie Policy", "\nService Level Agreement", "Incident Response Plan", "Business Continuity", "Acceptable Use", "Travel and Expenses\n"]
+TECH = ["\nPython", "Linux", "PostgreSQL", "JSON", "HTTP", "REST", "YAML", "CSV", "Docker", "Kubernetes", "Git", "SQL", "HTML", "PDF", "API", "CLI", "CI", "\nOAuth", "TLS", "DNS", "S3", "Markdown", "Unicode", "UTF-8", "Excel", "Windows", "macOS", "Redis", "Kafka", "GraphQL\n"]
+VERBS = ["\nreview", "update", "check", "approve", "archive", "measure", "track", "document", "reduce", "improve", "schedule", "escalate", "\nconfigure", "install", "restart", "export", "import", "validate", "monitor", "publish", "retire", "renew", "share", "sign off\n"]
+OBJECTS = ["\nthe budget", "each request", "the quarterly report", "all invoices", "the release checklist", "open tickets", "\nthe access list", "old backups", "the test plan", "every change", "the data inventory", "vendor contracts", "\nthe training material", "log files", "the risk register", "customer feedback", "the migration scripts", "\nthe onboarding guide", "service metrics", "expense claims", "the retention schedule", "draft policies\n"]
+SUBJECTS = ["\nThe team", "Each department", "Every manager", "The service desk", "Staff", "The committee", "Reviewers", "\nThe owner of a system", "Contractors", "New employees", "The finance team", "Administrators", "The board", "\nProject leads", "Users", "Someone on call", "The auditor", "Maintainers\n"]
+TAILS = ["\nbefore the end of each quarter", "within five working days", "at least once a year", "when a change is\napproved", "as described in section {n}", "unless the policy says otherwise", "and record the outcome", "\nusing the shared template", "so that nothing is lost", "before anything is deleted", "after every\nrelease", "in the weekly meeting", "on the first day of the month", "with a small set of intuitive tools", "\nand keep a copy for {n} months", "if the numbers look wrong", "when someone fed the tool bad input\n"]
 
 
 def heading(rng: random.Random, level: int) -> str:

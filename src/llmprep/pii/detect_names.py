@@ -233,6 +233,16 @@ def find_people(text: str, english: bool = True) -> list[Finding]:
     return out
 
 
+def _ordinary_after_greeting(text: str, run: tuple[int, int]) -> bool:
+    """'Hello World', 'Hi There': one ordinary word after a greeting, with no comma after it."""
+    from .ordinary import is_ordinary
+
+    value = text[run[0] : run[1]]
+    if " " in value or re.match(r"[ \t]*[,!:]", text[run[1] : run[1] + 2]):
+        return False
+    return is_ordinary(value)
+
+
 def _english_people(text: str) -> list[Finding]:
     out: list[Finding] = []
     for m in _SUBJECT_RE.finditer(text):
@@ -244,6 +254,8 @@ def _english_people(text: str) -> list[Finding]:
     for cue, loose, score in ((_LOOSE_CUES, True, 0.8), (_STRICT_CUES, False, 0.7)):
         for m in cue.finditer(text):
             run = _name_run(text, m.end(), first_lower_ok=loose)
+            if run and not loose and _ordinary_after_greeting(text, run):
+                continue
             if run:
                 out.append(
                     Finding(run[0], _extend_suffix(text, run[1]), "PERSON", score, "person-cue")

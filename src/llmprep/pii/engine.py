@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .detect_names import refine_ner
+from .document import one_decision_per_value
 from .findings import Finding
 from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
@@ -241,7 +242,8 @@ def finish(
 ) -> list[Finding]:
     """Raw findings of one text -> the spans to replace: cut to the text's structure, resolved
     (allow-list, overlaps, other mentions), and cut again (a merge may have joined pieces)."""
-    return within_structure(text, resolve(text, within_structure(text, findings), allow, known))
+    spans = within_structure(text, resolve(text, within_structure(text, findings), allow, known))
+    return one_decision_per_value(text, spans)
 
 
 def _base_language(language: str | None) -> str:

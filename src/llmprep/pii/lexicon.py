@@ -470,3 +470,11 @@ def is_common_word(word: str) -> bool:
         or (base.endswith("s") and (base[:-1] in COMMON_CAPITALIZED or base[:-1] in ROLE_WORDS))
         or _NUMBER_WORD.fullmatch(word) is not None
     )
+
+
+# Names of widely used software, languages, formats, protocols and platforms: they fill
+# technical documents, and a small NER model takes them for people, places and companies.
+TECH_TERMS = frozenset(
+    t.lower()
+    for t in ["Ansible", "Apache", "Android", "API", "Arduino", "ASCII", "AWS", "Azure", "Bash", "BigQuery", "Bluetooth", "Bootstrap", "C++", "CLI", "CMake", "CSS", "CSV", "Chrome", "Chromium", "CUDA", "Django", "Docker", "Dockerfile", "ECMAScript", "Elasticsearch", "Electron", "Emacs", "Excel", "FastAPI", "Firefox", "Flask", "Flutter", "Fortran", "GCC", "GNU", "Git", "GitHub", "GitLab", "Go", "Gradle", "GraphQL", "gRPC", "Hadoop", "Haskell", "Helm", "Heroku", "HTML", "HTTP", "HTTPS", "iOS", "Java", "JavaScript", "Jenkins", "Jira", "JSON", "Julia", "Jupyter", "Kafka", "Kotlin", "Kubernetes", "LaTeX", "Linux", "Lua", "macOS", "MariaDB", "Markdown", "Matlab", "Maven", "Memcached", "MongoDB", "MySQL", "Nginx", "Node", "NodeJS", "NumPy", "OAuth", "OpenAPI", "OpenSSL", "Oracle", "Pandas", "Perl", "PHP", "PostgreSQL", "PowerShell", "Prometheus", "Python", "PyTorch", "RabbitMQ", "React", "Redis", "REST", "Ruby", "Rust", "Safari", "Scala", "SciPy", "Slack", "Spark", "SQL", "SQLite", "SSH", "SSL", "Swift", "TCP", "TensorFlow", "Terraform", "TLS", "TOML", "TypeScript", "Ubuntu", "UDP", "Unicode", "Unix", "UTF-8", "UTF-16", "Vim", "VPN", "Vue", "Webpack", "WebSocket", "Windows", "Wi-Fi", "WordPress", "XML", "YAML", "Zoom", "Postgres", "Debian", "Fedora", "CentOS", "Gmail", "Outlook", "PowerPoint", "Word", "Teams", "Confluence", "Grafana", "Kibana", "Redux", "Rails", "Laravel", "Spring", "Hibernate", "Cassandra", "DynamoDB", "Snowflake", "Airflow", "Dagster", "Tableau"]
+)

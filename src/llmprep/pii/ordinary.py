@@ -21,6 +21,9 @@ from .nlp import PREFERRED_MODELS
 _LOCK = threading.Lock()
 
 
+_NON_NOUNS: set[str] = set()
+
+
 def _model_tables() -> set[str]:
     for name in PREFERRED_MODELS:
         try:
@@ -40,7 +43,11 @@ def _model_tables() -> set[str]:
             with open(found[0], "rb") as fh:
                 tables = srsly.msgpack_loads(fh.read())
             index = tables.get("lemma_index", {})
-            return {w for words in index.values() for w in words if w.isalpha()}
+            lists = sorted(index.values(), key=len)
+            # The longest list is WordNet's nouns (it holds some names too); the others are
+            # verbs, adjectives and adverbs, which names rarely are.
+            _NON_NOUNS.update(w for words in lists[:-1] for w in words if w.isalpha())
+            return {w for words in lists for w in words if w.isalpha()}
         except Exception:  # an unusual package layout: fall back to the lexicons
             continue
     return set()
@@ -59,6 +66,23 @@ def ordinary_words() -> frozenset[str]:
 def has_word_lists() -> bool:
     """True when the model's word lists were found (more than the lexicons alone)."""
     return len(ordinary_words()) > 10_000
+
+
+def _inflected(low: str, words: frozenset[str] | set[str]) -> bool:
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""), ("'s", "")):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2 and low[: -len(suffix)] + repl in words:
+            return True
+    return False
+
+
+def is_plain_word(word: str) -> bool:
+    """An ordinary word that is not a bare noun (which may be a name: "Hill", "Smith"): a verb,
+    an adjective, an adverb, a function word, or an inflected form ("Milestones")."""
+    low = word.lower().strip(".,:;!?'’\"()")
+    words = ordinary_words()
+    if not low or low in STOP_WORDS or low in _NON_NOUNS:
+        return True
+    return low not in words and _inflected(low, words)
 
 
 def is_ordinary(word: str) -> bool:

@@ -1,0 +1,147 @@
+"""Decisions a whole document makes about its findings: headings, and one decision per value.
+
+Headings and titles are Title Case by convention, so capitalization and a small NER model's
+guess there say little: "Stability and Growth", "Regional Supply Network". A name-like finding
+in a heading stands only when the document gives a reason: the cue that found it is strong (a
+title, a greeting, a mailbox, a legal form, an address block), or the same value is found in the
+document's other text by a detector of its own.
+
+A value is then decided once for the document: found as personal data, it is replaced at every
+occurrence (same placeholder, since the anonymizer numbers values); judged ordinary text, it
+stays everywhere. A single word the document also writes in lower case is ordinary text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from .findings import Finding
+from .structure import NAME_TYPES
+
+# Detectors whose evidence is capitalization or a model's guess: not enough in a heading.
+WEAK_DETECTORS = ("ner:", "proper-noun", "place-cue", "org-shape", "person-subject", "org-cue")
+
+
+def is_weak(f: Finding) -> bool:
+    return f.entity_type in NAME_TYPES and f.detector.startswith(WEAK_DETECTORS)
+
+
+def plainly_not_a_name(value: str, entity_type: str) -> bool:
+    """A weak name-like finding that is technical vocabulary or a phrase of ordinary words.
+
+    Organisations and places made only of ordinary words go ("Global Latency", "Preliminary
+    Inventory"); a person only when one of the words is no bare noun ("Key Milestones"), since
+    common nouns double as surnames ("Hill", "Wood").
+    """
+    from .lexicon import TECH_TERMS
+    from .ordinary import has_word_lists, is_ordinary, is_plain_word
+
+    if all(w.lower().strip(".,") in TECH_TERMS for w in value.split()):
+        return True
+    words = [p for w in value.split() for p in w.split("-") if p]
+    if not words:
+        return True
+    if not has_word_lists():
+        return False
+    if not all(is_ordinary(w) for w in words):
+        return False
+    if entity_type == "PERSON":
+        return any(is_plain_word(w) for w in words)
+    return True
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def judge_headings(
+    text: str, findings: list[Finding], headings: list[tuple[int, int]]
+) -> list[Finding]:
+    """Drop weak name-like findings inside headings unless the rest of the text confirms them."""
+    if not headings or not findings:
+        return findings
+    starts = [a for a, _ in headings]
+
+    def in_heading(f: Finding) -> bool:
+        k = bisect_right(starts, f.start) - 1
+        return k >= 0 and f.start < headings[k][1]
+
+    confirmed: set[str] = set()
+    for f in findings:
+        if f.detector != "propagated" and not in_heading(f):
+            value = _norm(text[f.start : f.end])
+            confirmed.add(value)
+            if f.entity_type == "PERSON":
+                confirmed.update(p for p in value.split() if len(p) >= 3)
+    dropped: set[str] = set()
+    for f in findings:
+        if in_heading(f) and (is_weak(f) or f.detector == "propagated"):
+            value = _norm(text[f.start : f.end])
+            if value not in confirmed and not (
+                f.entity_type == "PERSON" and any(p in confirmed for p in value.split())
+            ):
+                dropped.add(value)
+    # The value is ordinary text everywhere: its copies spread from the heading go too.
+    return [
+        f
+        for f in findings
+        if not (
+            _norm(text[f.start : f.end]) in dropped
+            and (in_heading(f) or f.detector == "propagated" or is_weak(f))
+        )
+    ]
+
+
+_WORD_RE = re.compile(r"\b[^\W\d_][\w'’\-]*\b")
+
+
+def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
+    """Every occurrence of a value gets the decision of the value.
+
+    Weak single-word name findings whose word the text also writes in lower case are dropped
+    everywhere; every other finding's value is added at its other occurrences (whole words).
+    """
+    if not findings:
+        return findings
+    lower_words = {w for w in _WORD_RE.findall(text) if w.islower()}
+    kept: list[Finding] = []
+    for f in findings:
+        value = text[f.start : f.end]
+        if (
+            is_weak(f)
+            and " " not in value.strip()
+            and not value.islower()
+            and value.lower() in lower_words
+        ):
+            continue  # "Growth" in a heading, "growth" in the prose: a word, not a name
+        weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
+        lower_ok = not value.islower() or f.detector.startswith("ner:")
+        if weakish and lower_ok and plainly_not_a_name(value, f.entity_type):
+            continue
+        kept.append(f)
+    values: dict[str, Finding] = {}
+    for f in sorted(kept, key=lambda f: -f.score):
+        value = text[f.start : f.end].strip()
+        if len(value) >= 3 and "\n" not in value:
+            values.setdefault(value, f)
+    if not values:
+        return kept
+    covered = sorted((f.start, f.end) for f in kept)
+    cstarts = [a for a, _ in covered]
+    pattern = re.compile(
+        r"(?<![\w@.\-])(?:"
+        + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+        + r")(?![\w@\-])"
+    )
+    extra = []
+    for m in pattern.finditer(text):
+        k = bisect_right(cstarts, m.start()) - 1
+        if k >= 0 and m.start() < covered[k][1]:
+            continue
+        nxt = k + 1
+        if nxt < len(covered) and covered[nxt][0] < m.end():
+            continue
+        src = values[m.group(0)]
+        extra.append(Finding(m.start(), m.end(), src.entity_type, src.score, "propagated"))
+    return sorted(kept + extra, key=lambda f: f.start)
