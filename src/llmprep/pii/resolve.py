@@ -91,19 +91,16 @@ def find_known(text: str, known: Known, findings: list[Finding]) -> list[Finding
     """Mentions of known values in `text` that no finding covers yet."""
     if not known:
         return []
-    pattern = re.compile(
-        r"(?<![\w@.\-])(?:"
-        + "|".join(re.escape(v) for v in sorted(known, key=len, reverse=True))
-        + r")(?![\w@\-])"
-    )
+    from .document import occurrences
+
     starts, ends = _union(findings)
     extra: list[Finding] = []
-    for m in pattern.finditer(text):
-        k = bisect_right(starts, m.start()) - 1
-        if k >= 0 and m.end() <= ends[k]:
+    for at, end, value in occurrences(text, list(known)):
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and end <= ends[k]:
             continue  # already inside a finding
-        etype, score = known[m.group(0)]
-        extra.append(Finding(m.start(), m.end(), etype, round(score * 0.9, 3), "propagated"))
+        etype, score = known[value]
+        extra.append(Finding(at, end, etype, round(score * 0.9, 3), "propagated"))
     return extra
 
 
