@@ -143,7 +143,7 @@ _RELATION = re.compile(
 
 def find_lowercase_names(text: str) -> list[Finding]:
     """Lower-case first names after strong cues, when the word is no ordinary English word."""
-    from .ordinary import has_word_lists, is_ordinary
+    from .ordinary import has_word_lists, is_ordinary, is_plain_word
 
     if not any(ch.islower() for ch in text) or not (
         _LOWER_CUES.search(text) or _RELATION.search(text)
@@ -163,6 +163,8 @@ def find_lowercase_names(text: str) -> list[Finding]:
             end = m.end("rest")
         out.append(Finding(m.start(group), end, "PERSON", 0.6, "person-lower"))
     for m in _RELATION.finditer(text):
-        if not is_ordinary(m.group("name")):
+        # The relation is a strong cue: only verbs, adjectives and function words are ruled
+        # out, as common nouns double as first names.
+        if not is_plain_word(m.group("name")):
             out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.65, "person-lower"))
     return out
