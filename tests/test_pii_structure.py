@@ -101,7 +101,9 @@ def test_names_and_companies_in_a_signature_with_separators_are_found(patterns: 
 def test_a_card_number_after_a_card_cue_is_redacted_even_when_its_checksum_fails(
     patterns: Config,
 ) -> None:
-    assert hidden("please charge my card 4539 1488 0343 6468 again", "4539 1488 0343 6468", patterns)
+    assert hidden(
+        "please charge my card 4539 1488 0343 6468 again", "4539 1488 0343 6468", patterns
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,7 +161,10 @@ def test_a_title_case_heading_of_ordinary_words_keeps_its_words(
 @needs_model
 def test_a_name_in_a_heading_stands_when_the_body_names_the_same_person(config: Config) -> None:
     doc = stage(
-        [("heading", "Notes on Tamsin Okonkwo"), ("paragraph", "Mr. Tamsin Okonkwo joined in May.")],
+        [
+            ("heading", "Notes on Tamsin Okonkwo"),
+            ("paragraph", "Mr. Tamsin Okonkwo joined in May."),
+        ],
         config,
     )
     assert "Okonkwo" not in doc.elements[0].text and "Okonkwo" not in doc.elements[1].text
@@ -226,7 +231,9 @@ def _random_document(seed: int) -> str:
         elif kind == 2:
             lines.append(f"{_FAKE.name()};{_FAKE.company()};{_FAKE.email()}")
         elif kind == 3:
-            lines.append(f"Dear {_FAKE.first_name()},\n{_FAKE.sentence()}\nBest,\n{_FAKE.first_name()}")
+            lines.append(
+                f"Dear {_FAKE.first_name()},\n{_FAKE.sentence()}\nBest,\n{_FAKE.first_name()}"
+            )
         elif kind == 4:
             lines.append(f"{_FAKE.name()} met {_FAKE.name()} in {_FAKE.city()} last week.")
         else:

@@ -30,11 +30,11 @@ def is_weak(f: Finding) -> bool:
 def plainly_not_a_name(value: str, entity_type: str) -> bool:
     """A weak name-like finding that is technical vocabulary or a phrase of ordinary words.
 
-    Organisations and places made only of ordinary words go ("Global Latency", "Preliminary
-    Inventory"); a person only when one of the words is no bare noun ("Key Milestones"), since
-    common nouns double as surnames ("Hill", "Wood").
+    A phrase made only of ordinary words goes when one of them is no bare noun ("Global
+    Latency", "Key Milestones"): common nouns double as surnames, places and company names
+    ("Hill", "Monroe", "Tableau Software"), adjectives, verbs and plurals rarely do.
     """
-    from .lexicon import TECH_TERMS
+    from .lexicon import STOP_WORDS, TECH_TERMS
     from .ordinary import has_word_lists, is_ordinary, is_plain_word
 
     if all(w.lower().strip(".,") in TECH_TERMS for w in value.split()):
@@ -46,9 +46,7 @@ def plainly_not_a_name(value: str, entity_type: str) -> bool:
         return False
     if not all(is_ordinary(w) for w in words):
         return False
-    if entity_type == "PERSON":
-        return any(is_plain_word(w) for w in words)
-    return True
+    return any(is_plain_word(w) and w.lower() not in STOP_WORDS for w in words)
 
 
 def occurrences(text: str, values: list[str]) -> list[tuple[int, int, str]]:
@@ -79,6 +77,23 @@ def occurrences(text: str, values: list[str]) -> list[tuple[int, int, str]]:
             out.append((at, end, value))
             last_end = end
     return out
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"(?:^|[.!?:;\n#*\-|]|\b(?:the|a|an|this|that|these|our|your|its|their|each|every|see))[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _title_case_carries_no_evidence(text: str, start: int, value: str) -> bool:
+    """Capitals say nothing at a line or sentence start, after an article or a determiner, or
+    on one technical word; mid-sentence after a verb or a preposition ("became Next Step
+    Living", "at Weight Watchers") they are a writer's signal of a name."""
+    from .lexicon import TECH_TERMS
+
+    if all(w.lower().strip(".,") in TECH_TERMS for w in value.split()):
+        return True
+    return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is not None
 
 
 def _norm(value: str) -> str:
@@ -147,7 +162,12 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
             continue  # "Growth" in a heading, "growth" in the prose: a word, not a name
         weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
         lower_ok = not value.islower() or f.detector.startswith("ner:")
-        if weakish and lower_ok and plainly_not_a_name(value, f.entity_type):
+        if (
+            weakish
+            and lower_ok
+            and _title_case_carries_no_evidence(text, f.start, value)
+            and plainly_not_a_name(value, f.entity_type)
+        ):
             continue
         kept.append(f)
     values: dict[str, Finding] = {}

@@ -70,7 +70,11 @@ def has_word_lists() -> bool:
 
 def _inflected(low: str, words: frozenset[str] | set[str]) -> bool:
     for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""), ("'s", "")):
-        if low.endswith(suffix) and len(low) > len(suffix) + 2 and low[: -len(suffix)] + repl in words:
+        if (
+            low.endswith(suffix)
+            and len(low) > len(suffix) + 2
+            and low[: -len(suffix)] + repl in words
+        ):
             return True
     return False
 
