@@ -33,6 +33,7 @@ DEV_ROOTS = [
     "ruff",
     "mypy",
     "jsonschema",
+    "faker",
 ]
 RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "all"}
 
