@@ -292,7 +292,8 @@ def test_names_in_letters_are_found_in_other_languages_without_ner(
 ) -> None:
     red = redact(text, language=language, config=patterns_config)
     assert name not in red.text and "<PERSON_1>" in red.text
-    assert [s.detector for s in red.spans] == ["person-letter"]
+    # Other fields of the same form may hold other data ("Ort: Bremen" is a place).
+    assert [s.detector for s in red.spans if s.entity_type == "PERSON"] == ["person-letter"]
 
 
 @pytest.mark.parametrize(
