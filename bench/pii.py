@@ -184,7 +184,9 @@ def main() -> int:
         "--misses", metavar="SET", help="list the labelled spans llmprep misses in SET (types only)"
     )
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT / "bench"))  # after the standard library: pii_data, pii_clean
+    sys.path.insert(0, str(ROOT / "bench"))  # pii_data, pii_clean
+    import pii_clean  # noqa: F401  (imported now: later imports rewrite sys.path)
+    import pii_data  # noqa: F401
     sets = load_sets(args)
 
     import llmprep
