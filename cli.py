@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from llmprep.cli import main  # noqa: E402
+from llmprep.cli import main
 
 if __name__ == "__main__":
     main()

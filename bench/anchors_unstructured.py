@@ -22,9 +22,6 @@ import time
 import warnings
 from pathlib import Path
 
-# bench/ holds email.py and html.py: keep it off the path so the standard library's modules win.
-_BENCH = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("SCARF_NO_ANALYTICS", "true")
 

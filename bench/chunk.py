@@ -15,18 +15,12 @@ cannot blur.
 
 from __future__ import annotations
 
-import sys
+import argparse
+import os
+import random
+import time
+from collections.abc import Callable
 from pathlib import Path
-
-# Run as a script, this folder is on sys.path and its bench/email.py would shadow the stdlib.
-_HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = Path(os.environ.get("LLMPREP_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -120,7 +114,7 @@ def main() -> None:
     from llmprep.loaders.text import parse_markdown
     from llmprep.models import Document, LoaderInfo, Source
     from llmprep.stages.base import DocWork
-    from llmprep.stages.chunk import ChunkStage
+    from llmprep.stages.chunk.stage import ChunkStage
     from llmprep.tokenizers import get_tokenizer
 
     text = make_markdown(args.mb, args.corpus)

@@ -30,9 +30,6 @@ import time
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [
-    p for p in sys.path if Path(p or ".").resolve() != _HERE
-]  # bench/email.py shadows email
 sys.path.insert(0, str(_HERE.parent / "src"))
 
 _spec = importlib.util.spec_from_file_location("bench_quality", _HERE / "quality.py")
@@ -115,7 +112,7 @@ def run_pipeline(files: dict[str, str], exact_only: bool = False) -> list[dict]:
 def run_direct(files: dict[str, str], exact_only: bool) -> list[dict]:
     from llmprep.config import Config
     from llmprep.models import LoaderInfo, Record, Source
-    from llmprep.stages.dedup import Deduplicator
+    from llmprep.stages.dedup.fingerprint import Deduplicator
 
     config = Config().with_overrides(**{"dedup.near": not exact_only})
     dedup = Deduplicator(config)
@@ -182,7 +179,7 @@ def rededup(rows: list[dict], exact_only: bool) -> tuple[list[dict], float]:
     stages: the same records, another dedup config, no second pipeline run."""
     from llmprep.config import Config
     from llmprep.models import Record
-    from llmprep.stages.dedup import Deduplicator
+    from llmprep.stages.dedup.fingerprint import Deduplicator
 
     config = Config().with_overrides(**{"dedup.near": not exact_only})
     records = []

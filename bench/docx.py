@@ -24,9 +24,6 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this folder comes first on sys.path, and this file's name would shadow the
-# python-docx package (`import docx`), as bench/email.py would shadow the standard library.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 _WORD = re.compile(r"\w+")
 
 
@@ -67,7 +64,7 @@ def load_text(path: Path) -> tuple[str, str, float]:
     from llmprep.config import Config
     from llmprep.errors import LoadError
     from llmprep.loaders.base import SourceFile
-    from llmprep.loaders.docx import DocxLoader
+    from llmprep.loaders.docx.loader import DocxLoader
 
     source = SourceFile(path=path, rel_path=path.name, config=Config())
     started = time.perf_counter()

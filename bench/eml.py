@@ -31,11 +31,6 @@ import threading
 import time
 from pathlib import Path
 
-# This file is named like the stdlib package: keep its folder off the import path, or every
-# later `import email` (llmprep's and the stdlib's own) would find this script instead. None of
-# the modules above imports `email`.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("LLMPREP_CORPUS", ROOT.parent / "shared" / "corpus"))
 WORD = re.compile(r"\w+")
@@ -325,7 +320,7 @@ def _reference_words(data: bytes) -> collections.Counter[str]:
     from email import policy
     from email.parser import BytesParser
 
-    from llmprep.loaders.email_mime import transcode_wide
+    from llmprep.loaders.email.mime import transcode_wide
 
     msg = BytesParser(policy=policy.default).parsebytes(transcode_wide(data) or data)
     body = msg.get_body(("plain", "html"))

@@ -33,9 +33,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-# Scripts run with bench/ first on sys.path, where sibling benches (bench/email.py) would shadow
-# standard modules that the detectors' dependencies import.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "lang"
 
 
@@ -58,7 +55,7 @@ def load(corpus: Path) -> dict[str, list[str]]:
 
 
 def lingua_style_pair(sentence: str) -> str | None:
-    from llmprep.stages.lang_words import WORD
+    from llmprep.stages.language.words import WORD
 
     words = [w.lower() for w in WORD.findall(sentence) if len(w) >= 5]
     return " ".join(words[:2]) if len(words) >= 2 else None
@@ -93,8 +90,8 @@ def detectors(codes: list[str]) -> dict[str, tuple[Callable[[str], str], Callabl
     from langdetect.lang_detect_exception import LangDetectException
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    from llmprep.stages.lang_detect import detect as llm_detect
-    from llmprep.stages.lang_ngrams import ngram_model
+    from llmprep.stages.language.detect import detect as llm_detect
+    from llmprep.stages.language.ngrams import ngram_model
 
     DetectorFactory.seed = 0
 

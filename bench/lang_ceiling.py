@@ -27,10 +27,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-# bench/ off sys.path: sibling benches (bench/email.py) would shadow standard modules. The
-# language bench's loader is taken from its file instead.
+# The language bench's loader is taken from its file.
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 _spec = importlib.util.spec_from_file_location("bench_lang", HERE / "lang.py")
 assert _spec and _spec.loader
 bench_lang = importlib.util.module_from_spec(_spec)
@@ -97,7 +95,7 @@ def mean_accuracy(hits: dict[str, list[bool]]) -> float:
 
 def no_evidence(two: dict[str, list[str]], data: dict[str, list[str]]) -> dict[str, list[bool]]:
     """Per text: True when nothing in it points to its file's language."""
-    from llmprep.stages.lang_script import dominant_script
+    from llmprep.stages.language.script import dominant_script
 
     where: dict[str, set[str]] = defaultdict(set)
     for code, texts in two.items():

@@ -19,17 +19,13 @@ this process is still small.
 
 from __future__ import annotations
 
+import argparse
+import json
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
-
-# This folder holds bench/email.py & co., which would shadow the standard library.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
@@ -55,7 +51,7 @@ def raw_pages(path: Path) -> int:
 def loader_pages(path: Path) -> int:
     from llmprep.config import Config
     from llmprep.loaders.base import SourceFile
-    from llmprep.loaders.pdf import PdfLoader
+    from llmprep.loaders.pdf.loader import PdfLoader
 
     source = SourceFile(path=path, rel_path=path.name, config=Config())
     doc = next(iter(PdfLoader().load(source)))
@@ -136,10 +132,9 @@ def make_long_pdf(path: Path, pages: int) -> None:
 
 _RSS_SCRIPT = """
 import resource, sys, json
-sys.path[:] = [p for p in sys.path if not p.endswith("bench")]
 sys.path.insert(0, {src!r})
 import llmprep, pypdfium2, pypdf
-from llmprep.loaders.pdf import PdfLoader
+from llmprep.loaders.pdf.loader import PdfLoader
 if {load!r}:
     from pathlib import Path
     from llmprep.config import Config

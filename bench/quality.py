@@ -24,17 +24,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-# bench/ holds scripts named like stdlib modules (bench/email.py): keep it off the import path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent / "src"))
 
 from llmprep.config import Config  # noqa: E402
 from llmprep.models import Document, Element, LoaderInfo, PiiSpan, Record, RecordPii, Source  # noqa: E402
 from llmprep.policy import rejection_reasons  # noqa: E402
 from llmprep.stages.base import DocWork  # noqa: E402
-from llmprep.stages.dedup import Deduplicator  # noqa: E402
-from llmprep.stages.quality import Quality  # noqa: E402
+from llmprep.stages.dedup.fingerprint import Deduplicator  # noqa: E402
+from llmprep.stages.quality.stage import Quality  # noqa: E402
 
 GOAL = 2000.0
 FUNCTION_WORDS = [

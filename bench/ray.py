@@ -41,8 +41,6 @@ import time
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-# bench/ray.py would shadow the ray package (and bench/email.py the stdlib email module).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent / "src"))
 
 CORPUS = _HERE.parent.parent / "shared" / "corpus"
@@ -113,8 +111,8 @@ def make_generated(root: Path, files: int, seed: int = 13) -> list[str]:
 
 def hash_phase(inputs: list[str]) -> tuple[float, float, int]:
     """Driver-side discovery + SHA-256 of every input: seconds, MB, files."""
-    from llmprep.runners.inputs import discover
-    from llmprep.runners.task import file_sha256
+    from llmprep.pipeline.inputs import discover
+    from llmprep.pipeline.task import file_sha256
 
     t = time.perf_counter()
     items = discover(inputs)
@@ -172,9 +170,9 @@ def assembly_rates(inputs: list[str], out: Path, redact: bool) -> dict[str, floa
     from a finished run's shards in this process, best of three, for three dedup settings."""
     from llmprep.api import resolve_config
     from llmprep.output import ShardStore
-    from llmprep.runners.inputs import discover
-    from llmprep.runners.orchestrate import _assemble
-    from llmprep.runners.task import file_sha256, task_key
+    from llmprep.pipeline.inputs import discover
+    from llmprep.pipeline.run import _assemble
+    from llmprep.pipeline.task import file_sha256, task_key
 
     config = resolve_config(None, inputs[0], {"redact": redact})
     config_hash = config.hash()

@@ -14,10 +14,10 @@
    (time.process_time, which other load on a shared machine disturbs far less) and on wall time,
    plus the ratios llmprep/unstructured and each child's peak RSS (os.wait4's rusage).
    The redaction-on run also times each pipeline stage (the cached stage list from
-   `llmprep.pipeline.build_stages` is wrapped with timers; load = the rest) and names the one
+   `llmprep.pipeline.file.build_stages` is wrapped with timers; load = the rest) and names the one
    that dominates.
 2. The stage benches, as subprocesses, their tables printed verbatim: bench/pii.py (vs Presidio),
-   bench/html.py (vs trafilatura), bench/lang.py (vs langdetect, lingua), bench/pdf.py (vs raw
+   bench/html_content.py (vs trafilatura), bench/lang.py (vs langdetect, lingua), bench/pdf.py (vs raw
    pypdfium2), each with its peak RSS.
 
 `--quick` takes at most 12 files per format (sorted by name, the 872-page handbook kept out) and
@@ -26,18 +26,14 @@ runs the stage benches with one repeat: for a loaded machine; the numbers are no
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
-
-# bench/ holds email.py and html.py, which would shadow the standard library.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -66,13 +62,13 @@ def llmprep_worker(redact: bool, paths: list[str]) -> int:
 
     sys.path.insert(0, str(ROOT / "src"))
     import llmprep
-    from llmprep.pipeline import build_stages, warm_up
+    from llmprep.pipeline.file import build_stages, warm_up
 
     cfg = llmprep.Config().with_overrides(redact=redact)
     stage_seconds: dict[str, float] = {}
 
     class Timed:
-        """A stage with a stopwatch; the cached list is patched so process_path uses it."""
+        """A stage with a stopwatch; the cached list is patched so process_file uses it."""
 
         def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
             self.inner, self.name = inner, inner.name
@@ -356,8 +352,8 @@ def run_stage_benches(corpus: Path, quick: bool, env: dict[str, str]) -> None:
             "--repeats",
             "1" if quick else "5",
         ],
-        "html.py (vs trafilatura)": [
-            "html.py",
+        "html_content.py (vs trafilatura)": [
+            "html_content.py",
             "--corpus",
             str(corpus),
             "--repeat",

@@ -19,7 +19,7 @@ from llmprep.loaders.structure import assign_heading_paths
 from llmprep.loaders.text import parse_markdown
 from llmprep.models import Document, Element, LoaderInfo, PiiSpan, Source
 from llmprep.stages.base import DocWork
-from llmprep.stages.chunk import Chunk, ChunkStage
+from llmprep.stages.chunk.stage import Chunk, ChunkStage
 from llmprep.tokenizers import _load, get_tokenizer
 
 SOURCE = Source(

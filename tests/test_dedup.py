@@ -13,7 +13,7 @@ import pytest
 import llmprep
 from llmprep.config import Config
 from llmprep.models import LoaderInfo, Record, Source
-from llmprep.stages.dedup import Deduplicator, normalized_tokens
+from llmprep.stages.dedup.fingerprint import Deduplicator, normalized_tokens
 
 SOURCE = Source(
     path="t.txt",
@@ -212,7 +212,7 @@ def test_near_detection_can_be_switched_off() -> None:
 def test_the_signature_is_datasketchs_own_minhash() -> None:
     from datasketch import MinHash
 
-    from llmprep.stages.quality_near import NearIndex, shingle_hashes
+    from llmprep.stages.dedup.minhash import NearIndex, shingle_hashes
 
     hashes = shingle_hashes(" ".join(normalized_tokens(text(1))).encode(), 5)
     ours = NearIndex(0.8, 128, 1).signature(hashes)
@@ -225,7 +225,7 @@ def test_the_band_tables_return_the_candidates_datasketchs_lsh_returns() -> None
     import numpy as np
     from datasketch import MinHash, MinHashLSH
 
-    from llmprep.stages.quality_near import NearIndex
+    from llmprep.stages.dedup.minhash import NearIndex
 
     rng = np.random.default_rng(5)
     ours = NearIndex(0.8, 128, 1)
@@ -250,7 +250,7 @@ def test_the_band_tables_return_the_candidates_datasketchs_lsh_returns() -> None
 
 
 def test_the_lsh_bands_find_pairs_at_the_threshold() -> None:
-    from llmprep.stages.quality_near import _miss, lsh_params
+    from llmprep.stages.dedup.minhash import _miss, lsh_params
 
     bands, rows = lsh_params(0.8, 128)
     assert bands * rows <= 128
@@ -258,7 +258,7 @@ def test_the_lsh_bands_find_pairs_at_the_threshold() -> None:
 
 
 def test_a_shingle_hash_depends_on_its_words_only() -> None:
-    from llmprep.stages.quality_near import shingle_hashes
+    from llmprep.stages.dedup.minhash import shingle_hashes
 
     a = shingle_hashes(b"one two three four five six", 5)
     b = shingle_hashes(b"zero one two three four five", 5)
@@ -280,7 +280,7 @@ def test_without_datasketch_exact_dedup_still_works_and_near_is_off(
     monkeypatch.setitem(sys.modules, "datasketch", None)  # import datasketch -> ImportError
     original = text(1)
     a, b, c = doc("a", original), doc("b", original), doc("c", change_words(original, 3))
-    with caplog.at_level(logging.WARNING, logger="llmprep.stages.dedup"):
+    with caplog.at_level(logging.WARNING, logger="llmprep.stages.dedup.fingerprint"):
         dedup = check(a, b, c)
     assert not dedup.near_available
     assert "datasketch" in caplog.text
@@ -373,7 +373,7 @@ def _marks(records: list[Record]) -> list[tuple[str | None, list[tuple[str, floa
 def test_fingerprints_made_elsewhere_and_stored_as_json_mark_exactly_what_inline_checks_mark() -> (
     None
 ):
-    from llmprep.stages.dedup import Fingerprint, fingerprint
+    from llmprep.stages.dedup.fingerprint import Fingerprint, fingerprint
 
     base = text(11)
     docs = [

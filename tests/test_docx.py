@@ -22,7 +22,7 @@ import llmprep
 from llmprep.config import Config
 from llmprep.errors import LoadError
 from llmprep.loaders.base import SourceFile
-from llmprep.loaders.docx import DocxLoader
+from llmprep.loaders.docx.loader import DocxLoader
 from llmprep.loaders.registry import get_registry
 from llmprep.models import Document
 

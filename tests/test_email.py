@@ -17,13 +17,13 @@ import llmprep
 from llmprep import Config
 from llmprep.errors import LoadError
 from llmprep.loaders.base import SourceFile
-from llmprep.loaders.email import EmlLoader
-from llmprep.loaders.email_mbox import iter_mbox
-from llmprep.loaders.email_mime import transcode_wide
-from llmprep.loaders.email_msg import is_outlook_msg
+from llmprep.loaders.email.loader import EmlLoader
+from llmprep.loaders.email.mbox import iter_mbox
+from llmprep.loaders.email.mime import transcode_wide
+from llmprep.loaders.email.msg import is_outlook_msg
 from llmprep.loaders.registry import load_source
 from llmprep.models import Document
-from llmprep.stages.chunk import record_metadata
+from llmprep.stages.chunk.stage import record_metadata
 
 WORD = re.compile(r"\w+")
 

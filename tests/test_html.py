@@ -12,7 +12,7 @@ import pytest
 import llmprep
 from llmprep.config import Config
 from llmprep.loaders.base import SourceFile
-from llmprep.loaders.html import HtmlExtraction, HtmlLoader, extract_html
+from llmprep.loaders.html.loader import HtmlExtraction, HtmlLoader, extract_html
 from llmprep.loaders.registry import get_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -453,7 +453,9 @@ def test_deeply_nested_files_are_partial_not_failed(tmp_path: Path) -> None:
 
 
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("llmprep_bench_html", ROOT / "bench" / "html.py")
+    spec = importlib.util.spec_from_file_location(
+        "llmprep_bench_html", ROOT / "bench" / "html_content.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

@@ -13,8 +13,8 @@ import llmprep
 from llmprep.config import Config
 from llmprep.models import Document, Element, LoaderInfo, Record, Source
 from llmprep.stages.base import DocWork
-from llmprep.stages.lang_detect import detect
-from llmprep.stages.language import ChunkLanguage, DocumentLanguage, document_languages
+from llmprep.stages.language.detect import detect
+from llmprep.stages.language.stage import ChunkLanguage, DocumentLanguage, document_languages
 
 SOURCE = Source(
     path="x.md",
@@ -162,7 +162,7 @@ def test_detection_works_with_langdetect_alone():
         import sys
         sys.modules["lingua"] = None
         import llmprep
-        from llmprep.stages.lang_lingua import lingua_available
+        from llmprep.stages.language.lingua_backend import lingua_available
         assert not lingua_available()
         for text, want in [("Ceci n'est pas une pipe.", "fr"), ("Der Hund schläft im Garten.", "de"),
                            ("The dog sleeps in the garden.", "en"), ("", "und")]:
@@ -224,8 +224,8 @@ def test_two_word_texts_are_identified_better_than_by_langdetect_even_without_li
 
 
 def test_word_pairs_do_better_on_the_short_text_path_than_on_the_sentence_path(corpus, monkeypatch):
-    import llmprep.stages.lang_detect as lang_detect
-    from llmprep.stages.lang_ngrams import ngram_model
+    import llmprep.stages.language.detect as lang_detect
+    from llmprep.stages.language.ngrams import ngram_model
 
     codes = set(ngram_model().codes)
     pairs = []  # (code, first two words) and (code, two words from mid-sentence)

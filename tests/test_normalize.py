@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from llmprep.config import Config
 from llmprep.models import Document, Element, LoaderInfo, Source
 from llmprep.stages.base import DocWork
-from llmprep.stages.normalize import Normalize, normalize_elements
-from llmprep.stages.normalize_text import TextOptions, normalize_text
+from llmprep.stages.normalize.stage import Normalize, normalize_elements
+from llmprep.stages.normalize.text import TextOptions, normalize_text
 
 
 def norm(text: str, mode: str = "prose", **options: bool) -> str:

@@ -19,9 +19,9 @@ import llmprep
 from llmprep.config import Config
 from llmprep.errors import LoadError
 from llmprep.loaders.base import SourceFile
-from llmprep.loaders.pdf import PdfLoader
-from llmprep.loaders.pdf_hyphen import Vocabulary, should_join
-from llmprep.loaders.pdf_meta import pdf_date_to_iso
+from llmprep.loaders.pdf.hyphen import Vocabulary, should_join
+from llmprep.loaders.pdf.loader import PdfLoader
+from llmprep.loaders.pdf.metadata import pdf_date_to_iso
 from llmprep.models import Document
 
 _LOREM_TEXT = (
@@ -183,7 +183,7 @@ def test_pypdf_logs_nothing_while_llmprep_reads_and_its_level_is_restored(tmp_pa
     llmprep has a PDF open through pypdf, even those stay quiet."""
     import logging
 
-    from llmprep.loaders.pdf_open import OpenedPdf
+    from llmprep.loaders.pdf.opener import OpenedPdf
 
     path = tmp_path / "doc.pdf"
     simple_pdf(path, ["Hello"])
@@ -674,8 +674,8 @@ def test_the_pypdf_engine_feeds_the_same_paragraph_furniture_and_hyphen_rules(
 ) -> None:
     from pypdf import PdfReader
 
-    from llmprep.loaders.pdf_assemble import assemble
-    from llmprep.loaders.pdf_pypdf import PypdfReader
+    from llmprep.loaders.pdf.assemble import assemble
+    from llmprep.loaders.pdf.pypdf_reader import PypdfReader
     from llmprep.models import DocumentMetadata
 
     path = tmp_path / "report.pdf"

@@ -15,8 +15,8 @@ from llmprep.errors import ConfigError
 from llmprep.models import Document, Element, Flag, LoaderInfo, PiiSpan, Record, RecordPii, Source
 from llmprep.policy import rejection_reasons
 from llmprep.stages.base import DocWork
-from llmprep.stages.quality import Quality
-from llmprep.stages.quality_text import measure
+from llmprep.stages.quality.stage import Quality
+from llmprep.stages.quality.text import measure
 
 SOURCE = Source(
     path="t.txt",
@@ -283,7 +283,7 @@ def test_no_stop_word_rule_applies_to_a_language_without_a_list() -> None:
 
 
 def test_every_stop_word_list_finds_stop_words_in_real_sentences(corpus: Path) -> None:
-    from llmprep.stages.quality_text import _stop_word_lists
+    from llmprep.stages.quality.text import _stop_word_lists
 
     checked = 0
     for language in _stop_word_lists():
@@ -624,7 +624,7 @@ def test_the_ngram_pass_over_runs_of_repeated_words_equals_the_full_count(
 ) -> None:
     from collections import Counter
 
-    from llmprep.stages.quality_text import (
+    from llmprep.stages.quality.text import (
         _dup_share,
         _level_bounds,
         _runs,

@@ -270,12 +270,11 @@ def test_a_ray_worker_killed_mid_run_costs_no_file_and_no_difference(
     ray_cluster: None, tmp_path: Path
 ) -> None:
     from llmprep.config import Config
-    from llmprep.runners.orchestrate import execute_run
 
     corpus = tmp_path / "corpus"
     _make_corpus(corpus, files=60)
     config = Config().with_overrides(redact=False, **{"run.workers": 2})
-    execute_run([corpus], tmp_path / "local", config)
+    llmprep.run([corpus], out=tmp_path / "local", config=config)
     killed: list[int] = []
 
     def kill_an_actor(done: int, total: int, row: dict | None) -> None:
@@ -290,10 +289,10 @@ def test_a_ray_worker_killed_mid_run_costs_no_file_and_no_difference(
             except OSError:
                 continue
 
-    summary = execute_run(
+    summary = llmprep.run(
         [corpus],
-        tmp_path / "ray",
-        config.with_overrides(**{"run.engine": "ray"}),
+        out=tmp_path / "ray",
+        config=config.with_overrides(**{"run.engine": "ray"}),
         progress=kill_an_actor,
     )
     assert killed and summary.processed == 60

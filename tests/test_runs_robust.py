@@ -443,8 +443,8 @@ def test_inspect_shows_elements_chunks_and_flags_readably(tmp_path: Path) -> Non
 
 
 def _jobs(root: Path, names: list[str], config_hash: str) -> list:
-    from llmprep.runners.inputs import InputFile
-    from llmprep.runners.task import file_sha256, task_key
+    from llmprep.pipeline.inputs import InputFile
+    from llmprep.pipeline.task import file_sha256, task_key
 
     jobs = []
     for name in names:
@@ -467,16 +467,17 @@ def test_a_worker_pool_keeps_its_warm_worker_between_batches_and_recycles_it_whe
     for recycle_after, same_worker in ((100, True), (1, False)):
         config = Config().with_overrides(redact=False, **{"run.recycle_after": recycle_after})
         rows_seen: list[str] = []
+        record = rows_seen.append
         with WorkerPool(config, tmp_path / f"out-{recycle_after}", size=1) as pool:
             pool.start()
             first = pool.workers[0].process.pid
             pool.process(
                 _jobs(root, ["a.md", "b.md"], config.hash()),
-                lambda item, row: rows_seen.append(row["status"]),
+                lambda item, row, record=record: record(row["status"]),
             )
             pool.process(
                 _jobs(root, ["c.md"], config.hash()),
-                lambda item, row: rows_seen.append(row["status"]),
+                lambda item, row, record=record: record(row["status"]),
             )
             last = pool.workers[0].process.pid
         assert rows_seen == ["ok", "ok", "ok"]

@@ -1,12 +1,25 @@
-"""The public functions: `process`, `run`, `redact`, `detect_language`."""
+"""The public functions: `process`, `run`, `redact`, `detect_language` (and `loaders` for the CLI).
+
+Each imports what it needs on first call, so `import llmprep` stays light.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
-from .models import Document, Record, RejectedRecord
+
+if TYPE_CHECKING:
+    from .loaders.registry import Registry
+    from .pipeline.assemble import ProcessResult
+    from .pipeline.run import RunSummary
+    from .stages.language.detect import LanguageGuess
+    from .stages.pii import Redaction
+
+# done, total, and the manifest row of the file that just finished (None for a count update)
+ProgressCallback = Callable[[int, int, dict[str, Any] | None], None]
 
 
 def resolve_config(
@@ -22,43 +35,19 @@ def resolve_config(
     return base.with_overrides(**clean) if clean else base
 
 
-def process(path: str | Path, *, config: Config | None = None, **options: Any):  # type: ignore[no-untyped-def]
+def process(path: str | Path, *, config: Config | None = None, **options: Any) -> ProcessResult:
     """Run one file through every stage and return a `ProcessResult`.
 
     Keyword options override the config: `redact=False`, `chunk_max_tokens=256`, ...
     Dedup and the keep/reject policy apply within this file.
     """
-    from .pipeline import ProcessResult, process_path
-    from .policy import as_rejected, judge
-    from .stages.dedup import Deduplicator
+    from .pipeline.assemble import assemble_file
+    from .pipeline.file import DocumentResult, process_file
 
     cfg = resolve_config(config, path, options)
-    documents: list[Document] = []
-    per_doc: list[list[Record]] = []
-
-    def collect(doc: Document, records: list[Record]) -> None:
-        documents.append(doc)
-        per_doc.append(records)
-
-    outcome = process_path(Path(path), cfg, on_document=collect)
-    dedup = Deduplicator(cfg)
-    kept: list[Record] = []
-    rejected: list[RejectedRecord] = []
-    for records in per_doc:
-        dedup.check_document(records)
-        for record, reasons in judge(records, cfg):
-            if reasons:
-                rejected.append(as_rejected(record, reasons))
-            else:
-                kept.append(record)
-    return ProcessResult(
-        status=outcome.status,
-        error=outcome.error,
-        documents=documents,
-        records=kept,
-        rejected=rejected,
-        outcome=outcome,
-    )
+    results: list[DocumentResult] = []
+    outcome = process_file(Path(path), cfg, on_document=results.append)
+    return assemble_file(outcome, results, cfg)
 
 
 def run(
@@ -69,10 +58,16 @@ def run(
     config: Config | None = None,
     engine: str | None = None,
     full: bool = False,
+    progress: ProgressCallback | None = None,
     **options: Any,
-):  # type: ignore[no-untyped-def]
-    """What `llmprep run` does: process files and folders into `out/`. Returns a `RunSummary`."""
-    from .runners.orchestrate import execute_run
+) -> RunSummary:
+    """What `llmprep run` does: process files and folders into `out/`. Returns a `RunSummary`.
+
+    `progress(done, total, row)` is called as files finish (row: the file's manifest row).
+    Raises `ConfigError` when the config or the engine cannot be used.
+    """
+    from .pipeline.run import execute_run
+    from .runners import require_engine, runner_factory
 
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     if workers is not None:
@@ -80,10 +75,20 @@ def run(
     if engine is not None:
         options["run.engine"] = engine
     cfg = resolve_config(config, paths[0] if paths else None, options)
-    return execute_run(paths, out, cfg, full=full)
+    require_engine(cfg)
+    return execute_run(
+        paths,
+        out,
+        cfg,
+        runner=runner_factory(quiet=progress is None),
+        full=full,
+        progress=progress,
+    )
 
 
-def redact(text: str, language: str = "en", *, config: Config | None = None, **options: Any):  # type: ignore[no-untyped-def]
+def redact(
+    text: str, language: str = "en", *, config: Config | None = None, **options: Any
+) -> Redaction:
     """Detect and replace PII in `text`; spans index the original text."""
     from .stages.pii import redact as _redact
 
@@ -91,8 +96,15 @@ def redact(text: str, language: str = "en", *, config: Config | None = None, **o
     return _redact(text, language=language, config=cfg)
 
 
-def detect_language(text: str):  # type: ignore[no-untyped-def]
+def detect_language(text: str) -> LanguageGuess:
     """ISO 639-1 code and confidence; `und` when there is nothing to go on."""
-    from .stages.language import detect_language as _detect
+    from .stages.language.stage import detect_language as _detect
 
     return _detect(text)
+
+
+def loaders() -> Registry:
+    """The loader registry: built-in and plugin loaders, and plugins that failed to load."""
+    from .loaders.registry import get_registry
+
+    return get_registry()

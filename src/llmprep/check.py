@@ -104,7 +104,7 @@ def _check_file(name: str, cfg: Config) -> Iterator[Finding]:
 
 
 def _check_text(name: str, cfg: Config) -> Iterator[Finding]:
-    from .stages.pii import redact
+    from .api import redact
     from .textio import decode_bytes
 
     text = decode_bytes(Path(name).read_bytes()).text

@@ -7,14 +7,29 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+if TYPE_CHECKING:
+    from .config import Config
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+DEBUG_HELP = (
+    "Write full tracebacks (with exception messages, which may quote documents) to stderr "
+    "and DIR/.llmprep/debug.log; also LLMPREP_DEBUG=1."
+)
 
 
-def _load_config(config_file: str | None, anchor: str | None, options: dict[str, Any]):  # type: ignore[no-untyped-def]
+def _debug(enabled: bool) -> None:
+    """Debug mode is an environment variable so worker processes inherit it."""
+    if enabled:
+        import os
+
+        os.environ["LLMPREP_DEBUG"] = "1"
+
+
+def _load_config(config_file: str | None, anchor: str | None, options: dict[str, Any]) -> Config:
     from .api import resolve_config
     from .config import Config
     from .errors import ConfigError
@@ -53,6 +68,7 @@ def main() -> None:
 @click.option("--no-redact", is_flag=True, help="Skip PII detection and redaction.")
 @click.option("--full", is_flag=True, help="Reprocess every file, even unchanged ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line.")
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
 def run(
     inputs: tuple[str, ...],
     out: str,
@@ -65,8 +81,10 @@ def run(
     no_redact: bool,
     full: bool,
     quiet: bool,
+    debug: bool,
 ) -> None:
     """Process files and folders into OUT: records, rejected, manifest and report."""
+    _debug(debug)
     options: dict[str, Any] = {
         "run.workers": workers,
         "run.engine": engine,
@@ -77,16 +95,22 @@ def run(
     if no_redact:
         options["redact"] = False
     config = _load_config(config_file, inputs[0], options)
-    from .runners.orchestrate import execute_run
+    from .api import run as run_inputs
+    from .errors import ConfigError
 
-    show_bar = not quiet and sys.stderr.isatty()
-    if show_bar:
-        from .progress import RichProgress
+    try:
+        if not quiet and sys.stderr.isatty():
+            from .progress import RichProgress
 
-        with RichProgress() as bar:
-            summary = execute_run(list(inputs), out, config, full=full, progress=bar.update)
-    else:
-        summary = execute_run(list(inputs), out, config, full=full)
+            with RichProgress() as bar:
+                summary = run_inputs(
+                    list(inputs), out=out, config=config, full=full, progress=bar.update
+                )
+        else:
+            summary = run_inputs(list(inputs), out=out, config=config, full=full)
+    except ConfigError as exc:
+        click.echo(f"llmprep: config error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     click.echo(summary.line(), err=True)
     sys.exit(summary.exit_code)
 
@@ -94,8 +118,10 @@ def run(
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path())
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML config file.")
-def check(files: tuple[str, ...], config_file: str | None) -> None:
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
+def check(files: tuple[str, ...], config_file: str | None, debug: bool) -> None:
     """Pre-commit check: exit 1 when a file has PII or a blocking quality flag."""
+    _debug(debug)
     from .check import run_check
 
     anchor = files[0] if files else "."
@@ -116,9 +142,11 @@ def validate(files: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML config file.")
 @click.option("--no-redact", is_flag=True, help="Show the text without redaction.")
-def inspect(file: str, config_file: str | None, no_redact: bool) -> None:
+@click.option("--debug", is_flag=True, help=DEBUG_HELP)
+def inspect(file: str, config_file: str | None, no_redact: bool, debug: bool) -> None:
     """Show one file's elements, chunks, flags and redactions."""
-    from .inspect import render_inspection
+    _debug(debug)
+    from .inspection import render_inspection
 
     config = _load_config(config_file, file, {"redact": False} if no_redact else {})
     from .api import process
@@ -140,9 +168,9 @@ def schema(kind: str) -> None:
 @main.command()
 def loaders() -> None:
     """List built-in and plugin loaders and the formats they accept."""
-    from .loaders.registry import get_registry
+    from .api import loaders as loader_registry
 
-    registry = get_registry()
+    registry = loader_registry()
     for entry in registry.entries:
         ld = entry.loader
         exts = " ".join(ld.extensions) or "-"

@@ -215,7 +215,7 @@ class PiiConfig(_Section):
 
 
 class ChunkConfig(_Section):
-    """Chunk sizes are exact token counts; `max_tokens` is a hard limit (see stages/chunk.py)."""
+    """Chunk sizes are exact token counts; `max_tokens` is a hard limit (see stages/chunk/stage.py)."""
 
     tokenizer: str = Field(
         default="cl100k_base",
@@ -386,11 +386,13 @@ class QualityConfig(_Section):
         for key in ("max_top_ngram_chars", "max_dup_ngram_chars"):
             if any(n < 1 or not 0 <= v <= 1 for n, v in getattr(self, key).items()):
                 raise ValueError(f"{key}: n-gram sizes >= 1, shares within 0..1")
-        from .stages.quality_rules import RULES  # the flag codes live with the rules
+        from .flags import CATALOG
 
-        unknown = sorted(set(self.severities) - set(RULES) - set(self.inherit_flags))
+        unknown = sorted((set(self.severities) | set(self.inherit_flags)) - set(CATALOG))
         if unknown:
-            raise ValueError(f"severities: unknown flag code(s) {', '.join(unknown)}")
+            raise ValueError(
+                f"severities / inherit_flags: unknown flag code(s) {', '.join(unknown)}"
+            )
 
 
 class DedupConfig(_Section):

@@ -14,7 +14,7 @@ turns them into a manifest row. Messages must never contain document text or PII
 
 from __future__ import annotations
 
-from .models import ErrorInfo
+from .models import ErrorInfo, Status
 
 
 class LlmprepError(Exception):
@@ -26,7 +26,7 @@ class ConfigError(LlmprepError):
 
 
 class LoadError(LlmprepError):
-    status = "failed"
+    status: Status = "failed"
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -38,16 +38,16 @@ class LoadError(LlmprepError):
 
 
 class UnsupportedFormat(LoadError):
-    status = "unsupported"
+    status: Status = "unsupported"
 
 
 class EncryptedDocument(LoadError):
-    status = "encrypted"
+    status: Status = "encrypted"
 
 
 class CorruptDocument(LoadError):
-    status = "failed"
+    status: Status = "failed"
 
 
 class TooLarge(LoadError):
-    status = "failed"
+    status: Status = "failed"

@@ -13,13 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
+# A file's outcome (docs/errors.md says what each means and what to do).
 Status = Literal["ok", "partial", "unsupported", "encrypted", "failed", "timeout"]
-STATUSES: tuple[str, ...] = ("ok", "partial", "unsupported", "encrypted", "failed", "timeout")
 # Manifest rows may also be tombstones: a file seen by the previous run in the same output
 # folder and gone now (its records were removed).
-ManifestStatus = Literal[
-    "ok", "partial", "unsupported", "encrypted", "failed", "timeout", "deleted"
-]
+ManifestStatus = Literal[Status, "deleted"]
 Severity = Literal["info", "warn", "block"]
 
 ElementType = Literal[

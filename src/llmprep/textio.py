@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from typing import Any
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -69,7 +70,7 @@ _TIE_PREFERENCE = (
 )
 
 
-def _best_match(matches):  # type: ignore[no-untyped-def]
+def _best_match(matches: Any) -> Any:
     best = matches.best()
     if best is None:
         return None

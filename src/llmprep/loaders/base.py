@@ -125,7 +125,7 @@ class SourceFile:
 
     def doc_id(self, sub_path: str | None = None) -> str:
         """Id of a document in this file; `sub_path` for messages/attachments inside it."""
-        return make_doc_id(self.root.sha256, _join(self.sub_path, sub_path))
+        return make_doc_id(self.root.sha256, join_sub_paths(self.sub_path, sub_path))
 
     @property
     def root(self) -> SourceFile:
@@ -142,7 +142,7 @@ class SourceFile:
             size=self.size,
             media_type=media_type or self.media_type,
             loader=self.loader_info or LoaderInfo(name="unknown", version="0"),
-            sub_path=_join(self.sub_path, sub_path),
+            sub_path=join_sub_paths(self.sub_path, sub_path),
         )
 
     def new_document(
@@ -158,12 +158,12 @@ class SourceFile:
         return Document(
             id=self.doc_id(sub_path),
             source=self.make_source(sub_path, media_type),
-            parent_id=parent_id if parent_id is not None else self._parent_doc_id(),
+            parent_id=parent_id if parent_id is not None else self.parent_doc_id(),
             metadata=metadata or DocumentMetadata(),
             elements=elements,
         )
 
-    def _parent_doc_id(self) -> str | None:
+    def parent_doc_id(self) -> str | None:
         if self.parent is None:
             return None
         return self.parent.doc_id()
@@ -175,37 +175,10 @@ class SourceFile:
             config=self.config,
             data=data,
             name=name,
-            sub_path=_join(self.sub_path, sub_path),
+            sub_path=join_sub_paths(self.sub_path, sub_path),
             parent=self,
             depth=self.depth + 1,
         )
-
-    def load_child(
-        self, data: bytes, name: str, sub_path: str, parent_id: str
-    ) -> Iterator[Document]:
-        """Load an attachment through the registry; respects the depth and size limits.
-
-        Yields nothing for formats no loader takes (the caller lists those in metadata).
-        Failures of a child become a warning on this file, never an exception.
-        """
-        from .registry import load_source  # local import: registry imports this module
-
-        limits = self.config.limits
-        if self.depth + 1 > limits.max_attachment_depth:
-            self.warnings.append(f"attachment.depth_limit: {_join(self.sub_path, sub_path)}")
-            return
-        if len(data) > limits.max_attachment_mb * 1024 * 1024:
-            self.warnings.append(f"attachment.too_large: {_join(self.sub_path, sub_path)}")
-            return
-        child = self.child(data, name, sub_path)
-        try:
-            for doc in load_source(child, allow_fallback_text=False):
-                if doc.parent_id is None or doc.parent_id == child._parent_doc_id():
-                    doc.parent_id = parent_id
-                yield doc
-        except Exception as exc:  # an attachment never takes its parent down
-            code = getattr(exc, "code", "attachment.failed")
-            self.warnings.append(f"{code}: {_join(self.sub_path, sub_path)}")
 
     @property
     def partial(self) -> ErrorInfo | None:
@@ -218,7 +191,7 @@ class SourceFile:
             root._partial = ErrorInfo(code=code, message=message)
 
 
-def _join(a: str | None, b: str | None) -> str | None:
+def join_sub_paths(a: str | None, b: str | None) -> str | None:
     if a and b:
         return f"{a}/{b}"
     return a or b

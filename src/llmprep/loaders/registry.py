@@ -15,19 +15,19 @@ from importlib.metadata import entry_points
 
 from ..errors import UnsupportedFormat
 from ..models import Document
-from .base import Loader, SourceFile
+from .base import Loader, SourceFile, join_sub_paths
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "llmprep.loaders"
 
 BUILTIN_LOADERS: tuple[str, ...] = (
-    "llmprep.loaders.pdf:PdfLoader",
-    "llmprep.loaders.docx:DocxLoader",
-    "llmprep.loaders.html:HtmlLoader",
-    "llmprep.loaders.email:EmlLoader",
-    "llmprep.loaders.email:MboxLoader",
-    "llmprep.loaders.email:MsgLoader",
+    "llmprep.loaders.pdf.loader:PdfLoader",
+    "llmprep.loaders.docx.loader:DocxLoader",
+    "llmprep.loaders.html.loader:HtmlLoader",
+    "llmprep.loaders.email.loader:EmlLoader",
+    "llmprep.loaders.email.loader:MboxLoader",
+    "llmprep.loaders.email.loader:MsgLoader",
     "llmprep.loaders.text:TextLoader",
     "llmprep.loaders.unstructured:UnstructuredLoader",
 )
@@ -142,3 +142,30 @@ def _media_type(loader: Loader, source: SourceFile) -> str:
         return "application/octet-stream"
     ext_map: dict[str, str] = getattr(loader, "media_type_by_extension", {})
     return ext_map.get(source.suffix, loader.media_types[0])
+
+
+def load_attachment(
+    parent: SourceFile, data: bytes, name: str, sub_path: str, parent_id: str
+) -> Iterator[Document]:
+    """Load an attachment of `parent` through the registry; respects the depth and size limits.
+
+    Yields nothing for formats no loader takes (the caller lists those in metadata).
+    Failures of a child become a warning on the parent file, never an exception.
+    """
+    limits = parent.config.limits
+    where = join_sub_paths(parent.sub_path, sub_path)
+    if parent.depth + 1 > limits.max_attachment_depth:
+        parent.warnings.append(f"attachment.depth_limit: {where}")
+        return
+    if len(data) > limits.max_attachment_mb * 1024 * 1024:
+        parent.warnings.append(f"attachment.too_large: {where}")
+        return
+    child = parent.child(data, name, sub_path)
+    try:
+        for doc in load_source(child, allow_fallback_text=False):
+            if doc.parent_id is None or doc.parent_id == child.parent_doc_id():
+                doc.parent_id = parent_id
+            yield doc
+    except Exception as exc:  # an attachment never takes its parent down
+        code = getattr(exc, "code", "attachment.failed")
+        parent.warnings.append(f"{code}: {where}")

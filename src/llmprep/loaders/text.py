@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import ClassVar
 
+from ..flags import make_flag
 from ..models import Document, DocumentMetadata, Element
 from ..textio import decode_bytes
 from .base import Loader, SourceFile
@@ -37,7 +39,9 @@ class TextLoader(Loader):
         ".tsv",
     )
     media_types = ("text/plain", "text/markdown")
-    media_type_by_extension = {ext: "text/markdown" for ext in MARKDOWN_EXTENSIONS}
+    media_type_by_extension: ClassVar[dict[str, str]] = {
+        ext: "text/markdown" for ext in MARKDOWN_EXTENSIONS
+    }
     priority = -100  # the generic fallback: every specific format wins
 
     def sniff(self, head: bytes) -> bool:
@@ -52,9 +56,7 @@ class TextLoader(Loader):
         meta.title = title
         doc = source.new_document(assign_heading_paths(elements), metadata=meta)
         if decoded.lossy:
-            from ..models import Flag
-
-            doc.flags.append(Flag(code="encoding_lossy", severity="warn", value=decoded.encoding))
+            doc.flags.append(make_flag("encoding_lossy", decoded.encoding))
         yield doc
 
 

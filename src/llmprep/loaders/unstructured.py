@@ -144,7 +144,7 @@ def sniff_format(head: bytes) -> str | None:
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
         return "rtf"
     if is_ole2(head):
-        from .docx_container import has_ole2_entry
+        from .docx.container import has_ole2_entry
 
         # Encrypted OOXML (EncryptedPackage) and Outlook .msg share this magic: not claimed here.
         for key, streams in _OLE2_STREAMS.items():
@@ -162,7 +162,7 @@ def _check_container(source: SourceFile, fmt: Format) -> None:
         return
     import zipfile
 
-    from .docx_container import check_zip_entries, check_zip_sizes
+    from .docx.container import check_zip_entries, check_zip_sizes
 
     cfg = source.config.docx
     code = f"{fmt.key}.too_large"
@@ -368,8 +368,8 @@ def _ooxml_properties(source: SourceFile) -> DocumentMetadata:
     """Core properties of a PPTX/XLSX (same OPC parts as DOCX); empty for other formats."""
     if not is_zip(source.head(4)):
         return DocumentMetadata()
-    from .docx_package import Package
-    from .docx_parts import properties
+    from .docx.package import Package
+    from .docx.parts import properties
 
     try:
         with source.open() as fh:

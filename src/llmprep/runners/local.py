@@ -17,21 +17,18 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import IO, Any
 
 from ..config import Config
-from ..models import ErrorInfo
+from ..models import ErrorInfo, Status
 from ..output import ShardStore
-from ..pii.operators import RUN_KEY_ENV, run_key_hex
-from .inputs import InputFile
-from .task import failure_row, store_failure
-
-Job = tuple[InputFile, str | None, str]  # item, sha256, shard key
-RowCallback = Callable[[InputFile, dict[str, Any]], None]
+from ..pipeline.failures import debug_enabled
+from ..pipeline.run import RowCallback
+from ..pipeline.task import Job, failure_row, store_failure, worker_environment
 
 STARTUP_TIMEOUT = 300.0  # seconds for a new worker to import and load its models
 MEMORY_POLL_SECONDS = 0.25
@@ -114,9 +111,9 @@ class WorkerPool:
             "LLMPREP_WORKER_CONFIG": config.model_dump_json(),
             "LLMPREP_WORKER_OUT": str(out),
             "LLMPREP_WORKER_MAX_MEMORY_MB": str(config.run.max_memory_mb),
-            # One random key per run (used by `hash` without LLMPREP_PII_KEY), so a value hashes
-            # alike whichever worker reads it; a Ray actor passes on its driver's key.
-            RUN_KEY_ENV: run_key or run_key_hex(),
+            # What the run hands every worker (its PII key, so a value hashes alike whichever
+            # worker reads it; a Ray actor passes on its driver's key).
+            **worker_environment(run_key),
             # Libraries must never phone home from a worker.
             "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": os.environ.get(
                 "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", ""
@@ -164,9 +161,10 @@ class WorkerPool:
             [sys.executable, "-m", "llmprep.runners.worker", str(job_r), str(ans_w)],
             pass_fds=(job_r, ans_w),
             stdin=subprocess.DEVNULL,
-            # Parsers may print fragments of documents: worker output never reaches the user's logs.
+            # Parsers may print fragments of documents: worker output never reaches the user's
+            # logs, unless they asked for debug output (tracebacks, crashes of native code).
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=None if debug_enabled() else subprocess.DEVNULL,
             env=self.env,
             close_fds=True,
         )
@@ -187,10 +185,8 @@ class WorkerPool:
             if queue and w.ready:
                 w.job = queue.popleft()
                 w.started = w.active = time.monotonic()
-                try:
+                with contextlib.suppress(OSError):  # a dead worker's EOF shows on the next wait
                     w.send(w.job)
-                except OSError:
-                    pass  # the worker died; its EOF is noticed on the next wait
 
         def deadline(w: _Worker) -> float:
             return w.active + timeout if w.job is not None else w.spawned + STARTUP_TIMEOUT
@@ -205,12 +201,12 @@ class WorkerPool:
             wait_for = max(0.0, min(deadline(w) for w in live) - time.monotonic())
             if self.config.run.max_memory_mb:
                 wait_for = min(wait_for, MEMORY_POLL_SECONDS)
-            readable = wait([w.answers for w in live], timeout=wait_for)
+            readable = wait([w.answers.fileno() for w in live], timeout=wait_for)
             now = time.monotonic()
             for i, w in enumerate(pool):
                 if w not in live:
                     continue
-                messages, closed = w.receive() if w.answers in readable else ([], False)
+                messages, closed = w.receive() if w.answers.fileno() in readable else ([], False)
                 if any(m.get("progress") for m in messages):
                     w.active = now
                 message = next((m for m in messages if not m.get("progress")), None)
@@ -296,7 +292,7 @@ class WorkerPool:
         return bool(limit) and rss_mb(w.process.pid) > limit
 
     def _fail(
-        self, job: Job, status: str, code: str, message: str, seconds: float
+        self, job: Job, status: Status, code: str, message: str, seconds: float
     ) -> dict[str, Any]:
         item, sha, key = job
         row = failure_row(

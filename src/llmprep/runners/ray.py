@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -28,9 +27,10 @@ from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
-from ..pii.operators import run_key_hex
-from .inputs import InputFile
-from .local import STARTUP_TIMEOUT, Job, RowCallback, WorkerPool
+from ..pipeline.inputs import InputFile
+from ..pipeline.run import RowCallback
+from ..pipeline.task import Job, run_key
+from .local import STARTUP_TIMEOUT, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -41,25 +41,6 @@ LOOPBACK = "127.0.0.1"
 NO_TELEMETRY = {"RAY_USAGE_STATS_ENABLED": "0"}
 
 
-def _ray_missing_error(missing: str) -> ConfigError:
-    """A config error that the command line also shows as a one-line message (exit code 2)."""
-    import click
-
-    class RayUnavailable(ConfigError, click.ClickException):
-        exit_code = 2
-
-        def __init__(self, message: str) -> None:
-            click.ClickException.__init__(self, message)
-
-        def show(self, file: Any = None) -> None:
-            click.echo(f"llmprep: config error: {self.message}", err=True)
-
-    return RayUnavailable(
-        f"engine 'ray' needs Ray Data, which is not installed (missing module {missing!r}): "
-        "pip install 'llmprep[ray]'"
-    )
-
-
 def require_ray() -> Any:
     """Import Ray and Ray Data, or raise a ConfigError that says which extra to install."""
     for name, value in NO_TELEMETRY.items():
@@ -68,7 +49,10 @@ def require_ray() -> Any:
         import ray
         import ray.data  # ray without the [data] extra imports; Ray Data then does not
     except ImportError as exc:
-        raise _ray_missing_error(exc.name or "ray") from None
+        raise ConfigError(
+            f"engine 'ray' needs Ray Data, which is not installed (missing module "
+            f"{exc.name or 'ray'!r}): pip install 'llmprep[ray]'"
+        ) from None
     return ray
 
 
@@ -120,16 +104,6 @@ def connect_cluster(address: str) -> None:
             ray.init(address=address, log_to_driver=False, configure_logging=False)
     else:
         ray.init(address=address, log_to_driver=False, configure_logging=False)
-
-
-def _quiet() -> bool:
-    """`--quiet` on the command line, or stderr is not a terminal: Ray shows errors only."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.params.get("quiet"):
-        return True
-    return not sys.stderr.isatty()
 
 
 @contextmanager
@@ -197,17 +171,21 @@ def _batch_files(files: int, actors: int) -> int:
 
 
 class RayRunner:
-    def __init__(self, config: Config, out: Path, workers: int) -> None:
+    """Runs a run's files on a Ray cluster; `quiet` hides Ray's own warnings too."""
+
+    def __init__(self, config: Config, out: Path, workers: int, *, quiet: bool = True) -> None:
         self.config = config
         self.out = out.resolve()
         self.workers = max(1, workers)
+        self.quiet = quiet
+        require_ray()  # fail in a second, not after hashing every input
 
     def run(self, jobs: Iterable[Job], on_row: RowCallback) -> None:
         job_list = list(jobs)
         if not job_list:
             return
         ray = require_ray()
-        with _ray_output(_quiet()):
+        with _ray_output(self.quiet):
             started_here = not ray.is_initialized()
             if started_here:
                 # Ray's own convention: RAY_ADDRESS names the cluster when no address is given.
@@ -322,7 +300,7 @@ class RayRunner:
                     "config_json": self.config.model_dump_json(),
                     "out": str(self.out),
                     # The driver's run key: every actor's workers hash a value alike.
-                    "run_key": run_key_hex(),
+                    "run_key": run_key(),
                 },
                 batch_size=batch,
                 compute=self._pool(ray, min(actors, blocks)),

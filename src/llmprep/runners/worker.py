@@ -30,16 +30,17 @@ def main(argv: list[str]) -> int:
     from ..config import Config
     from ..models import ErrorInfo
     from ..output import ShardStore
-    from ..pipeline import warm_up
-    from .inputs import InputFile
-    from .task import failure_row, run_task, store_failure
+    from ..pipeline.failures import report_exception
+    from ..pipeline.file import warm_up
+    from ..pipeline.inputs import InputFile
+    from ..pipeline.task import failure_row, run_task, store_failure
 
     config = Config.model_validate_json(os.environ["LLMPREP_WORKER_CONFIG"])
     store = ShardStore(Path(out_dir))
     try:
         warm_up(config)
-    except Exception:  # a stage that cannot warm up fails per file, with a typed row
-        pass
+    except Exception as exc:  # a stage that cannot warm up fails per file, with a typed row
+        report_exception(exc, "(warm-up)", "warm_up")
     with open(in_fd, encoding="utf-8") as jobs, open(out_fd, "w", encoding="utf-8") as answers:
         answers.write('{"ready": true}\n')
         answers.flush()

@@ -19,6 +19,7 @@ class DocWork:
     config_hash: str
     chunks: list[Any] = field(default_factory=list)  # stage-private chunk objects (see chunk.py)
     records: list[Record] = field(default_factory=list)
+    fingerprint: Any = None  # dedup.Fingerprint of the records, set by the last stage
 
 
 class Stage(Protocol):

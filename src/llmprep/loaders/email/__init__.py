@@ -1,0 +1,1 @@
+"""Email: EML (MIME), MBOX and Outlook MSG, with attachments back through the registry."""

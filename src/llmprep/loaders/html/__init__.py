@@ -1,0 +1,1 @@
+"""HTML: charset, DOM clean-up, main-content extraction, blocks and tables, metadata."""

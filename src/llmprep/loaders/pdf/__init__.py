@@ -1,0 +1,1 @@
+"""PDF: pdfium for text and geometry, pypdf as the fallback; layout, furniture, headings."""

@@ -1,0 +1,1 @@
+"""PII detection: llmprep's own detectors, Presidio's validated recognizers, NER, operators."""

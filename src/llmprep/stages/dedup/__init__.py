@@ -1,0 +1,1 @@
+"""Dedup: fingerprints made per file (digests, MinHash), compared across the run."""

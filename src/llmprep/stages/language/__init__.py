@@ -1,0 +1,1 @@
+"""Language detection: scripts, word lists, n-gram profiles, optional lingua."""

@@ -1,0 +1,1 @@
+"""Normalization: Unicode, whitespace, ligatures, list markers; per element."""

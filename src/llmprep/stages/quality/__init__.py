@@ -1,0 +1,1 @@
+"""Quality flags: text statistics, the rules that turn them into flags."""
