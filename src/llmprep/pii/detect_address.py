@@ -441,7 +441,11 @@ class _Scanner:
             part = self._part_at(k, loose=bool(comma or newlines))
             if part is None and parts == 0 and comma and _is_number(toks[k], 4):
                 part = (k + 1, False)  # "Calle de Alcalá, 12"
-            if part is None:
+            if part is None or (newlines == 2 and not part[1]):
+                # Over a blank line (address lines as paragraphs of their own) only a plain
+                # continuation counts: a postal code, a country, a unit. A word alone after
+                # a blank line ("Thanks", a heading) starts the next paragraph.
+                self.decisive = saved
                 break
             if toks[k].kind == "num" and part[0] == k + 1:
                 if numbers:

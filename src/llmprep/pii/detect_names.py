@@ -367,6 +367,8 @@ def find_organisations(text: str, english: bool = True) -> list[Finding]:
         out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
     for m in _ORG_CUE_RE.finditer(text):
         run = _cap_run(text, m.end(), max_tokens=4, connectors=("&", "and", "of"))
+        if run and all(is_common_word(w) for w in text[run[0] : run[1]].split()):
+            continue  # "Head of Sales", "Director of Operations": a department, not a company
         if run:
             out.append(Finding(run[0], run[1], "ORGANIZATION", 0.65, "org-cue"))
     return out

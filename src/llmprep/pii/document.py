@@ -62,9 +62,10 @@ def occurrences(text: str, values: list[str]) -> list[tuple[int, int, str]]:
             end = at + len(value)
             before = text[at - 1] if at else ""
             after = text[end] if end < len(text) else ""
+            # (An empty neighbour is the text's edge: `"" in "_@"` would be True.)
             if (
-                not (before.isalnum() or before in "_@.-")
-                and not (after.isalnum() or after in "_@-")
+                not (before and (before.isalnum() or before in "_@.-"))
+                and not (after and (after.isalnum() or after in "_@-"))
                 and at not in found
             ):
                 found[at] = (end, value)

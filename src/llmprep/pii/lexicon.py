@@ -448,6 +448,9 @@ ROLE_WORDS = words(
     Officer Operations Owner Partner Patient Payee Payer Principal Product Project
     Representative Resources Sales Secretary Senior Specialist Staff Student Success Supervisor
     Technician Treasurer Vice Visitor
+    Accounting Business Communications Compliance Design Development Engineering Facilities
+    Growth Infrastructure Logistics Partnerships People Procurement Purchasing Quality
+    Recruiting Research Security Strategy Talent Technology Training
     """
 )
 _NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")

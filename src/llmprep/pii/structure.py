@@ -5,8 +5,9 @@ document: over the end of an email header line into the next field, over two tab
 consecutive lines, over the cells of a CSV row or of a "Name > Job > Company" signature. Such a
 span hides text that is no personal data and mislabels what it does hide. Every finding is cut
 at these boundaries and each piece judged on its own. The one exception is an ADDRESS, whose
-lines form one postal block; even it stops at a blank line or at a "Label:" line (the next field
-of a form or a header).
+lines form one postal block (over a blank line only where the address detector saw a postal
+code, a country or a unit continue it: address lines are often paragraphs of their own); even it
+stops at a "Label:" line (the next field of a form or a header).
 
 A span also never starts or ends inside a word: a model that tags the tail of an acronym
 ("...V/AIDS") is wrong about the whole span, so a name-like piece cut that way is dropped; an
@@ -26,7 +27,7 @@ NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 # comma glued to the next value (CSV; prose puts a space after its commas).
 _CELL = r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|(?<!\d),(?=[^\s\d])"
 _CUT = re.compile(r"\n|" + _CELL)
-_ADDRESS_CUT = re.compile(r"\n[ \t]*\n|" + _CELL)
+_ADDRESS_CUT = re.compile(_CELL)
 # The line after a break starts a new field: "Date: ...", "Driver's license: ...".
 _LABEL_LINE = re.compile(r"[ \t]*[^\W\d_][\w'’ .\-]{0,30}:(?:[ \t]|$)")
 _EDGE = " \t\r\n,;:.!?\"'()[]{}<>|*-–—"
@@ -45,12 +46,12 @@ def _pieces(text: str, f: Finding) -> list[tuple[int, int]]:
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, f.end))
-    if f.entity_type == "ADDRESS" and len(out) == 1:
+    if f.entity_type == "ADDRESS":
         # One block: stop at the first line that opens another field.
         for m in re.finditer(r"\n", text[f.start : f.end]):
             at = f.start + m.end()
             if _LABEL_LINE.match(text, at):
-                return [(f.start, f.start + m.start())]
+                return [(a, min(b, f.start + m.start())) for a, b in out if a < f.start + m.start()]
     return out
 
 
