@@ -31,8 +31,13 @@ _PEOPLE_HEADER = re.compile(
 _SIG_DELIM = re.compile(r"^[ \t]*--[ \t]*$")
 
 
-def _name_cell(cell: str) -> tuple[int, int] | None:
-    """(start, end) of a name filling the whole cell, in cell offsets."""
+def _name_cell(cell: str, ordinary_ok: bool = False) -> tuple[int, int] | None:
+    """(start, end) of a name filling the whole cell, in cell offsets.
+
+    A cell of ordinary words only ("Quarterly Budget") is no name unless `ordinary_ok`: the
+    context says people are listed (a people heading, a contact datum on the line), and many
+    names are words too ("Roman Hill", "Grant Young").
+    """
     stripped = cell.strip()
     if not stripped or len(stripped) > 60:
         return None
@@ -53,7 +58,7 @@ def _name_cell(cell: str) -> tuple[int, int] | None:
         return None
     from .ordinary import has_word_lists, is_ordinary
 
-    if has_word_lists() and all(is_ordinary(w) for w in words):
+    if not ordinary_ok and has_word_lists() and all(is_ordinary(w) for w in words):
         return None  # "Quarterly Budget", "Next Steps": a table's or a list's own words
     return lead, lead + len(stripped)
 
@@ -100,17 +105,12 @@ def find_listed_people(text: str) -> list[Finding]:
         signature_row = len(cells) >= 2 and bool(roles)
         record = len(cells) >= 3 and any(ch.isdigit() for ch in line)
         for n, (x, y) in enumerate(cells):
-            got = _name_cell(text[x:y])
+            first = n == 0
+            strong = contact or (listed and first) or (after_delim and first)
+            got = _name_cell(text[x:y], ordinary_ok=strong)
             if got is None:
                 continue
-            first = n == 0
-            if (
-                contact
-                or (listed and first)
-                or (after_delim and first)
-                or signature_row
-                or (record and first)
-            ):
+            if strong or signature_row or (record and first):
                 out.append(Finding(x + got[0], x + got[1], "PERSON", 0.6, "person-listed"))
         if signature_row and roles[-1] + 1 < len(cells):
             x, y = cells[roles[-1] + 1]

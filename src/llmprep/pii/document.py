@@ -17,14 +17,9 @@ import re
 from bisect import bisect_right
 
 from .findings import Finding
+from .resolve import is_weak
 from .structure import NAME_TYPES
 
-# Detectors whose evidence is capitalization or a model's guess: not enough in a heading.
-WEAK_DETECTORS = ("ner:", "proper-noun", "place-cue", "org-shape", "person-subject", "org-cue")
-
-
-def is_weak(f: Finding) -> bool:
-    return f.entity_type in NAME_TYPES and f.detector.startswith(WEAK_DETECTORS)
 
 
 def plainly_not_a_name(value: str, entity_type: str) -> bool:
@@ -46,6 +41,10 @@ def plainly_not_a_name(value: str, entity_type: str) -> bool:
         return False
     if not all(is_ordinary(w) for w in words):
         return False
+    if entity_type == "PERSON" and len(words) > 1:
+        # Surnames are often adjectives and verbs ("Brown", "Young", "Hasty"), given names
+        # rarely are: a person's name goes only when its first word is no bare noun.
+        return is_plain_word(words[0]) and words[0].lower() not in STOP_WORDS
     return any(is_plain_word(w) and w.lower() not in STOP_WORDS for w in words)
 
 
