@@ -185,6 +185,7 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "bench"))  # pii_data, pii_clean
     import pii_clean  # noqa: F401  (imported now: later imports rewrite sys.path)
     import pii_data  # noqa: F401
+
     sets = load_sets(args)
 
     import llmprep

@@ -106,7 +106,7 @@ def find_listed_people(text: str) -> list[Finding]:
         record = len(cells) >= 3 and any(ch.isdigit() for ch in line)
         for n, (x, y) in enumerate(cells):
             first = n == 0
-            strong = contact or (listed and first) or (after_delim and first)
+            strong = contact or (listed and first) or bool(after_delim and first)
             got = _name_cell(text[x:y], ordinary_ok=strong)
             if got is None:
                 continue

@@ -27,17 +27,10 @@ from .lexicon import (
     TITLES,
     WEAK_TITLES,
     is_common_word,
-    words,
 )
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|[A-Z]\.")
 _CAP_WORD = r"(?:[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*)"
-_LEGAL_FORMS = words(
-    """
-    a/s ab ag aps asa b.v. bv co co. corp corp. corporation gmbh inc inc. incorporated l.l.c.
-    limited llc llp ltd ltd. n.v. nv oy oyj plc pte pty s.a. s.p.a. sa sarl sas
-    """
-)
 
 
 def _is_stop(word: str) -> bool:
@@ -295,6 +288,8 @@ def find_proper_nouns(text: str) -> list[Finding]:
         if not (prev.islower() or prev.endswith(",")) or prev in ("the", "a", "an"):
             continue
         words = m.group("run").split()
+        if all(is_common_word(w) for w in words):
+            continue  # "Operations Coordinator", "Finance Director": a role
         if any(
             _is_stop(w)
             or w in COMMON_CAPITALIZED
@@ -305,72 +300,6 @@ def find_proper_nouns(text: str) -> list[Finding]:
         ):
             continue
         out.append(Finding(m.start("run"), m.end("run"), "PERSON", 0.45, "proper-noun"))
-    return out
-
-
-# -- organisations ------------------------------------------------------------------------------
-
-_ORG_SUFFIX_RE = re.compile(
-    r"(?P<org>(?:"
-    + _CAP_WORD
-    + r"(?:[ \t]+(?:&|and|of|"
-    + _CAP_WORD
-    + r")){0,4}))[ \t]*,?[ \t]+(?P<suffix>[A-Za-z][\w./]*)"
-)
-_HYPHEN_ORG_RE = re.compile(r"(?<![\w\-])(?P<org>[A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})+)(?![\w\-])")
-_TRIPLE_ORG_RE = re.compile(
-    r"(?<![\w,])(?P<org>"
-    + _CAP_WORD
-    + r",[ \t]+"
-    + _CAP_WORD
-    + r",?[ \t]+(?:and|&)[ \t]+"
-    + _CAP_WORD
-    + r")(?![\w\-])"
-)
-_ORG_CUE_RE = re.compile(
-    r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|employee[ \t]+of|"
-    r"(?:ceo|cto|cfo|coo|founder|co-founder|president|chairman|director|head)[ \t]+(?:of|at)|"
-    r"(?:intern(?:ed|ship)?|job|position)[ \t]+at|joined)[ \t]+",
-    re.IGNORECASE,
-)
-
-
-def find_organisations(text: str, english: bool = True) -> list[Finding]:
-    """Companies by legal form (any language); by name shape and English cues when `english`."""
-    out: list[Finding] = []
-    for m in _ORG_SUFFIX_RE.finditer(text):
-        suffix = m.group("suffix").lower()
-        if suffix.rstrip(".,") not in ORG_SUFFIXES and suffix not in ORG_SUFFIXES:
-            continue
-        if not (m.group("suffix")[0].isupper() or suffix in ("plc", "e.v.")):
-            continue  # "Kunden ab": a German word, not Aktiebolag
-        words = [w for w in m.group("org").split() if w not in ("&", "and", "of")]
-        # Leading words that are sentence furniture ("The", "At") are not part of the name.
-        while words and (_is_stop(words[0]) or words[0] in COMMON_CAPITALIZED):
-            words.pop(0)
-        if not words:
-            continue
-        start = text.index(words[0], m.start("org"))
-        end = m.end("suffix")
-        if text[end - 1] == "." and suffix.rstrip(".") not in {"inc", "ltd", "co", "corp"}:
-            end -= 1
-        score = 0.8 if suffix.rstrip(".,") in _LEGAL_FORMS or suffix in _LEGAL_FORMS else 0.6
-        out.append(Finding(start, end, "ORGANIZATION", score, "org-suffix"))
-    if not english:
-        return out  # German capitalizes nouns: "Car-Sharing" is not a company
-    for m in _HYPHEN_ORG_RE.finditer(text):
-        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
-    for m in _TRIPLE_ORG_RE.finditer(text):
-        parts = re.findall(_CAP_WORD, m.group("org"))
-        if any(_is_stop(p) or p in COMMON_CAPITALIZED for p in parts):
-            continue
-        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
-    for m in _ORG_CUE_RE.finditer(text):
-        run = _cap_run(text, m.end(), max_tokens=4, connectors=("&", "and", "of"))
-        if run and all(is_common_word(w) for w in text[run[0] : run[1]].split()):
-            continue  # "Head of Sales", "Director of Operations": a department, not a company
-        if run:
-            out.append(Finding(run[0], run[1], "ORGANIZATION", 0.65, "org-cue"))
     return out
 
 

@@ -16,10 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .findings import Finding
-from .resolve import is_weak
-from .structure import NAME_TYPES
-
+from .findings import NAME_TYPES, Finding, is_weak
 
 
 def plainly_not_a_name(value: str, entity_type: str) -> bool:

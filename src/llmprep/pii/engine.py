@@ -17,10 +17,10 @@ from typing import Any
 
 from .detect_names import refine_ner
 from .document import one_decision_per_value
-from .findings import Finding
+from .findings import Finding, is_weak
 from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
-from .resolve import AllowList, Known, is_weak, resolve
+from .resolve import AllowList, Known, resolve
 from .structure import within_structure
 
 log = logging.getLogger("llmprep.pii")
@@ -280,7 +280,9 @@ def _settle(findings: list[Finding], threshold: float) -> list[Finding]:
             kind, active = f.entity_type, []
         active = [a for a in active if a.end >= f.start]
         if any(
-            a.start <= f.start and f.end <= a.end and f.score <= a.score
+            a.start <= f.start
+            and f.end <= a.end
+            and f.score <= a.score
             # A cue-backed finding stays beside a model's span over it: the merge keeps its word.
             and (is_weak(f) or not is_weak(a))
             for a in active

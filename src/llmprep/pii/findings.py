@@ -17,3 +17,22 @@ class Finding:
         return Finding(
             self.start + offset, self.end + offset, self.entity_type, self.score, self.detector
         )
+
+
+# Types whose evidence is a language model or a capitalization heuristic.
+NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
+# Detectors whose evidence is capitalization or a model's guess: weaker than a cue (a title, a
+# closing, a form label, a legal form), so headings and ordinary words judge them harder.
+WEAK_DETECTORS = (
+    "ner:",
+    "proper-noun",
+    "place-cue",
+    "org-shape",
+    "org-noun",
+    "person-subject",
+    "org-cue",
+)
+
+
+def is_weak(f: Finding) -> bool:
+    return f.entity_type in NAME_TYPES and f.detector.startswith(WEAK_DETECTORS)

@@ -68,14 +68,30 @@ def has_word_lists() -> bool:
     return len(ordinary_words()) > 10_000
 
 
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("'s", ""),
+    ("’s", ""),
+)
+
+
 def _inflected(low: str, words: frozenset[str] | set[str]) -> bool:
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""), ("'s", "")):
-        if (
-            low.endswith(suffix)
-            and len(low) > len(suffix) + 2
-            and low[: -len(suffix)] + repl in words
-        ):
+    """An inflected form of a listed word: "refunds", "updated", "planned", "making"."""
+    for suffix, repl in _INFLECTIONS:
+        if not low.endswith(suffix) or len(low) <= len(suffix) + 2:
+            continue
+        stem = low[: -len(suffix)]
+        if stem + repl in words:
             return True
+        if suffix in ("ed", "ing") and not repl and stem[-1] == stem[-2] and stem[:-1] in words:
+            return True  # "planned", "stopping"
     return False
 
 
@@ -95,13 +111,4 @@ def is_ordinary(word: str) -> bool:
     if not low:
         return True
     words = ordinary_words()
-    if low in words:
-        return True
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ing", ""), ("'s", "")):
-        if (
-            low.endswith(suffix)
-            and len(low) > len(suffix) + 2
-            and low[: -len(suffix)] + repl in words
-        ):
-            return True
-    return False
+    return low in words or _inflected(low, words)

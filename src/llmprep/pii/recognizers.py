@@ -211,7 +211,8 @@ def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
     from .detect_address import find_addresses
     from .detect_contact import find_cards, find_emails, find_licences, find_phones
     from .detect_lines import find_listed_people, find_lowercase_names
-    from .detect_names import find_organisations, find_people, find_places, find_proper_nouns
+    from .detect_names import find_people, find_places, find_proper_nouns
+    from .detect_orgs import find_organisations
 
     detectors = [
         PlainDetector("email", ("EMAIL_ADDRESS",), find_emails),

@@ -11,15 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from .findings import Finding
-from .structure import NAME_TYPES
-
-# Detectors whose evidence is capitalization or a model's guess (pii.document reads them too).
-WEAK_DETECTORS = ("ner:", "proper-noun", "place-cue", "org-shape", "person-subject", "org-cue")
-
-
-def is_weak(f: Finding) -> bool:
-    return f.entity_type in NAME_TYPES and f.detector.startswith(WEAK_DETECTORS)
+from .findings import Finding, is_weak
 
 # Two spans of these types separated only by this gap are one address.
 _ADDRESS_PARTS = {"ADDRESS", "POSTAL_CODE", "LOCATION"}
@@ -129,7 +121,7 @@ def _surname_after(text: str, end: int) -> int:
     if m is None:
         return end
     last = m.group(0).split()[-1]
-    if is_common_word(last) or last.isupper() and len(last) <= 4:
+    if is_common_word(last) or (last.isupper() and len(last) <= 4):
         return end
     return m.end()
 

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import re
 
-from .findings import Finding
+from .findings import NAME_TYPES, Finding
 
-# Types whose evidence is a language model or a capitalization heuristic: a piece of them must
-# still look like a name on its own.
-NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 # Cell and field separators inside a line: tab, pipe, " > " (signature blocks), semicolon, and a
 # comma glued to the next value (CSV; prose puts a space after its commas).
 _CELL = r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|(?<!\d),(?=[^\s\d])"
@@ -30,6 +27,10 @@ _CUT = re.compile(r"\n|" + _CELL)
 _ADDRESS_CUT = re.compile(_CELL)
 # The line after a break starts a new field: "Date: ...", "Driver's license: ...".
 _LABEL_LINE = re.compile(r"[ \t]*[^\W\d_][\w'’ .\-]{0,30}:(?:[ \t]|$)")
+# Words written with a closing period: legal forms, name suffixes, street types.
+_ABBREVIATIONS = frozenset(
+    "inc ltd co corp jr sr st ave rd lda ltda hnos cie cia kft zrt nyrt bt bros mfg".split()
+)
 _EDGE = " \t\r\n,;:.!?\"'()[]{}<>|*-–—"
 _SPACE = " \t\r\n"
 
@@ -64,10 +65,11 @@ def _trim(text: str, a: int, b: int, names: bool) -> tuple[int, int]:
         b -= 1
     if not names:
         return a, b
-    # Keep a closing period of an abbreviation ("Ltd.", "Jr.") and a bracket that opened inside.
-    if b < len(text) and text[b] == "." and b - a >= 2 and text[b - 2 : b].isalpha():
+    # Keep a closing period of an abbreviation ("Ltd.", "Jr.", "Sp. z o.o.", "S.A.") and a
+    # bracket that opened inside.
+    if b < len(text) and text[b] == "." and b - a >= 2 and text[b - 1].isalpha():
         word = text[a:b].rsplit(None, 1)[-1].lower()
-        if word in {"inc", "ltd", "co", "corp", "jr", "sr", "st", "ave", "rd", "e.v"}:
+        if word in _ABBREVIATIONS or "." in word:
             b += 1
     if b < len(text) and text[b] == ")" and "(" in text[a:b]:
         b += 1
