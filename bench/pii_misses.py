@@ -78,7 +78,7 @@ def main() -> int:
             for table, key in (
                 (by_type, sp["entity_type"]),
                 (by_style, style),
-                (by_template, ex.get("template_id", "?")),
+                (by_template, str(ex.get("template_id", "?"))),
             ):
                 table[key][0] += ok
                 table[key][1] += 1

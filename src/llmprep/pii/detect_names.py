@@ -414,7 +414,7 @@ NER_LABELS = {
 }
 _NER_SCORES = {"PERSON": 0.85, "ORGANIZATION": 0.6, "LOCATION": 0.75, "NRP": 0.6}
 _LEADING_JUNK_RE = re.compile(
-    r"^(?:the|a|an|ex|dear|hi|hello|hey|thanks|thank you|cheers|regards|best|attn)[ \t\-,]+",
+    r"^(?:the|a|an|ex|dear|hi|hello|hey|yo|thanks|thank you|cheers|regards|best|attn)[ \t\-,]+",
     re.IGNORECASE,
 )
 

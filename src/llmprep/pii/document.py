@@ -138,6 +138,14 @@ def judge_headings(
 _WORD_RE = re.compile(r"\b[^\W\d_][\w'’\-]*\b")
 
 
+# A verb right after a capitalized word makes it the subject of a clause: a noun, so "Frank
+# had given ..." names somebody, though "frank" is also an adjective.
+_VERB_AFTER = re.compile(
+    r"[ \t]+(?:had|has|was|is|will|would|could|should|can|did|does|said|says|told|asked|"
+    r"wrote|replied|called|gave|went|came|met|sent|left|wants|wanted|thinks|thought)\b"
+)
+
+
 def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     """Every occurrence of a value gets the decision of the value.
 
@@ -164,6 +172,7 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
             and lower_ok
             and _title_case_carries_no_evidence(text, f.start, value)
             and plainly_not_a_name(value, f.entity_type)
+            and not (f.entity_type == "PERSON" and _VERB_AFTER.match(text, f.end))
         ):
             continue
         kept.append(f)

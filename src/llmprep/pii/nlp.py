@@ -119,7 +119,12 @@ _LIST_MARKER = re.compile(r"(?m)^[ \t]*\(?[A-Za-z][.)](?=[ \t]+(?:[a-z]|[A-Z]{2,
 
 
 def _unmarked(segment: str) -> str:
-    return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), segment)
+    """The segment as NER reads it: list markers blanked, all-lower or all-capital prose
+    re-cased (pii.casing); same length, so offsets hold."""
+    from .casing import recase
+
+    segment = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), segment)
+    return recase(segment) or segment
 
 
 def ner_segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, int]]:

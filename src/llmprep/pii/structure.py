@@ -26,7 +26,11 @@ _CELL = r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|(?<!\d),(?=[^\s\d])"
 _CUT = re.compile(r"\n|" + _CELL)
 _ADDRESS_CUT = re.compile(_CELL)
 # The line after a break starts a new field: "Date: ...", "Driver's license: ...".
-_LABEL_LINE = re.compile(r"[ \t]*[^\W\d_][\w'’ .\-]{0,30}:(?:[ \t]|$)")
+# A label is one to three words without digits ("Date", "Date of birth", "E-mail").
+_LABEL_WORD = r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*\.?"
+_LABEL_LINE = re.compile(
+    r"[ \t]*" + _LABEL_WORD + r"(?:[ \t]+" + _LABEL_WORD + r"){0,2}[ \t]*:(?:[ \t]|$)"
+)
 # Words written with a closing period: legal forms, name suffixes, street types.
 _ABBREVIATIONS = frozenset(
     "inc ltd co corp jr sr st ave rd lda ltda hnos cie cia kft zrt nyrt bt bros mfg".split()
