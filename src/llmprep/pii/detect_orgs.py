@@ -401,7 +401,7 @@ def _shapes(text: str) -> list[Finding]:
         parts = re.findall(_WORD, m.group("org"))
         if len(parts) < 3 or any(is_common_word(p) for p in parts):
             continue
-        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
+        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-partners"))
     return out
 
 

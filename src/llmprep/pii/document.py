@@ -19,7 +19,7 @@ from bisect import bisect_right
 from .findings import NAME_TYPES, Finding, is_weak
 
 
-def plainly_not_a_name(value: str, entity_type: str) -> bool:
+def plainly_not_a_name(value: str, entity_type: str, detector: str = "") -> bool:
     """A weak name-like finding that is technical vocabulary or a phrase of ordinary words.
 
     A phrase made only of ordinary words goes when one of them is no bare noun ("Global
@@ -38,6 +38,10 @@ def plainly_not_a_name(value: str, entity_type: str) -> bool:
         return False
     if not all(is_ordinary(w) for w in words):
         return False
+    if detector == "org-partners":
+        # "Hubbard, Fox and Gillespie": partners' surnames are often words; only a list of
+        # describing words ("Red, Green and Blue") is plainly none.
+        return all(is_plain_word(w) for w in words)
     if entity_type == "PERSON" and len(words) > 1:
         # Surnames are often adjectives and verbs ("Brown", "Young", "Hasty"), given names
         # rarely are: a person's name goes only when its first word is no bare noun.
@@ -170,8 +174,12 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
         if (
             weakish
             and lower_ok
-            and _title_case_carries_no_evidence(text, f.start, value)
-            and plainly_not_a_name(value, f.entity_type)
+            # Capitals alone (no model, no cue) never make a name of ordinary words.
+            and (
+                f.detector == "proper-noun"
+                or _title_case_carries_no_evidence(text, f.start, value)
+            )
+            and plainly_not_a_name(value, f.entity_type, f.detector)
             and not (f.entity_type == "PERSON" and _VERB_AFTER.match(text, f.end))
         ):
             continue

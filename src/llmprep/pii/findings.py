@@ -28,6 +28,7 @@ WEAK_DETECTORS = (
     "proper-noun",
     "place-cue",
     "org-shape",
+    "org-partners",
     "org-noun",
     "person-subject",
     "org-cue",
