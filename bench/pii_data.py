@@ -171,7 +171,18 @@ class Values:
             tail = rng.choice(("", f", {en.city()}, {en.state_abbr()} {en.postcode()}"))
             return shape.format(box) + tail
         if base == "military":
-            return str(rng.choice((en.military_apo, en.military_dpo, en.military_ship))())
+            # US military mail: the unit line, then APO/FPO/DPO, the "state" and a ZIP.
+            zip5 = f"{rng.randrange(9000, 9999):05d}"
+            unit = rng.choice(
+                (
+                    str(en.military_apo()),
+                    str(en.military_dpo()),
+                    f"{en.military_ship()} {en.last_name()}",
+                )
+            )
+            post = rng.choice(("APO", "FPO", "DPO"))
+            sep = rng.choice((", ", "\n", " "))
+            return f"{unit}{sep}{post} {en.military_state()} {zip5}"
         if base == "postcode":
             return str(fake.postcode())
         if base == "phone":

@@ -176,8 +176,7 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
             and lower_ok
             # Capitals alone (no model, no cue) never make a name of ordinary words.
             and (
-                f.detector == "proper-noun"
-                or _title_case_carries_no_evidence(text, f.start, value)
+                f.detector == "proper-noun" or _title_case_carries_no_evidence(text, f.start, value)
             )
             and plainly_not_a_name(value, f.entity_type, f.detector)
             and not (f.entity_type == "PERSON" and _VERB_AFTER.match(text, f.end))

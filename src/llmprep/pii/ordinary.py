@@ -16,7 +16,7 @@ import threading
 from functools import lru_cache
 
 from .lexicon import COMMON_CAPITALIZED, ROLE_WORDS, STOP_WORDS
-from .nlp import PREFERRED_MODELS
+from .model_names import PREFERRED_MODELS
 
 _LOCK = threading.Lock()
 

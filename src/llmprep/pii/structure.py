@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from .findings import NAME_TYPES, Finding
+from .lexicon import words
 
 # Cell and field separators inside a line: tab, pipe, " > " (signature blocks), semicolon, and a
 # comma glued to the next value (CSV; prose puts a space after its commas).
@@ -32,8 +33,8 @@ _LABEL_LINE = re.compile(
     r"[ \t]*" + _LABEL_WORD + r"(?:[ \t]+" + _LABEL_WORD + r"){0,2}[ \t]*:(?:[ \t]|$)"
 )
 # Words written with a closing period: legal forms, name suffixes, street types.
-_ABBREVIATIONS = frozenset(
-    "inc ltd co corp jr sr st ave rd lda ltda hnos cie cia kft zrt nyrt bt bros mfg".split()
+_ABBREVIATIONS = words(
+    "inc ltd co corp jr sr st ave rd lda ltda hnos cie cia kft zrt nyrt bt bros mfg"
 )
 _EDGE = " \t\r\n,;:.!?\"'()[]{}<>|*-–—"
 _SPACE = " \t\r\n"
