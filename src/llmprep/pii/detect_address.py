@@ -82,8 +82,8 @@ _PLACE_PIN_RE = re.compile(r"^[A-Z][^\W\d_]{2,}-\d{6}$")  # India: "Ahmednagar-8
 _PROVINCE_RE = re.compile(r"[ \t]*(?:\([A-Z]{2}\)|[/\-][ \t]*[A-Z]{2})(?![\w])")
 _SAINTS = frozenset({"saint", "sainte", "st", "ste", "sankt", "san", "santa", "são", "sao"})
 # Words that open place names and are common words elsewhere ("North Tony", "New Alicia").
-_PLACE_PREFIXES = _SAINTS | frozenset(
-    "north south east west new old upper lower great little port fort mount lake".split()
+_PLACE_PREFIXES = _SAINTS | words(
+    "north south east west new old upper lower great little port fort mount lake"
 )
 
 
