@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from .findings import Finding
 from .lexicon import (
     COMMON_CAPITALIZED,
-    COUNTRIES,
     CUE_NON_NAMES,
     EN_GREETINGS,
     GREETINGS,
@@ -27,6 +26,7 @@ from .lexicon import (
     TITLES,
     WEAK_TITLES,
     is_common_word,
+    words,
 )
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|[A-Z]\.")
@@ -306,10 +306,17 @@ def find_proper_nouns(text: str) -> list[Finding]:
 _CAP_RUN_WORD_RE = re.compile(r"[^\W\d_][\w'’\-&.]*")
 
 
+_PLACE_OPENERS = words(
+    "Saint Sainte St Ste Sankt San Santa São Sao North South East West New Old Port Fort Mount "
+    "Lake Bad"
+)
+
+
 def _cap_run(
-    text: str, pos: int, *, max_tokens: int, connectors: Iterable[str] = ()
+    text: str, pos: int, *, max_tokens: int, connectors: Iterable[str] = (), place: bool = False
 ) -> tuple[int, int] | None:
-    """Capitalized words from pos (connectors allowed between two of them)."""
+    """Capitalized words from pos (connectors allowed between two of them); with `place`, a
+    place name's opening word ("Saint Julien", "North Tony") counts though it is a common word."""
     conn = set(connectors) | NAME_PARTICLES
     i, end, count = pos, pos, 0
     while count < max_tokens:
@@ -317,84 +324,25 @@ def _cap_run(
         if not m:
             break
         word = m.group(0).rstrip(".")
+        opener = place and count == 0 and word in _PLACE_OPENERS
         if word in conn and count:
             if not _PARTICLE_NEXT_RE.match(text, m.end()):
                 break
+        elif opener and _PARTICLE_NEXT_RE.match(text, m.end()):
+            end = i + len(m.group(0))
+            count += 1
         elif not word[0].isupper() or _is_stop(word) or word in COMMON_CAPITALIZED:
             break
         else:
             end = i + len(word)
             count += 1
-        if m.group(0).endswith(".") and len(word) > 1:
+        if m.group(0).endswith(".") and len(word) > 1 and not opener:
             break  # "Dresden. Dank": a sentence ended
         gap = _GAP_RE.match(text, m.end())
         if not gap:
             break
         i = gap.end()
     return (pos, end) if end > pos else None
-
-
-# -- places -------------------------------------------------------------------------------------
-
-_COUNTRY_RE = re.compile(
-    r"(?<![\w\-])(?:"
-    + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
-    + r")(?![\w\-])"
-)
-_PLACE_CUE_RE = re.compile(
-    r"\b(?:in|from|to|at|near|visit(?:ed|ing)?|(?:university|city|town|village|state|province|county|region|port)[ \t]+of)[ \t]+"
-    r"(?=[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f])"
-)
-
-
-_DISTRICT_RE = re.compile(r"[ \t]+\d{1,2}(?![\w.,]\d|[ \t]*\d)")
-
-
-# Form fields that hold a place: "City: Lemland", "Ort: Tulln", "Ville : Nantes".
-_PLACE_LABEL_RE = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?:city|town|place of birth|birthplace|country|ort|stadt|wohnort|ville|"
-    r"ciudad|città|cidade|plaats|woonplaats|stad|ort)[ \t]*:[ \t]*(?P<value>[^\n:]{2,40})$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def find_places(text: str, english: bool = True) -> list[Finding]:
-    """Countries (English names); places after English prepositions when `english`."""
-    out: list[Finding] = []
-    for m in _PLACE_LABEL_RE.finditer(text):
-        value = m.group("value").rstrip(" \t.,")
-        if value and value[0].isalpha() and not any(ch.isdigit() for ch in value):
-            out.append(
-                Finding(
-                    m.start("value"), m.start("value") + len(value), "LOCATION", 0.7, "place-label"
-                )
-            )
-    for m in _COUNTRY_RE.finditer(text):
-        word = m.group(0)
-        if word[0].isupper():
-            out.append(Finding(m.start(), m.end(), "LOCATION", 0.6, "country"))
-    if not english:
-        return out
-    for m in _PLACE_CUE_RE.finditer(text):
-        run = _cap_run(
-            text,
-            m.end(),
-            max_tokens=3,
-            connectors=("nad", "am", "an", "sur", "upon", "on", "de", "del"),
-        )
-        value = text[run[0] : run[1]] if run else ""
-        if not run or re.search(r"[_\d]", value) or (value.isupper() and len(value) <= 4):
-            continue  # SOME_SETTING, B2B, RSVP: identifiers and acronyms, not places
-        start, end = run
-        # "Ústí nad Labem 2": a district number belongs to the place.
-        num = _DISTRICT_RE.match(text, end)
-        if num:
-            end = num.end()
-        nxt = text[end : end + 2]
-        if re.match(r"[ \t]+[A-Z]", nxt):
-            continue  # more capitalized words follow: a name or a title, not a bare place
-        out.append(Finding(start, end, "LOCATION", 0.45, "place-cue"))
-    return out
 
 
 # -- NER ----------------------------------------------------------------------------------------

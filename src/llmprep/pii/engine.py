@@ -98,12 +98,10 @@ class PiiEngine:
         wanted = list(pii_config.entities) or list(DEFAULT_ENTITIES)
         extra = [str(r["entity_type"]) for r in pii_config.recognizers] + list(pii_config.deny_list)
         self.entities = list(dict.fromkeys([*wanted, *extra]))
-        self._wanted = wanted_set = set(self.entities)
-        # One set of detectors for English text (NER + English cues), one for other languages.
-        self._plain = {
-            english: [d for d in plain_detectors(english=english) if wanted_set & set(d.entities)]
-            for english in (True, False)
-        }
+        self._wanted = set(self.entities)
+        # One set of detectors for English text (NER + English cues), one per other language
+        # (their own place cues), made on first use.
+        self._plain: dict[str, list[Any]] = {}
         self._gate = presidio_gate()
         # Recognizers with no cheap gate: Presidio runs on every window of their language.
         configured = bool(pii_config.recognizers) or any(pii_config.deny_list.values())
@@ -185,7 +183,7 @@ class PiiEngine:
             )
             for n in todo:
                 i, w = batch[n]
-                raw = self._run_plain(pieces[n], english)
+                raw = self._run_plain(pieces[n], language)
                 if n in other_ents:
                     spans = [(e.start_char, e.end_char, e.label_) for e in other_ents[n]]
                     raw += refine_ner(pieces[n], spans, f"ner:{other}")
@@ -204,9 +202,19 @@ class PiiEngine:
                         )
         return [finish(text, f, self.allow, known) for text, f in zip(texts, found, strict=True)]
 
-    def _run_plain(self, piece: str, english: bool) -> list[Finding]:
+    def _plain_for(self, language: str | None) -> list[Any]:
+        key = "en" if _is_english(language) else _base_language(language)
+        found = self._plain.get(key)
+        if found is None:
+            made = plain_detectors(english=key == "en", language=key)
+            found = self._plain[key] = [d for d in made if self._wanted & set(d.entities)]
+        return found
+
+    def _run_plain(self, piece: str, language: str | None) -> list[Finding]:
         wanted = self._wanted
-        return [f for d in self._plain[english] for f in d.find(piece) if f.entity_type in wanted]
+        return [
+            f for d in self._plain_for(language) for f in d.find(piece) if f.entity_type in wanted
+        ]
 
     def _run_presidio(self, piece: str, art: Any, english: bool) -> list[Finding]:
         # Presidio needs a registered language: every recognizer is registered as "en", and the

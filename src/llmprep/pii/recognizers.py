@@ -200,19 +200,21 @@ class PlainDetector:
     find: Callable[[str], list[Finding]]
 
 
-def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
+def plain_detectors(*, english: bool = True, language: str = "") -> list[PlainDetector]:
     """llmprep's heuristics (contact data, addresses, names); importing them loads nothing heavy.
 
     With `english=False` the heuristics that read English (cue phrases, capitalization) are left
-    out: in German every noun is capitalized, and a French sentence has no "my name is".
+    out: in German every noun is capitalized, and a French sentence has no "my name is";
+    `language` (ISO 639-1) picks that language's place cues where llmprep has them.
     """
     from functools import partial
 
     from .detect_address import find_addresses
     from .detect_contact import find_cards, find_emails, find_licences, find_phones
     from .detect_lines import find_listed_people, find_lowercase_names
-    from .detect_names import find_people, find_places, find_proper_nouns
+    from .detect_names import find_people, find_proper_nouns
     from .detect_orgs import find_organisations
+    from .detect_places import find_places
 
     detectors = [
         PlainDetector("email", ("EMAIL_ADDRESS",), find_emails),
@@ -226,7 +228,9 @@ def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
         PlainDetector(
             "organisation", ("ORGANIZATION",), partial(find_organisations, english=english)
         ),
-        PlainDetector("place", ("LOCATION",), partial(find_places, english=english)),
+        PlainDetector(
+            "place", ("LOCATION",), partial(find_places, english=english, language=language)
+        ),
         PlainDetector("listed-people", ("PERSON", "ORGANIZATION"), find_listed_people),
     ]
     if english:
