@@ -38,6 +38,7 @@ _DIRECTIONS = words(
     """
 )
 _COUNTRIES_LOWER = frozenset(c.lower() for c in COUNTRIES)
+_COUNTRY_WORDS = frozenset(w for c in _COUNTRIES_LOWER for w in c.split())
 _CUES_RE = re.compile(
     r"(?:" + "|".join(re.escape(c) for c in ADDRESS_CUES) + r")\W{0,3}(?:is\W+)?$", re.IGNORECASE
 )
@@ -512,7 +513,13 @@ class _Scanner:
             # A place that starts with a capital goes on in capitals ("Nijkerk receives"); in
             # lower case, an ordinary word is none ("kokkola" is, "instead" is not).
             lower_ok = allow_lower and (k == j or not toks[j].text[:1].isupper())
-            if t.kind == "word" and t.text.islower() and lower_ok and _ordinary(t.core):
+            if (
+                t.kind == "word"
+                and t.text.islower()
+                and lower_ok
+                and t.core not in _COUNTRY_WORDS
+                and _ordinary(t.core)
+            ):
                 break
             if _is_name_word(t, lower_ok) and not _is_unit_word(t):
                 if t.text.isupper() and len(t.text) > 3 and _plain_caps(t.text):

@@ -18,12 +18,14 @@ EMAIL_RE = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w\-@])"
 )
 
-_SEP = r"[ .\-\u2011\u2013]"
+_SEP = r"(?:[ .\-/\u2011\u2013]{1,2}|(?<=\))|(?=\())"
+# A run of digit groups as phone numbers are written anywhere: "+41 (0)31 555 02 17",
+# "(540)624-8670x36728", "02748/29563100", "+39 050117870", "0043 5242 70605889". Which runs are
+# phone numbers is decided after (digit count, other kinds of numbers, cues, libphonenumber).
 PHONE_RE = re.compile(
     r"(?<![\w+.\-/:@])"
-    r"(?:(?:\+|00)[ ]?)?"
-    r"(?:\(\d{1,5}\)|\d{1,5})"
-    r"(?:" + _SEP + r"{1,2}(?:\(\d{1,5}\)|\d{1,8})|[ ]?\(\d{1,5}\)[ ]?\d{1,8}){1,6}"
+    r"(?:\+|00|\(\+?)?\d{1,5}\)?"
+    r"(?:" + _SEP + r"(?:\(\d{1,5}\)|\d{1,12})){1,6}"
     r"(?:[ ]?(?:x|ext\.?|extension|#)[ ]?\d{1,6})?"
     r"(?![\w\-/@]|[.,]\d)"
 )
@@ -150,21 +152,22 @@ def _possible_international(candidate: str) -> bool:
 
 
 def find_phones(text: str) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = _phone_cells(text)
     for m in PHONE_RE.finditer(text):
         body = m.group(0).rstrip(" .-")
         start, end = m.start(), m.start() + len(body)
         ext = _EXT_RE.search(body)
         main = body[: ext.start()].rstrip() if ext else body
-        n = len(_digits(main))
+        n = len(_digits(main)) - (2 if main.startswith("00") else 0)  # "00" is the "+"
         if n < 7 or n > 15 or _looks_like_other_number(main):
             continue
         intl = main.startswith(("+", "00"))
-        if intl and not _possible_international(main):
+        cue = _has_cue(text, start, end)
+        if intl and not cue and not _possible_international(main):
             continue  # "+0000 2022" is a time zone and a year
         strong = intl or main.startswith("(") or bool(ext) or bool(_NANP_RE.match(main))
         score = 0.6 if strong else 0.3
-        if _has_cue(text, start, end):
+        if cue:
             score += 0.35
         elif _id_before(text, start):
             continue
@@ -178,7 +181,7 @@ def find_phones(text: str) -> list[Finding]:
         if body.startswith("+"):
             if _valid_somewhere(body):
                 out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.75, "phone"))
-        elif 9 <= len(body) <= 13 and _has_cue(text, m.start(1), m.end(1)):
+        elif 8 <= len(body) <= 13 and _has_cue(text, m.start(1), m.end(1)):
             out.append(Finding(m.start(1), m.end(1), "PHONE_NUMBER", 0.6, "phone"))
         elif (
             body.startswith("0")
@@ -258,3 +261,104 @@ def find_cards(text: str) -> list[Finding]:
         elif luhn_ok(digits) and len(digits) >= 13 and not _id_before(text, m.start(1)):
             out.append(Finding(m.start(1), m.end(1), "CREDIT_CARD", 0.6, "card"))
     return out
+
+
+# Where a bare number is somebody's phone number: a cell of a row that names a person or holds
+# an email address, a line of a signature block or of a contacts list, a column headed "phone".
+_CELL_SEP = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+|,[ \t]+")
+_NUMBER_CELL = re.compile(r"[ \t]*(?:[-*•][ \t]+)?(?P<n>\+?\(?\d[\d ()./\-]{5,22}\d)[ \t]*")
+_NAME_CELL = re.compile(r"(?:^|[ \t\-*•])[A-ZÀ-ÖØ-Þ][\w'’\-]+[ \t]+[A-ZÀ-ÖØ-Þ][\w'’\-]+")
+_CONTACT_HEADER = re.compile(
+    r"^[ \t]*(?:#+[ \t]*)?(?:contacts?|emergency contacts?|phone ?book|directory|team|"
+    r"kontakte?|contactos?|contatti)[ \t]*:?[ \t]*$",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"^[ \t]*(?:best|regards|kind regards|best regards|warm regards|cheers|thanks|thank you|"
+    r"sincerely|yours sincerely|yours|mit freundlichen gr(?:ü|ue)(?:ß|ss)en|viele gr(?:ü|ue)(?:ß|ss)e|"
+    r"cordialement|saludos|atentamente|--)[ \t]*[,.!]?[ \t]*$",
+    re.IGNORECASE,
+)
+_PHONE_HEADER = re.compile(
+    r"^(?:phone|phone ?number|tel|telephone|mobile|cell|fax|telefon|téléphone|teléfono|telefone)$",
+    re.IGNORECASE,
+)
+
+
+def _number_ok(body: str) -> bool:
+    n = len(_digits(body))
+    return 7 <= n <= 15 and not _looks_like_other_number(body)
+
+
+def _phone_cells(text: str) -> list[Finding]:
+    if not any(ch.isdigit() for ch in text):
+        return []
+    out: list[Finding] = []
+    lines = text.split("\n")
+    pos = 0
+    header_col: int | None = None
+    header_sep = ""
+    since_closing = 99
+    under_contacts = False
+    for n, line in enumerate(lines):
+        start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            under_contacts = False
+            since_closing = 99 if since_closing > 0 else since_closing
+            continue
+        if _CLOSING.match(line):
+            since_closing = 0
+            continue
+        since_closing += 1
+        if _CONTACT_HEADER.match(line):
+            under_contacts = True
+            continue
+        cells = _split_cells(line)
+        if n == 0 or header_col is None:
+            col = _phone_column(line)
+            if col is not None:
+                header_col, header_sep = col
+                continue
+        context = header_col is None and (
+            under_contacts
+            or since_closing <= 5
+            or "@" in line
+            or (len(cells) >= 2 and any(_NAME_CELL.search(line[a:b]) for a, b in cells))
+        )
+        for k, (a, b) in enumerate(cells):
+            m = _NUMBER_CELL.fullmatch(line, a, b)
+            if m is None or not _number_ok(m.group("n")):
+                continue
+            column = header_col is not None and header_sep and k == _col_index(line, a, header_sep)
+            if context or column:
+                out.append(
+                    Finding(start + m.start("n"), start + m.end("n"), "PHONE_NUMBER", 0.6, "phone")
+                )
+    return out
+
+
+def _split_cells(line: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for sep in _CELL_SEP.finditer(line):
+        out.append((pos, sep.start()))
+        pos = sep.end()
+    out.append((pos, len(line)))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _phone_column(line: str) -> tuple[int, str] | None:
+    """(index, separator) of a "phone" column in a header row of a table or CSV."""
+    for sep in ("\t", ";", ",", "|"):
+        cells = [c.strip().strip('"') for c in line.split(sep)]
+        if len(cells) < 2:
+            continue
+        for k, cell in enumerate(cells):
+            if _PHONE_HEADER.match(cell):
+                return k, sep
+    return None
+
+
+def _col_index(line: str, at: int, sep: str) -> int:
+    return line.count(sep, 0, at)
