@@ -87,7 +87,13 @@ def main() -> int:
         for s in red.spans:
             if not any(labelled[s.start : s.end]):
                 falses.append((ex, s, red))
-    print(f"{args.set}: {len(data)} texts")
+    from pii import GOAL_TYPES, score
+
+    q = score(data, [[(s.start, s.end) for s in red.spans] for red in reds])
+    print(
+        f"{args.set}: {len(data)} texts; recall {q['recall']:.3f} ({q['caught']}/{q['labelled']}), "
+        f"char precision {q['precision']:.3f} (goal types: {len(GOAL_TYPES)})"
+    )
     for title, table in (("type", by_type), ("style", by_style)):
         print(f"-- recall by {title}")
         for key, (ok, n) in sorted(table.items(), key=lambda kv: kv[1][0] / kv[1][1]):

@@ -57,8 +57,11 @@ _NL_POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?[A-Z]{2}$")
 _EIRCODE_RE = re.compile(r"^[A-Z]\d[\dW] ?(?=[0-9A-Z]*\d)(?=[0-9A-Z]*[A-Z])[0-9A-Z]{4}$")
 _BULLET_RE = re.compile(r"^[^\w\n]{1,4}$")
 _POSTAL_CUE_RE = re.compile(
-    r"\b(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal|cap)\s*[:#.]?\s*"
-    r"(?P<code>(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})|(?:[A-Z]\d[A-Z]\s?\d[A-Z]\d)|(?:[A-Z]{1,2}-)?\d{3,6}(?:-\d{3,4})?)(?![\w-])",
+    r"\b(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal|"
+    r"postnummer|postinumero|kod\s+pocztowy|psč|eircode|(?:cep|cap|pin\s*code)(?=[ \t]*:))"
+    r"[ \t]*[:#.]?[ \t]*"
+    # After a label, a code of any country's shape: letters and digits, one space or hyphen.
+    r"(?P<code>[A-Z0-9]{2,8}(?:[ \-][A-Z0-9]{2,4})?)(?![\w-])",
     re.IGNORECASE,
 )
 _PO_BOX_RE = re.compile(
@@ -709,7 +712,12 @@ def find_addresses(text: str) -> list[Finding]:
         out.append(Finding(m.start(), m.end(), "ADDRESS", 0.8, "address"))
     for m in _POSTAL_CUE_RE.finditer(text):
         code = m.group("code")
-        if sum(ch.isdigit() for ch in code) >= 3 or _UK_POSTCODE_RE.match(code.upper()):
+        if sum(ch.isdigit() for ch in code) >= 2 and (
+            code.isupper()
+            or code.isdigit()
+            or not any(c.isalpha() for c in code.split()[-1])
+            or _UK_POSTCODE_RE.match(code.upper())
+        ):
             out.append(Finding(m.start("code"), m.end("code"), "POSTAL_CODE", 0.8, "postal-code"))
     return out
 

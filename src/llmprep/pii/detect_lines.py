@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .findings import Finding
-from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, is_common_word
+from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, STOP_WORDS, is_common_word
 
 _CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
 _MARKER = re.compile(r"[ \t]*(?:[-*•·–]|\d{1,2}[.)]|\(\d{1,2}\))?[ \t]*")
@@ -104,6 +104,7 @@ def find_listed_people(text: str) -> list[Finding]:
         roles = [n for n, (x, y) in enumerate(cells) if _role_cell(text, x, y)]
         signature_row = len(cells) >= 2 and bool(roles)
         record = len(cells) >= 3 and any(ch.isdigit() for ch in line)
+        named: set[int] = set()
         for n, (x, y) in enumerate(cells):
             first = n == 0
             strong = contact or (listed and first) or bool(after_delim and first)
@@ -112,6 +113,9 @@ def find_listed_people(text: str) -> list[Finding]:
                 continue
             if strong or signature_row or (record and first):
                 out.append(Finding(x + got[0], x + got[1], "PERSON", 0.6, "person-listed"))
+                named.add(n)
+        if record and contact and len(cells) >= 3:
+            out += _record_cells(text, cells, named)
         if signature_row and roles[-1] + 1 < len(cells):
             x, y = cells[roles[-1] + 1]
             org = text[x:y].strip()
@@ -123,6 +127,37 @@ def find_listed_people(text: str) -> list[Finding]:
         after_delim = max(0, after_delim - 1)
         if not under_header or marker is None or marker.end() == 0:
             under_header = under_header and marker is not None and marker.end() > 0
+    return out
+
+
+_POSTAL_CELL = re.compile(
+    r"\d{4,6}|\d{3} \d{2}|\d{2}-\d{3}|\d{4}-\d{3}|\d{5}-\d{3}|[1-9]\d{3} ?[A-Z]{2}"
+    r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]\d[\dW] ?[0-9A-Z]{4}"
+)
+_PLACE_CELL = re.compile(r"[A-ZÀ-ÖØ-Þ][^\W\d_]+(?:[ \-][A-Za-zÀ-ÖØ-öø-ÿ][^\W\d_]*){0,3}")
+
+
+def _record_cells(text: str, cells: list[tuple[int, int]], named: set[int]) -> list[Finding]:
+    """The other cells of a record that holds a person's contact data ("Bo Andersson;Borås;
+    52625;SE45 ..."): a postal code, and a town (a capitalized word or two, no ordinary phrase)."""
+    from .ordinary import has_word_lists, is_ordinary, is_plain_word
+
+    out: list[Finding] = []
+    for n, (x, y) in enumerate(cells):
+        if n in named:
+            continue
+        raw = text[x:y]
+        value = raw.strip()
+        lead = x + len(raw) - len(raw.lstrip())
+        if _POSTAL_CELL.fullmatch(value):
+            out.append(Finding(lead, lead + len(value), "POSTAL_CODE", 0.55, "record-cell"))
+        elif _PLACE_CELL.fullmatch(value) and not all(is_common_word(w) for w in value.split()):
+            words = value.replace("-", " ").split()
+            if has_word_lists() and all(
+                is_ordinary(w) and (is_plain_word(w) or w.lower() in STOP_WORDS) for w in words
+            ):
+                continue  # "Next Steps", "Blue": words, not a town
+            out.append(Finding(lead, lead + len(value), "LOCATION", 0.5, "record-cell"))
     return out
 
 
