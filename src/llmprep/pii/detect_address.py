@@ -22,7 +22,7 @@ from .address_words import (
     UNIT_WORDS,
     WEAK_STREET_WORDS,
 )
-from .findings import Finding
+from .findings import CUE_SCORE, Finding
 from .lexicon import (
     COMMON_CAPITALIZED,
     COUNTRIES,
@@ -148,7 +148,10 @@ def _has_street_suffix(tok: Tok) -> bool:
     if tok.kind != "word":
         return False
     low = tok.core
-    return any(low.endswith(s) and len(low) >= len(s) + 3 for s in STREET_SUFFIXES)
+    if not any(low.endswith(s) and len(low) >= len(s) + 3 for s in STREET_SUFFIXES):
+        return False
+    # "Monitoring", "Engineering", "necktie": English words, not "Kaiserring" or "Taavintie".
+    return not _ordinary(low)
 
 
 # Score of a street anchor whose type word is a common noun too: kept with a place, a postal
@@ -759,7 +762,7 @@ def _name_lines(text: str, street_start: int, block: bool) -> list[Finding]:
         if is_org:
             out.append(Finding(s, e, "ORGANIZATION", 0.7, "address-block"))
         elif n == len(lines) - 1 or len(lines) == 1:
-            out.append(Finding(s, e, "PERSON", 0.7, "address-block"))
+            out.append(Finding(s, e, "PERSON", CUE_SCORE, "address-block"))
         else:
             out.append(Finding(s, e, "ORGANIZATION", 0.5, "address-block"))
     return out

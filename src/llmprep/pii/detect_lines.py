@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .findings import Finding
+from .findings import CUE_SCORE, Finding
 from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, STOP_WORDS, is_common_word
 
 _CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
@@ -29,6 +29,7 @@ _PEOPLE_HEADER = re.compile(
     re.IGNORECASE,
 )
 _SIG_DELIM = re.compile(r"^[ \t]*--[ \t]*$")
+_TABLE_RULE = re.compile(r"[ \t]*\|?[ \t]*:?-{3,}")
 
 
 def _name_cell(cell: str, ordinary_ok: bool = False) -> tuple[int, int] | None:
@@ -97,6 +98,8 @@ def find_listed_people(text: str) -> list[Finding]:
         if _SIG_DELIM.match(line):
             after_delim = 2
             continue
+        if _TABLE_RULE.match(text, b + 1):
+            continue  # a table's header row: the names of its columns
         cells = _cells(text, a, b)
         contact = _CONTACT_ON_LINE.search(line) is not None
         marker = _MARKER.match(line)
@@ -112,7 +115,7 @@ def find_listed_people(text: str) -> list[Finding]:
             if got is None:
                 continue
             if strong or signature_row or (record and first):
-                out.append(Finding(x + got[0], x + got[1], "PERSON", 0.6, "person-listed"))
+                out.append(Finding(x + got[0], x + got[1], "PERSON", CUE_SCORE, "person-listed"))
                 named.add(n)
         if record and contact and len(cells) >= 3:
             out += _record_cells(text, cells, named)
@@ -149,6 +152,8 @@ def _record_cells(text: str, cells: list[tuple[int, int]], named: set[int]) -> l
         raw = text[x:y]
         value = raw.strip()
         lead = x + len(raw) - len(raw.lstrip())
+        if text.startswith(":", y):
+            continue  # "Adresse: ...": a field's label
         if _POSTAL_CELL.fullmatch(value):
             out.append(Finding(lead, lead + len(value), "POSTAL_CODE", 0.55, "record-cell"))
         elif _PLACE_CELL.fullmatch(value) and not all(is_common_word(w) for w in value.split()):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .findings import Finding
+from .findings import CUE_SCORE, Finding
 from .lexicon import (
     COMMON_CAPITALIZED,
     CUE_NON_NAMES,
@@ -28,6 +28,7 @@ from .lexicon import (
     is_common_word,
     words,
 )
+from .structure import within_structure
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|[A-Z]\.")
 _CAP_WORD = r"(?:[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*)"
@@ -190,7 +191,7 @@ def _letter_people(text: str) -> list[Finding]:
             if needs_comma and not _GREETING_END_RE.match(text, run[1]):
                 continue  # "Hallo Anna," is a greeting; "Hola Mundo que ..." is not
             out.append(
-                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.7, "person-letter")
+                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", CUE_SCORE, "person-letter")
             )
     return out
 
@@ -209,7 +210,7 @@ def find_people(text: str, english: bool = True) -> list[Finding]:
                     m.start("name") + words[0].start(),
                     m.end("name"),
                     "PERSON",
-                    0.8,
+                    CUE_SCORE,
                     "person-mailbox",
                 )
             )
@@ -217,9 +218,12 @@ def find_people(text: str, english: bool = True) -> list[Finding]:
         title = m.group("title")
         weak = title.lower().rstrip(".") in WEAK_TITLES or not title.endswith(".")
         run = _name_run(text, m.end(), first_lower_ok=not weak)
+        word_title = title.lower().rstrip(".") in WEAK_TITLES
+        if run and word_title and _not_after_a_title(text, m.start(), text[run[0] : run[1]]):
+            continue  # "the General Setup section", "General Progress"
         if run and (text[run[0]].isupper() or not weak):
             out.append(
-                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.85, "person-title")
+                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", CUE_SCORE, "person-title")
             )
     if english:
         out += _english_people(text)
@@ -236,6 +240,19 @@ def _ordinary_after_greeting(text: str, run: tuple[int, int]) -> bool:
     return is_ordinary(value)
 
 
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|your|its|their)[ \t]+$", re.I)
+
+
+def _not_after_a_title(text: str, title_start: int, value: str) -> bool:
+    """A title that is a word too ("General", "Sister") names nobody after an article ("the
+    General Setup") or before one ordinary word alone ("General Progress")."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    if _ARTICLE_BEFORE.search(text, max(0, title_start - 8), title_start):
+        return True
+    return " " not in value and has_word_lists() and is_ordinary(value)
+
+
 def _english_people(text: str) -> list[Finding]:
     out: list[Finding] = []
     for m in _SUBJECT_RE.finditer(text):
@@ -244,14 +261,14 @@ def _english_people(text: str) -> list[Finding]:
             _is_stop(name) or name in COMMON_CAPITALIZED or name.isupper() or name.lower() in TITLES
         ):
             out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.5, "person-subject"))
-    for cue, loose, score in ((_LOOSE_CUES, True, 0.8), (_STRICT_CUES, False, 0.7)):
+    for cue, loose in ((_LOOSE_CUES, True), (_STRICT_CUES, False)):
         for m in cue.finditer(text):
             run = _name_run(text, m.end(), first_lower_ok=loose)
             if run and not loose and _ordinary_after_greeting(text, run):
                 continue
             if run:
                 out.append(
-                    Finding(run[0], _extend_suffix(text, run[1]), "PERSON", score, "person-cue")
+                    Finding(run[0], _extend_suffix(text, run[1]), "PERSON", CUE_SCORE, "person-cue")
                 )
     for m in _VOCATIVE_RE.finditer(text):
         name = m.group("name")
@@ -426,4 +443,6 @@ def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -
         if etype == "PERSON":
             end = _extend_suffix(text, end)
         out.append(Finding(start, end, etype, _NER_SCORES[etype], detector))
-    return out
+    # A model's span over a line break, a cell or a header field is cut there, where the model
+    # produced it: the cue-backed finding on one of its lines then meets a span of its own size.
+    return within_structure(text, out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .detect_names import _cap_run
-from .findings import Finding
+from .findings import CUE_SCORE, Finding
 from .lexicon import COUNTRIES
 
 _COUNTRY_RE = re.compile(
@@ -65,7 +65,11 @@ def find_places(text: str, english: bool = True, language: str = "") -> list[Fin
         if value and value[0].isalpha() and not any(ch.isdigit() for ch in value):
             out.append(
                 Finding(
-                    m.start("value"), m.start("value") + len(value), "LOCATION", 0.7, "place-label"
+                    m.start("value"),
+                    m.start("value") + len(value),
+                    "LOCATION",
+                    CUE_SCORE,
+                    "place-label",
                 )
             )
     out += _countries(text)
@@ -92,7 +96,7 @@ def _countries(text: str) -> list[Finding]:
         tail = _COUNTRY_TAIL_RE.match(text, end)
         if tail:
             end = tail.end()
-        out.append(Finding(m.start(), end, "LOCATION", 0.6, "country"))
+        out.append(Finding(m.start(), end, "LOCATION", CUE_SCORE, "country"))
     return out
 
 

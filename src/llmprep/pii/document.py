@@ -94,7 +94,58 @@ def _title_case_carries_no_evidence(text: str, start: int, value: str) -> bool:
 
     if all(w.lower().strip(".,") in TECH_TERMS for w in value.split()):
         return True
-    return _DETERMINER_BEFORE.search(text, max(0, start - 12), start) is not None
+    # The capitalized words the value stands in: "See the General Setup section".
+    run = start
+    while True:
+        m = _CAP_WORD_BEFORE.search(text, max(0, run - 30), run)
+        if m is None:
+            break
+        run = m.start()
+    if _DETERMINER_BEFORE.search(text, max(0, run - 12), run) is not None:
+        return True
+    return _title_case_line(text, start) or _alone_on_line(text, start, start + len(value))
+
+
+_CAP_WORD_BEFORE = re.compile(r"[A-Z][\w'’\-]*[ \t]+$")
+
+
+def _alone_on_line(text: str, a: int, b: int) -> bool:
+    """The value is all the words of its line ("- Documentation", "10.5 Storage")."""
+    line_start = text.rfind("\n", 0, a) + 1
+    line_end = text.find("\n", b)
+    rest = text[line_start:a] + text[b : line_end if line_end >= 0 else len(text)]
+    return not any(ch.isalpha() for ch in rest)
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _title_case_line(text: str, at: int) -> bool:
+    """A line written in Title Case (a heading, a table row, a list of titles): its capitals
+    are the style of the line, not a sign of names."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    words = _LONG_WORD.findall(text, a, b if b >= 0 else len(text))
+    # Every long word capitalized, and few of them: prose full of names still has its verbs
+    # in lower case ("Customer lives in East Dale").
+    return 2 <= len(words) <= 12 and all(w[0].isupper() for w in words)
+
+
+def _product_modifier(text: str, f: Finding) -> bool:
+    """'the Harbor dashboard', 'our Atlas index': one ordinary word between a determiner and
+    a lower-case noun names a product or a feature, not a person or a company."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    value = text[f.start : f.end]
+    if " " in value or not has_word_lists() or not is_ordinary(value):
+        return False
+    if _DETERMINER_WORD_BEFORE.search(text, max(0, f.start - 8), f.start) is None:
+        return False
+    return _LOWER_NOUN_AFTER.match(text, f.end) is not None
+
+
+_DETERMINER_WORD_BEFORE = re.compile(r"\b(?:the|a|an|our|your|its|their|this|that)[ \t]+$", re.I)
+_LOWER_NOUN_AFTER = re.compile(r"[ \t]+[a-z]{3,}\b")
 
 
 def _norm(value: str) -> str:
@@ -142,6 +193,77 @@ def judge_headings(
 _WORD_RE = re.compile(r"\b[^\W\d_][\w'’\-]*\b")
 
 
+_TECH_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.+#\-]*")
+
+
+def _technical(text: str) -> bool:
+    """A technical document: it names several tools, formats or protocols llmprep knows
+    (two different ones, or one in every 300 words)."""
+    from .lexicon import TECH_TERMS
+    from .ordinary import is_ordinary
+
+    tokens = _TECH_TOKEN.findall(text)
+    # Only names that are no English word ("Docker", "JSON"; not "Spring", "Swift", "Go").
+    known = [
+        t
+        for t in tokens
+        if t.lower().rstrip(".") in TECH_TERMS and not is_ordinary(t.lower().rstrip("."))
+    ]
+    return len(set(known)) >= 2 or (bool(known) and len(known) * 300 >= len(tokens))
+
+
+def _lone_model_guess(f: Finding, value: str) -> bool:
+    """One word the model alone calls a person, a company or a place: in a technical document
+    those are mostly products, tools and brands ("Users of Zendesk and Looker"). There, such a
+    word needs a cue somewhere in the text ("works at", "in", "thanks", a legal form, a title)."""
+    return (
+        f.detector.startswith("ner:")
+        and f.entity_type in ("ORGANIZATION", "LOCATION", "PERSON")
+        and " " not in value.strip()
+        and "-" not in value
+    )
+
+
+def _plural(value: str) -> bool:
+    """'Officials', 'Readers': the plural of an ordinary noun, a group and not a name."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    low = value.strip().lower()
+    return (
+        has_word_lists()
+        and " " not in low
+        and low.endswith("s")
+        and not is_ordinary_exact(low)
+        and is_ordinary(low)
+    )
+
+
+def is_ordinary_exact(word: str) -> bool:
+    from .ordinary import ordinary_words
+
+    return word in ordinary_words()
+
+
+def _ordinary_not_a_name(text: str, f: Finding, value: str) -> bool:
+    """A weak finding that is ordinary words where capitals carry no evidence."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    if f.entity_type == "PERSON" and _VERB_AFTER.match(text, f.end) and not _plural(value):
+        return False  # "Frank had given ...": the subject of a clause is a noun
+    if _product_modifier(text, f):
+        return True
+    # Capitals alone (no model, no cue) never make a name of ordinary words.
+    if not (f.detector == "proper-noun" or _title_case_carries_no_evidence(text, f.start, value)):
+        return False
+    if plainly_not_a_name(value, f.entity_type, f.detector):
+        return True
+    if value.isupper() and has_word_lists() and all(is_ordinary(w) for w in value.split()):
+        return True  # "PERFORMANCE BUDGET": capitals all along say nothing at all
+    # One ordinary word where capitals say nothing ("| Reliability |", "Queries"): a word.
+    word = value.strip()
+    return " " not in word and has_word_lists() and is_ordinary(word) and f.entity_type != "NRP"
+
+
 # A verb right after a capitalized word makes it the subject of a clause: a noun, so "Frank
 # had given ..." names somebody, though "frank" is also an adjective.
 _VERB_AFTER = re.compile(
@@ -159,9 +281,14 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     if not findings:
         return findings
     lower_words = {w for w in _WORD_RE.findall(text) if w.islower()}
+    # Values some detector other than the model found: evidence for the model's other finds.
+    backed = {_norm(text[f.start : f.end]) for f in findings if not f.detector.startswith("ner:")}
+    technical = _technical(text)
     kept: list[Finding] = []
     for f in findings:
         value = text[f.start : f.end]
+        if technical and _lone_model_guess(f, value) and _norm(value) not in backed:
+            continue  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
         if (
             is_weak(f)
             and " " not in value.strip()
@@ -171,16 +298,7 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
             continue  # "Growth" in a heading, "growth" in the prose: a word, not a name
         weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
         lower_ok = not value.islower() or f.detector.startswith("ner:")
-        if (
-            weakish
-            and lower_ok
-            # Capitals alone (no model, no cue) never make a name of ordinary words.
-            and (
-                f.detector == "proper-noun" or _title_case_carries_no_evidence(text, f.start, value)
-            )
-            and plainly_not_a_name(value, f.entity_type, f.detector)
-            and not (f.entity_type == "PERSON" and _VERB_AFTER.match(text, f.end))
-        ):
+        if weakish and lower_ok and _ordinary_not_a_name(text, f, value):
             continue
         kept.append(f)
     values: dict[str, Finding] = {}

@@ -17,7 +17,7 @@ from typing import Any
 
 from .detect_names import refine_ner
 from .document import one_decision_per_value
-from .findings import Finding, is_weak
+from .findings import Finding
 from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
@@ -189,9 +189,6 @@ class PiiEngine:
                     raw += refine_ner(pieces[n], spans, f"ner:{other}")
                 if n in artifacts:
                     raw = self._run_presidio(pieces[n], artifacts[n], english) + raw
-                # Cut to lines, cells and fields first: a model's span over two lines must not
-                # swallow the cue-backed finding on one of them before it is cut back.
-                raw = within_structure(pieces[n], raw)
                 for f in _settle(raw, self.config.score_threshold):
                     start = w.start + f.start
                     if w.core_start <= start < w.core_end:  # the window that owns it reports it
@@ -287,14 +284,7 @@ def _settle(findings: list[Finding], threshold: float) -> list[Finding]:
         if f.entity_type != kind:
             kind, active = f.entity_type, []
         active = [a for a in active if a.end >= f.start]
-        if any(
-            a.start <= f.start
-            and f.end <= a.end
-            and f.score <= a.score
-            # A cue-backed finding stays beside a model's span over it: the merge keeps its word.
-            and (is_weak(f) or not is_weak(a))
-            for a in active
-        ):
+        if any(a.start <= f.start and f.end <= a.end and f.score <= a.score for a in active):
             continue
         kept.append(f)
         active.append(f)

@@ -19,6 +19,11 @@ class Finding:
         )
 
 
+# Score of a cue-backed finding (a title, a greeting or closing, a form label, a mailbox, a
+# listed contact, a country): above the NER model's 0.85, so where both find the same span
+# the cue's finding is the one kept (Presidio's own duplicate removal keeps the higher score).
+CUE_SCORE = 0.86
+
 # Types whose evidence is a language model or a capitalization heuristic.
 NAME_TYPES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "NRP"})
 # Detectors whose evidence is capitalization or a model's guess: weaker than a cue (a title, a
