@@ -194,6 +194,12 @@ _WORD_RE = re.compile(r"\b[^\W\d_][\w'’\-]*\b")
 
 
 _TECH_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9.+#\-]*")
+# CamelCase inside a word (not "McDonald", "MacLeod", "DeVito"), or a name with a dot or a
+# digit inside ("Node.js", "Neo4j"): how software and formats are named, not people.
+_PRODUCT_SHAPE = re.compile(
+    r"(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O')[A-Z][a-z]+[A-Z][A-Za-z]*"
+    r"|[A-Z]?[a-z]+[0-9][a-z]?|[A-Za-z]+\.(?:js|io|ai|py)"
+)
 
 
 def _technical(text: str) -> bool:
@@ -203,11 +209,13 @@ def _technical(text: str) -> bool:
     from .ordinary import is_ordinary
 
     tokens = _TECH_TOKEN.findall(text)
-    # Only names that are no English word ("Docker", "JSON"; not "Spring", "Swift", "Go").
+    # Names that are no English word ("Docker", "JSON"; not "Spring", "Swift", "Go"), and
+    # product names written the way software is named: "SendGrid", "OpenCV", "Node.js".
     known = [
         t
         for t in tokens
-        if t.lower().rstrip(".") in TECH_TERMS and not is_ordinary(t.lower().rstrip("."))
+        if (t.lower().rstrip(".") in TECH_TERMS and not is_ordinary(t.lower().rstrip(".")))
+        or _PRODUCT_SHAPE.fullmatch(t.rstrip("."))
     ]
     return len(set(known)) >= 2 or (bool(known) and len(known) * 300 >= len(tokens))
 
