@@ -15,12 +15,14 @@ from .detect_names import _cap_run
 from .findings import CUE_SCORE, Finding
 from .lexicon import COUNTRIES
 
-_COUNTRY_RE = re.compile(
+_COUNTRY_ALTERNATION = (
     r"(?<![\w\-])(?:"
     + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
-    + r")(?![\w\-])",
-    re.IGNORECASE,
+    + r")(?![\w\-])"
 )
+_COUNTRY_RE = re.compile(_COUNTRY_ALTERNATION)
+# Text in one case only: countries in any case (a case-blind alternation is slower, so only here).
+_COUNTRY_ANY_CASE_RE = re.compile(_COUNTRY_ALTERNATION, re.IGNORECASE)
 # "Slovakia (Slovak Republic)", "Holy See (Vatican City State)": the long form after a name.
 _COUNTRY_TAIL_RE = re.compile(r"[ \t]*\((?:[A-Z][\w'’\-]*[ \t]*){1,4}\)")
 _PLACE_CUE_RE = re.compile(
@@ -85,7 +87,7 @@ def _countries(text: str) -> list[Finding]:
     word too, "turkey", "chile", is left alone)."""
     one_case = not any(c.isupper() for c in text) or not any(c.islower() for c in text)
     out: list[Finding] = []
-    for m in _COUNTRY_RE.finditer(text):
+    for m in (_COUNTRY_ANY_CASE_RE if one_case else _COUNTRY_RE).finditer(text):
         word = m.group(0)
         if word.islower():
             if not one_case or _ordinary_word(word):

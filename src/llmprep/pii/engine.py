@@ -10,6 +10,7 @@ a call go through `nlp.pipe` together.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 from .detect_names import refine_ner
 from .document import one_decision_per_value
-from .findings import Finding
+from .findings import Finding, is_weak
 from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
@@ -105,7 +106,7 @@ class PiiEngine:
         self._gate = presidio_gate()
         # Recognizers with no cheap gate: Presidio runs on every window of their language.
         configured = bool(pii_config.recognizers) or any(pii_config.deny_list.values())
-        self._always = {True: configured or self.ner, False: configured}
+        self._always = {True: configured, False: configured}
         self._analyzers: dict[bool, tuple[Any, list[str]]] = {}
         self._load_lock = threading.Lock()
         if self.ner:
@@ -135,8 +136,9 @@ class PiiEngine:
     def _build_analyzer(self, english: bool) -> tuple[Any, list[str]]:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
+        # NER runs in the engine itself (detect), so Presidio's registry holds no NER.
         recognizers = presidio_recognizers(
-            self.config, with_ner=self.ner, ner_detector=self.label, english=english
+            self.config, with_ner=False, ner_detector=self.label, english=english
         )
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
         analyzer = AnalyzerEngine(
@@ -171,24 +173,31 @@ class PiiEngine:
             # bounded by BATCH_CHARS whatever the document's length.
             pieces = [texts[i][w.start : w.end] for i, w in batch]
             todo = [n for n, p in enumerate(pieces) if p.strip()]
-            deep = [n for n in todo if self._needs_presidio(pieces[n], english)]
-            artifacts = dict(
-                zip(deep, self.artifacts([pieces[n] for n in deep], use_ner), strict=True)
-            )
-            other = self.models_by_language.get(_base_language(language))
-            other_ents = (
-                dict(zip(todo, ner_entities(other, [pieces[n] for n in todo]), strict=True))
-                if other and todo
+            plain = {n: self._run_plain(pieces[n], language) for n in todo}
+            # NER runs here, outside Presidio, in one batch per call, and only on pieces where
+            # a name could still hide: a capitalized word no cue has already explained. Presidio
+            # is asked only where one of its pattern recognizers could match (ids, cards, IBANs).
+            model = self.model if use_ner else self.models_by_language.get(_base_language(language))
+            label = self.label if use_ner else f"ner:{model}"
+            read = [n for n in todo if model and needs_ner(pieces[n], plain[n])]
+            ents = (
+                dict(zip(read, ner_entities(model, [pieces[n] for n in read]), strict=True))
+                if model and read
                 else {}
             )
             for n in todo:
                 i, w = batch[n]
-                raw = self._run_plain(pieces[n], language)
-                if n in other_ents:
-                    spans = [(e.start_char, e.end_char, e.label_) for e in other_ents[n]]
-                    raw += refine_ner(pieces[n], spans, f"ner:{other}")
-                if n in artifacts:
-                    raw = self._run_presidio(pieces[n], artifacts[n], english) + raw
+                raw = plain[n]
+                if ents.get(n):
+                    spans = [(e.start_char, e.end_char, e.label_) for e in ents[n]]
+                    wanted = self._wanted
+                    ner = [
+                        f for f in refine_ner(pieces[n], spans, label) if f.entity_type in wanted
+                    ]
+                    raw = ner + raw
+                if self._needs_presidio(pieces[n], english):
+                    art = light_artifacts(pieces[n])
+                    raw = self._run_presidio(pieces[n], art, english) + raw
                 for f in _settle(raw, self.config.score_threshold):
                     start = w.start + f.start
                     if w.core_start <= start < w.core_end:  # the window that owns it reports it
@@ -243,6 +252,26 @@ class PiiEngine:
             return [light_artifacts(p) for p in pieces]
         entities = ner_entities(self.model, pieces)
         return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
+
+
+_CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
+
+
+def needs_ner(text: str, found: list[Finding]) -> bool:
+    """Whether the model could add a name: text in one case (re-cased for it), or a capitalized
+    word that is no function word, no common capitalized word, and in no cue-backed finding."""
+    from .lexicon import COMMON_CAPITALIZED, STOP_WORDS
+
+    if not any(c.isupper() for c in text) or not any(c.islower() for c in text):
+        return any(c.isalpha() for c in text)
+    covered = sorted((f.start, f.end) for f in found if not is_weak(f))
+    for m in _CAPITALIZED.finditer(text):
+        word = m.group(0)
+        if word.lower() in STOP_WORDS or word in COMMON_CAPITALIZED:
+            continue
+        if not any(a <= m.start() and m.end() <= b for a, b in covered):
+            return True
+    return False
 
 
 def finish(

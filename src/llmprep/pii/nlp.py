@@ -175,10 +175,17 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
         if found is not None:
             known[seg] = found
     todo = list(dict.fromkeys(seg for _, _, seg in plan if seg not in known))
+    # A segment with no capitalized word but function words and common capitals ("Please",
+    # "Monday") holds no name the model could find: it is not read at all.
+    for seg in [s for s in todo if not _has_candidates(s)]:
+        known[seg] = ()
+    todo = [s for s in todo if s not in known]
     if todo:
-        for seg, doc in zip(
-            todo, ner_pipeline(model).pipe(todo, batch_size=BATCH_SIZE), strict=True
-        ):
+        nlp = ner_pipeline(model)
+        # One short text (a `redact` call) goes straight through the model's components: `pipe`
+        # costs more than the model itself on a sentence or two.
+        docs = [_through(nlp, todo[0])] if len(todo) == 1 else nlp.pipe(todo, batch_size=BATCH_SIZE)
+        for seg, doc in zip(todo, docs, strict=True):
             known[seg] = found = tuple(
                 NerEntity(e.start_char, e.end_char, e.label_)
                 for e in doc.ents
@@ -196,6 +203,27 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
         while len(cache) > SEGMENT_CACHE_SIZE:
             cache.popitem(last=False)
     return out
+
+
+_CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
+
+
+def _through(nlp: Any, text: str) -> Any:
+    doc = nlp.make_doc(text)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _has_candidates(segment: str) -> bool:
+    """A capitalized word that is no function word and no common capitalized word."""
+    from .lexicon import COMMON_CAPITALIZED, STOP_WORDS
+
+    for m in _CAPITALIZED.finditer(segment):
+        word = m.group(0)
+        if word.lower() not in STOP_WORDS and word not in COMMON_CAPITALIZED:
+            return True
+    return False
 
 
 _UNUSED = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"]

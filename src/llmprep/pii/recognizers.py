@@ -191,6 +191,9 @@ def cued_recognizer(inner: Any, cues: tuple[str, ...]) -> Any:
     )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class PlainDetector:
     """One of llmprep's own detectors: a plain function, run without Presidio."""
@@ -209,6 +212,14 @@ def plain_detectors(*, english: bool = True, language: str = "") -> list[PlainDe
     """
     from functools import partial
 
+    def with_digits(fn: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:
+        """Run `fn` only on texts with a digit: every number-shaped detector needs one."""
+
+        def run(text: str) -> list[Finding]:
+            return fn(text) if _DIGIT.search(text) else []
+
+        return run
+
     from .detect_address import find_addresses
     from .detect_contact import find_cards, find_emails, find_licences, find_phones
     from .detect_lines import find_listed_people, find_lowercase_names
@@ -218,11 +229,13 @@ def plain_detectors(*, english: bool = True, language: str = "") -> list[PlainDe
 
     detectors = [
         PlainDetector("email", ("EMAIL_ADDRESS",), find_emails),
-        PlainDetector("phone", ("PHONE_NUMBER",), find_phones),
-        PlainDetector("licence", ("US_DRIVER_LICENSE",), find_licences),
-        PlainDetector("card", ("CREDIT_CARD",), find_cards),
+        PlainDetector("phone", ("PHONE_NUMBER",), with_digits(find_phones)),
+        PlainDetector("licence", ("US_DRIVER_LICENSE",), with_digits(find_licences)),
+        PlainDetector("card", ("CREDIT_CARD",), with_digits(find_cards)),
         PlainDetector(
-            "address", ("ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"), find_addresses
+            "address",
+            ("ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"),
+            with_digits(find_addresses),
         ),
         PlainDetector("person", ("PERSON",), partial(find_people, english=english)),
         PlainDetector(
