@@ -484,7 +484,10 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     )
     out = []
     for text in texts:
-        art = engine.artifacts([text], engine.ner)[0]
+        # The engine reads a text with NER only where a capitalized word is left unexplained
+        # by cue-backed findings (engine.needs_ner); the analyzer is given the same reading.
+        reads = engine.ner and engine_module.needs_ner(text, engine._run_plain(text, "en"))
+        art = engine.artifacts([text], reads)[0]
         results = analyzer.analyze(
             text,
             language="en",

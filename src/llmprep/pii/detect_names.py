@@ -109,7 +109,7 @@ _TITLE_RE = re.compile(
 _LOOSE_CUES = re.compile(
     r"\b(?:(?:my|his|her|their|your|our|the|partner'?s|maiden|last|first|full|middle|family|given|sur|user|account|nick)"
     r"[ \t]*name(?:'s|[ \t]+is|[ \t]+was|[ \t]*:|[ \t]*\?|[ \t]*=)|name[ \t]+is|nam[ \t]+is|"
-    r"(?:call|calls|called)[ \t]+me|known[ \t]+as|a\.?k\.?a\.?|goes[ \t]+by)[ \t]*(?:\n[ \t]*)?",
+    r"(?:call|calls|called)[ \t]+me|known[ \t]+as|a\.?k\.?a\b\.?|goes[ \t]+by)[ \t]*(?:\n[ \t]*)?",
     re.IGNORECASE,
 )
 _STRICT_CUES = re.compile(

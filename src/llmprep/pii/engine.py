@@ -18,7 +18,7 @@ from typing import Any
 
 from .detect_names import refine_ner
 from .document import one_decision_per_value
-from .findings import Finding, is_weak
+from .findings import CUE_SCORE, Finding, is_weak
 from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
@@ -264,7 +264,9 @@ def needs_ner(text: str, found: list[Finding]) -> bool:
 
     if not any(c.isupper() for c in text) or not any(c.islower() for c in text):
         return any(c.isalpha() for c in text)
-    covered = sorted((f.start, f.end) for f in found if not is_weak(f))
+    # Explained: inside a cue-backed finding that outscores the model (which would otherwise
+    # win a duplicate and change the outcome).
+    covered = sorted((f.start, f.end) for f in found if not is_weak(f) and f.score >= CUE_SCORE)
     for m in _CAPITALIZED.finditer(text):
         word = m.group(0)
         if word.lower() in STOP_WORDS or word in COMMON_CAPITALIZED:

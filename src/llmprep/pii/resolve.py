@@ -198,7 +198,10 @@ def _merge_cluster(cluster: list[Finding]) -> Finding:
         if covering
         else max(cluster, key=lambda f: (f.end - f.start, not is_weak(f), f.score))
     )
-    return Finding(start, end, best.entity_type, max(f.score for f in cluster), best.detector)
+    # A cue's finding speaks for the cluster: a model's guess beside it adds no confidence (and
+    # the model need not have read a text whose capitalized words the cues all explain).
+    voters = [f for f in cluster if not is_weak(f)] if not is_weak(best) else cluster
+    return Finding(start, end, best.entity_type, max(f.score for f in voters), best.detector)
 
 
 def _join_neighbours(text: str, spans: list[Finding]) -> list[Finding]:
