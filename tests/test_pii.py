@@ -484,10 +484,10 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     )
     out = []
     for text in texts:
-        # The engine reads a text with NER only where a capitalized word is left unexplained
-        # by cue-backed findings (engine.needs_ner); the analyzer is given the same reading.
-        reads = engine.ner and engine_module.needs_ner(text, engine._run_plain(text, "en"))
-        art = engine.artifacts([text], reads)[0]
+        # The engine reads with NER only the sentences where a capitalized word is left
+        # unexplained by cue-backed findings (engine.ner_view); the analyzer gets the same.
+        view = engine_module.ner_view(text, engine._run_plain(text, "en"))
+        art = engine.artifacts([text], engine.ner and view is not None, [view or text])[0]
         results = analyzer.analyze(
             text,
             language="en",

@@ -179,9 +179,10 @@ class PiiEngine:
             # is asked only where one of its pattern recognizers could match (ids, cards, IBANs).
             model = self.model if use_ner else self.models_by_language.get(_base_language(language))
             label = self.label if use_ner else f"ner:{model}"
-            read = [n for n in todo if model and needs_ner(pieces[n], plain[n])]
+            views = {n: ner_view(pieces[n], plain[n]) for n in todo} if model else {}
+            read = [n for n in todo if views.get(n) is not None]
             ents = (
-                dict(zip(read, ner_entities(model, [pieces[n] for n in read]), strict=True))
+                dict(zip(read, ner_entities(model, [views[n] or "" for n in read]), strict=True))
                 if model and read
                 else {}
             )
@@ -246,34 +247,72 @@ class PiiEngine:
             for r in results
         ]
 
-    def artifacts(self, pieces: list[str], use_ner: bool) -> list[Any]:
-        """Presidio NlpArtifacts per text: regex tokens, and NER entities when `use_ner`."""
+    def artifacts(
+        self, pieces: list[str], use_ner: bool, views: list[str] | None = None
+    ) -> list[Any]:
+        """Presidio NlpArtifacts per text: regex tokens, and NER entities when `use_ner` (read
+        from `views` when given: the pieces as the model should read them, same lengths)."""
         if not use_ner or self.model is None:
             return [light_artifacts(p) for p in pieces]
-        entities = ner_entities(self.model, pieces)
+        entities = ner_entities(self.model, views if views is not None else pieces)
         return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
 
 
 _CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
 
 
-def needs_ner(text: str, found: list[Finding]) -> bool:
-    """Whether the model could add a name: text in one case (re-cased for it), or a capitalized
-    word that is no function word, no common capitalized word, and in no cue-backed finding."""
+_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
+
+
+def ner_view(text: str, found: list[Finding]) -> str | None:
+    """The text as the model needs to read it, or None when it needs not read it at all.
+
+    The model can add a name only in text written in one case (it is re-cased for it) or in a
+    sentence with a capitalized word that is no function word, no common capitalized word and
+    in no cue-backed finding that outscores the model (which would otherwise win a duplicate
+    and change the outcome). Other sentences are blanked (same length: offsets hold), since the
+    model's time grows with every token it reads.
+    """
     from .lexicon import COMMON_CAPITALIZED, STOP_WORDS
 
     if not any(c.isupper() for c in text) or not any(c.islower() for c in text):
-        return any(c.isalpha() for c in text)
-    # Explained: inside a cue-backed finding that outscores the model (which would otherwise
-    # win a duplicate and change the outcome).
-    covered = sorted((f.start, f.end) for f in found if not is_weak(f) and f.score >= CUE_SCORE)
+        return text if any(c.isalpha() for c in text) else None
+    covered = [(f.start, f.end) for f in found if not is_weak(f) and f.score >= CUE_SCORE]
+    keep: list[tuple[int, int]] = []
     for m in _CAPITALIZED.finditer(text):
         word = m.group(0)
         if word.lower() in STOP_WORDS or word in COMMON_CAPITALIZED:
             continue
-        if not any(a <= m.start() and m.end() <= b for a, b in covered):
-            return True
-    return False
+        if any(a <= m.start() and m.end() <= b for a, b in covered):
+            continue
+        if keep and m.start() < keep[-1][1]:
+            continue  # in a sentence kept already
+        keep.append(_sentence_around(text, m.start()))
+    if not keep:
+        return None
+    if len(keep) == 1 and keep[0] == (0, len(text)):
+        return text
+    out = [" " if ch != "\n" else ch for ch in text]
+    for a, b in keep:
+        out[a:b] = text[a:b]
+    return "".join(out)
+
+
+def _sentence_around(text: str, at: int) -> tuple[int, int]:
+    start = at
+    while start > 0:
+        ch = text[start - 1]
+        if ch == "\n" or (ch.isspace() and start >= 2 and text[start - 2] in ".!?"):
+            break
+        start -= 1
+    m = _SENTENCE.match(text, at)
+    end = m.end() if m else len(text)
+    return start, end
+
+
+def needs_ner(text: str, found: list[Finding]) -> bool:
+    """Whether the model could add a name to `found` (see ner_view)."""
+    return ner_view(text, found) is not None
 
 
 def finish(
