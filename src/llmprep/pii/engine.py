@@ -261,6 +261,7 @@ class PiiEngine:
 _CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
 
 
+_DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
 
 
@@ -281,13 +282,17 @@ def ner_view(text: str, found: list[Finding]) -> str | None:
     keep: list[tuple[int, int]] = []
     for m in _CAPITALIZED.finditer(text):
         word = m.group(0)
-        if word.lower() in STOP_WORDS or word in COMMON_CAPITALIZED:
+        if word.lower() in STOP_WORDS or word in COMMON_CAPITALIZED or _DIGIT.search(word):
             continue
         if any(a <= m.start() and m.end() <= b for a, b in covered):
             continue
-        if keep and m.start() < keep[-1][1]:
-            continue  # in a sentence kept already
-        keep.append(_sentence_around(text, m.start()))
+        if keep and m.end() <= keep[-1][1]:
+            continue  # in a stretch kept already
+        a, b = _context_around(text, m.start(), m.end())
+        if keep and a <= keep[-1][1]:
+            keep[-1] = (keep[-1][0], b)
+        else:
+            keep.append((a, b))
     if not keep:
         return None
     if len(keep) == 1 and keep[0] == (0, len(text)):
@@ -296,6 +301,22 @@ def ner_view(text: str, found: list[Finding]) -> str | None:
     for a, b in keep:
         out[a:b] = text[a:b]
     return "".join(out)
+
+
+# Words of context the model reads on each side of a word it has to judge: enough for the
+# cues it learned ("Caller ... wants", "from ... to"), fewer tokens than whole sentences.
+CONTEXT_WORDS = 5
+_WORD_EDGE = re.compile(r"\S+")
+
+
+def _context_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """CONTEXT_WORDS words each side of text[start:end], within its sentence and line."""
+    s_start, s_end = _sentence_around(text, start)
+    before = list(_WORD_EDGE.finditer(text, s_start, start))
+    after = list(_WORD_EDGE.finditer(text, end, s_end))
+    a = before[-CONTEXT_WORDS].start() if len(before) >= CONTEXT_WORDS else s_start
+    b = after[CONTEXT_WORDS - 1].end() if len(after) >= CONTEXT_WORDS else s_end
+    return a, b
 
 
 def _sentence_around(text: str, at: int) -> tuple[int, int]:
