@@ -3,7 +3,7 @@
     .venv/bin/python requirements/make_locks.py
 
 lock.txt pins everything `pip install -e '.[all]'` needs (core + ner, tokens, lang, dedup,
-parquet); dev.txt adds the test and lint tools. Both are exact `==` pins of what the test suite
+parquet, ocr); dev.txt adds the test and lint tools. Both are exact `==` pins of what the test suite
 ran with, so a fresh machine installs the same versions.
 """
 
@@ -34,8 +34,17 @@ DEV_ROOTS = [
     "mypy",
     "jsonschema",
     "faker",
+    # integrations and remote inputs (extras outside `all`), and the test-only readers/servers
+    "langchain-core",
+    "llama-index-core",
+    "haystack-ai",
+    "fsspec",
+    "s3fs",
+    "moto[server]",
+    "duckdb",
+    "datasets",
 ]
-RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "all"}
+RUNTIME_EXTRAS = {"ner", "tokens", "lang", "dedup", "parquet", "ocr", "all"}
 
 
 def canon(name: str) -> str:
@@ -44,7 +53,11 @@ def canon(name: str) -> str:
 
 def closure(roots: list[str], extras: set[str]) -> set[str]:
     seen: set[str] = set()
-    stack = [(r, extras if r == "llmprep" else set()) for r in roots]
+    stack: list[tuple[str, set[str]]] = []
+    for root in roots:  # "name" or "name[extra,...]"
+        name, _, rest = root.partition("[")
+        wanted = {e.strip() for e in rest.rstrip("]").split(",") if e.strip()}
+        stack.append((name, extras if name == "llmprep" else wanted))
     while stack:
         name, want = stack.pop()
         key = canon(name)

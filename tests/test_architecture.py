@@ -5,8 +5,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).resolve().parents[1] / "src" / "llmprep"
 
 
@@ -110,12 +108,25 @@ def test_there_are_no_import_cycles_even_through_imports_inside_functions() -> N
     assert cycles == []
 
 
-@pytest.mark.parametrize("name", ["inspect", "email", "html", "types", "xml", "json", "csv"])
-def test_no_module_is_named_like_the_standard_library(name: str) -> None:
+def test_no_bench_script_or_module_is_named_like_a_library_it_could_shadow() -> None:
+    """Run as a script, a file's folder comes first on sys.path: bench/docx.py would be imported
+    instead of python-docx. Names of llmprep's own modules matter for the standard library."""
+    import importlib.util
+    import sys
+
     root = SRC.parents[1]
-    clashes = [
+    scripts = sorted(p.stem for p in (root / "bench").glob("*.py"))
+    taken = []
+    for name in scripts:
+        if name in sys.stdlib_module_names:
+            taken.append(f"bench/{name}.py (standard library)")
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin and Path(spec.origin).parent != root / "bench":
+            taken.append(f"bench/{name}.py ({spec.origin})")
+    own = [
         p.relative_to(root).as_posix()
-        for folder in (SRC, root / "bench")
-        for p in folder.rglob(f"{name}.py")
+        for p in SRC.rglob("*.py")
+        if p.stem in sys.stdlib_module_names and p.parent == SRC
     ]
-    assert clashes == []
+    assert taken == [] and own == []

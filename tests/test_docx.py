@@ -182,7 +182,7 @@ def test_a_table_between_two_paragraphs_stays_in_place(tmp_path: Path) -> None:
     assert els[1].metadata["rows"] == [["Name", "Qty"], ["Bolts", "12"]]
 
 
-def test_merged_cells_are_kept_once(tmp_path: Path) -> None:
+def test_a_horizontally_merged_cell_fills_every_column_it_spans(tmp_path: Path) -> None:
     d = docx.Document()
     table = d.add_table(rows=2, cols=3)
     table.cell(0, 0).merge(table.cell(0, 2)).text = "Wide heading"
@@ -191,11 +191,14 @@ def test_merged_cells_are_kept_once(tmp_path: Path) -> None:
     table.cell(1, 2).text = "right"
     d.save(tmp_path / "m.docx")
     table_el = load(tmp_path / "m.docx").elements[0]
-    assert words(table_el.text)["wide"] == 1
-    assert table_el.text.splitlines() == ["Wide heading", "left | right"]
+    assert table_el.metadata["rows"] == [
+        ["Wide heading", "Wide heading", "Wide heading"],
+        ["left", "left", "right"],
+    ]
+    assert table_el.metadata["spans"] == [[0, 0, 1, 3], [1, 0, 1, 2]]
 
 
-def test_vertically_merged_cells_are_kept_once(tmp_path: Path) -> None:
+def test_a_vertically_merged_cell_fills_every_row_it_spans(tmp_path: Path) -> None:
     d = docx.Document()
     table = d.add_table(rows=2, cols=2)
     table.cell(0, 0).merge(table.cell(1, 0)).text = "Tall"
@@ -203,7 +206,8 @@ def test_vertically_merged_cells_are_kept_once(tmp_path: Path) -> None:
     table.cell(1, 1).text = "b"
     d.save(tmp_path / "v.docx")
     table_el = load(tmp_path / "v.docx").elements[0]
-    assert table_el.metadata["rows"] == [["Tall", "a"], ["", "b"]]
+    assert table_el.metadata["rows"] == [["Tall", "a"], ["Tall", "b"]]
+    assert table_el.metadata["spans"] == [[0, 0, 2, 1]]
 
 
 def test_a_nested_table_is_included_in_its_cell(tmp_path: Path) -> None:

@@ -81,10 +81,15 @@ def test_headings_become_heading_elements_with_levels_and_paths() -> None:
     assert linux_para.heading_path == ["Handbook", "Setup", "Linux"]
 
 
-def test_list_items_are_separate_elements_with_nesting_levels() -> None:
+def test_list_items_are_separate_elements_with_nesting_levels_and_ordered_numbers() -> None:
     result = extract_html(STRUCTURED, mode="full")
     items = [(el.text, el.level) for el in result.elements if el.type == "list_item"]
-    assert items == [("First step", 1), ("Second step", 1), ("Sub step a", 2), ("Sub step b", 2)]
+    assert items == [
+        ("First step", 1),
+        ("Second step", 1),
+        ("1. Sub step a", 2),
+        ("2. Sub step b", 2),
+    ]
 
 
 def test_data_tables_keep_rows_and_cells_apart() -> None:

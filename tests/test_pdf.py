@@ -419,7 +419,7 @@ def test_every_element_has_a_page_number_from_one_and_a_heading_path(tmp_path: P
 # -- scanned pages ----------------------------------------------------------------------------
 
 
-def test_a_page_with_only_an_image_is_flagged_needs_ocr(tmp_path: Path) -> None:
+def test_a_page_with_only_an_image_is_flagged_needs_ocr_when_ocr_is_off(tmp_path: Path) -> None:
     path = tmp_path / "mixed.pdf"
     c, (width, height) = canvas_for(path)
     c.setFont("Helvetica", 11)
@@ -428,21 +428,21 @@ def test_a_page_with_only_an_image_is_flagged_needs_ocr(tmp_path: Path) -> None:
     scanned_page(c, width, height, tmp_path)
     c.showPage()
     c.save()
-    status, _, doc = load(path)
+    status, _, doc = load(path, Config(ocr={"mode": "never"}))
     assert status == "ok" and doc is not None
     flags = {f.code: f for f in doc.flags}
     assert flags["needs_ocr"].severity == "warn" and flags["needs_ocr"].value == 1
     assert doc.metadata.extra["needs_ocr_pages"] == [2]
 
 
-def test_a_document_where_every_page_needs_ocr_is_partial(tmp_path: Path) -> None:
+def test_a_document_where_every_page_needs_ocr_is_partial_when_ocr_is_off(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     c, (width, height) = canvas_for(path)
     for _ in range(2):
         scanned_page(c, width, height, tmp_path)
         c.showPage()
     c.save()
-    status, code, doc = load(path)
+    status, code, doc = load(path, Config(ocr={"mode": "never"}))
     assert (status, code) == ("partial", "pdf.needs_ocr")
     assert doc is not None and doc.flags[0].value == 2
 

@@ -2,6 +2,8 @@
 
     import llmprep
     res = llmprep.process("handbook.pdf")
+    res = llmprep.process(data, filename="page.html")     # bytes or a binary stream
+    for record in llmprep.iter_records(["docs/"]): ...      # streamed as files finish
     summary = llmprep.run(["docs/"], out="out/")
 
 Names are resolved lazily (PEP 562): `import llmprep` and `llmprep --help` load neither pydantic
@@ -16,6 +18,8 @@ from ._version import __version__
 
 _EXPORTS = {
     "process": "api",
+    "process_text": "api",
+    "iter_records": "api",
     "run": "api",
     "redact": "api",
     "detect_language": "api",
@@ -50,13 +54,15 @@ __all__ = [
     "Source",
     "__version__",
     "detect_language",
+    "iter_records",
     "process",
+    "process_text",
     "redact",
     "run",
 ]
 
 if TYPE_CHECKING:
-    from .api import detect_language, process, redact, run
+    from .api import detect_language, iter_records, process, process_text, redact, run
     from .config import Config
     from .errors import ConfigError, LlmprepError, LoadError
     from .models import (

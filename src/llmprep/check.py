@@ -22,25 +22,10 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from .config import Config
+from .formats import DATA_TEXT_EXTENSIONS, TEXT_EXTENSIONS
 
 ALLOW_MARKER = "llmprep: allow"
-TEXT_SUFFIXES = {
-    ".md",
-    ".markdown",
-    ".mdown",
-    ".mkd",
-    ".txt",
-    ".text",
-    ".rst",
-    ".csv",
-    ".tsv",
-    ".log",
-    ".json",
-    ".jsonl",
-    ".yaml",
-    ".yml",
-    ".toml",
-}
+TEXT_SUFFIXES = {*TEXT_EXTENSIONS, *DATA_TEXT_EXTENSIONS}
 
 
 @dataclass(frozen=True)

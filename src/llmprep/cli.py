@@ -65,7 +65,19 @@ def main() -> None:
 @click.option(
     "--max-memory", "max_memory", type=click.IntRange(min=0), help="MB per worker; 0 = no limit."
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "parquet"]),
+    help="Records and rejected as JSON Lines (default) or Parquet (the parquet extra).",
+)
 @click.option("--no-redact", is_flag=True, help="Skip PII detection and redaction.")
+@click.option(
+    "--text-format",
+    "text_format",
+    type=click.Choice(["plain", "markdown"]),
+    help="Text of documents and records: plain (default) or GitHub-flavoured Markdown.",
+)
 @click.option("--full", is_flag=True, help="Reprocess every file, even unchanged ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only the summary line.")
 @click.option("--debug", is_flag=True, help=DEBUG_HELP)
@@ -78,7 +90,9 @@ def run(
     ray_address: str | None,
     timeout: float | None,
     max_memory: int | None,
+    output_format: str | None,
     no_redact: bool,
+    text_format: str | None,
     full: bool,
     quiet: bool,
     debug: bool,
@@ -86,11 +100,13 @@ def run(
     """Process files and folders into OUT: records, rejected, manifest and report."""
     _debug(debug)
     options: dict[str, Any] = {
+        "output.text_format": text_format,
         "run.workers": workers,
         "run.engine": engine,
         "run.ray_address": ray_address,
         "run.timeout": timeout,
         "run.max_memory_mb": max_memory,
+        "output.format": output_format,
     }
     if no_redact:
         options["redact"] = False
@@ -142,13 +158,21 @@ def validate(files: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML config file.")
 @click.option("--no-redact", is_flag=True, help="Show the text without redaction.")
+@click.option(
+    "--text-format", "text_format", type=click.Choice(["plain", "markdown"]), help="Text form."
+)
 @click.option("--debug", is_flag=True, help=DEBUG_HELP)
-def inspect(file: str, config_file: str | None, no_redact: bool, debug: bool) -> None:
+def inspect(
+    file: str, config_file: str | None, no_redact: bool, text_format: str | None, debug: bool
+) -> None:
     """Show one file's elements, chunks, flags and redactions."""
     _debug(debug)
     from .inspection import render_inspection
 
-    config = _load_config(config_file, file, {"redact": False} if no_redact else {})
+    options: dict[str, Any] = {"output.text_format": text_format}
+    if no_redact:
+        options["redact"] = False
+    config = _load_config(config_file, file, options)
     from .api import process
 
     result = process(file, config=config)

@@ -54,6 +54,12 @@ _CATALOG: list[ErrorCode] = [
     *_codes(UNSUPPORTED, "no loader accepts this content", "format.unsupported"),
     *_codes(
         FAILED,
+        "an input URL's object is gone, or could not be downloaded (retried next run)",
+        "remote.not_found",
+        "remote.unreadable",
+    ),
+    *_codes(
+        FAILED,
         "the worker process died, outgrew run.max_memory_mb, or could not start",
         "worker.crashed",
         "worker.out_of_memory",
@@ -64,7 +70,17 @@ _CATALOG: list[ErrorCode] = [
     *_codes(FAILED, "neither pdfium nor pypdf can parse it", "pdf.corrupt"),
     *_codes((*FAILED, *PARTIAL), "cut short (no %%EOF)", "pdf.truncated"),
     *_codes(PARTIAL, "some pages could not be read", "pdf.page_unreadable"),
-    *_codes(PARTIAL, "no page has a text layer", "pdf.needs_ocr"),
+    *_codes(PARTIAL, "no page has a text layer, and OCR did not run", "pdf.needs_ocr"),
+    # OCR and images (the ocr extra)
+    *_codes(PARTIAL, "OCR stopped at 80% of run.timeout; later pages unread", "ocr.time_budget"),
+    *_codes(PARTIAL, "a page stopped at [ocr] page_timeout", "ocr.page_timeout"),
+    *_codes(PARTIAL, "OCR read every page and found no text", "ocr.no_text"),
+    *_codes(UNSUPPORTED, "an image, and OCR is not installed or off", "image.needs_ocr"),
+    *_codes(FAILED, "the image could not be decoded", "image.corrupt"),
+    *_codes(FAILED, "over 200 megapixels", "image.too_large"),
+    *_codes(
+        PARTIAL, "some frames of a multi-page image could not be decoded", "image.frame_unreadable"
+    ),
     # Word
     *_codes(ENCRYPTED, "password-protected Office document", "docx.encrypted"),
     *_codes(FAILED, "damaged ZIP or XML, or no body", "docx.corrupt"),

@@ -60,6 +60,63 @@ class PdfConfig(_Section):
     )
 
 
+class OcrConfig(_Section):
+    """Scanned pages and images, read offline by the `ocr` extra (rapidocr, PP-OCRv6 models)."""
+
+    mode: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description=(
+            "'auto': PDF pages without a usable text layer (none, or glyphs without a Unicode "
+            "mapping) and images are recognised; 'always': every PDF page is, its text layer "
+            "ignored; 'never': nothing is (pages are flagged needs_ocr, images unsupported)."
+        ),
+    )
+    dpi: int = Field(
+        default=200, ge=72, le=600, description="Resolution PDF pages are rendered at for OCR."
+    )
+    languages: list[str] = Field(
+        default_factory=list,
+        description=(
+            "ISO 639-1 codes of the text's languages; recognition then emits only letters of "
+            "their scripts. The shipped model reads Latin-script languages, Chinese (zh) and "
+            "Japanese (ja) (docs/ocr.md lists them); empty = all of them."
+        ),
+    )
+    page_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Seconds of recognition per page; a page that takes longer keeps the lines read so "
+            "far (ocr.page_timeout). Pages also stop starting once the file has used 80% of "
+            "run.timeout (ocr.time_budget)."
+        ),
+    )
+    threads: int = Field(
+        default=1,
+        ge=0,
+        description="onnxruntime threads per process (the local runner runs one worker per core); 0 = all cores.",
+    )
+    min_confidence: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="Pages whose mean recognition confidence is lower get the ocr_low_confidence flag.",
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _check_languages(cls, value: list[str]) -> list[str]:
+        from .ocr.languages import SUPPORTED_LANGUAGES, unsupported
+
+        bad = unsupported(value)
+        if bad:
+            raise ValueError(
+                f"the OCR model cannot read {', '.join(sorted(bad))}; "
+                f"supported: {', '.join(sorted(SUPPORTED_LANGUAGES))}"
+            )
+        return value
+
+
 class DocxConfig(_Section):
     """Word documents; the ZIP limits also guard the PPTX/XLSX/ODT/EPUB read by `unstructured`."""
 
@@ -116,6 +173,27 @@ class EmailConfig(_Section):
     header_element: bool = Field(
         default=True,
         description="Start the document with an `email_header` element (Subject, From, To, Cc, Date).",
+    )
+
+
+class OutputConfig(_Section):
+    """The form of the text in documents and records, and the format of a run's record files.
+
+    `text_format` changes records (it is part of the config hash); `format` only changes how a
+    run writes them (left out of the hash: switching it reprocesses nothing)."""
+
+    format: Literal["jsonl", "parquet"] = Field(
+        default="jsonl",
+        description=(
+            "'jsonl': records.jsonl + rejected.jsonl; 'parquet': records.parquet + "
+            "rejected.parquet (the `parquet` extra). Manifest and report are JSON either way."
+        ),
+    )
+    text_format: Literal["plain", "markdown"] = Field(
+        default="plain",
+        description="'plain': text as read, tables as 'cell | cell' lines; 'markdown': "
+        "GitHub-flavoured Markdown (# headings, - and 1. list markers with nesting, pipe tables, "
+        "fenced code), chunks cut between blocks or table rows.",
     )
 
 
@@ -372,6 +450,7 @@ class QualityConfig(_Section):
     inherit_flags: list[str] = Field(
         default_factory=lambda: [
             "needs_ocr",
+            "ocr_low_confidence",
             "truncated",
             "no_main_content",
             "boilerplate_heavy",
@@ -455,10 +534,12 @@ class Config(BaseModel):
     run: RunConfig = Field(default_factory=RunConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     pdf: PdfConfig = Field(default_factory=PdfConfig)
+    ocr: OcrConfig = Field(default_factory=OcrConfig)
     docx: DocxConfig = Field(default_factory=DocxConfig)
     html: HtmlConfig = Field(default_factory=HtmlConfig)
     email: EmailConfig = Field(default_factory=EmailConfig)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     pii: PiiConfig = Field(default_factory=PiiConfig)
     chunk: ChunkConfig = Field(default_factory=ChunkConfig)
@@ -509,11 +590,14 @@ class Config(BaseModel):
     # -- identity -----------------------------------------------------------------------------
 
     def output_dict(self) -> dict[str, Any]:
-        """The settings that change outputs (run mechanics and the check hook excluded)."""
-        data = self.model_dump(mode="json", exclude={"run", "check"})
+        """The settings that change outputs (run mechanics, file format and the check hook excluded)."""
+        data = self.model_dump(
+            mode="json", exclude={"run": True, "check": True, "output": {"format"}}
+        )
         # Secrets never feed the hash (a hash of a short password can be brute-forced); their
         # count does, so adding a password still invalidates cached `encrypted` results.
         data["pdf"]["passwords"] = len(self.pdf.passwords)
+        del data["ocr"]["threads"]  # how fast, not what
         return data
 
     def hash(self) -> str:
@@ -521,7 +605,13 @@ class Config(BaseModel):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+# Keyword options named after what they do rather than their section.
+_ALIASES = {"text_format": ("output", "text_format")}
+
+
 def _resolve_key(key: str) -> tuple[str | None, str]:
+    if key in _ALIASES:
+        return _ALIASES[key]
     sections = {
         name for name, f in Config.model_fields.items() if isinstance(f.default_factory, type)
     }

@@ -122,10 +122,10 @@ _SPECS: list[FlagSpec] = [
     FlagSpec(
         "long_token",
         "both",
-        "warn",
+        "block",
         "quality",
         "C4",
-        "a token longer than max_word_length",
+        "a token longer than max_word_length (blocks when it is most of the text)",
         capped=True,
     ),
     FlagSpec("lorem_ipsum", "both", "warn", "quality", "C4", "placeholder text", capped=True),
@@ -228,6 +228,15 @@ _SPECS: list[FlagSpec] = [
     ),
     FlagSpec(
         "needs_ocr", "doc", "warn", "loader:pdf", "ours", "pages with images and no text layer"
+    ),
+    FlagSpec("ocr", "doc", "info", "loader:pdf", "ours", "pages read by OCR (the ocr extra)"),
+    FlagSpec(
+        "ocr_low_confidence",
+        "doc",
+        "warn",
+        "loader:pdf",
+        "ours",
+        "pages whose mean OCR confidence is under [ocr] min_confidence",
     ),
     FlagSpec(
         "no_main_content",

@@ -20,7 +20,3 @@ def doc_id(file_sha256: str, sub_path: str | None = None) -> str:
 
 def record_id(doc_id: str, rel_path: str, chunk_index: int, config_hash: str) -> str:
     return "r_" + _digest(doc_id, rel_path, str(chunk_index), config_hash)
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
@@ -60,6 +60,7 @@ class SourceFile:
         parent: SourceFile | None = None,
         depth: int = 0,
         sha256: str | None = None,
+        on_progress: Callable[[], None] | None = None,
     ) -> None:
         if path is None and data is None:
             raise ValueError("SourceFile needs a path or data")
@@ -78,6 +79,11 @@ class SourceFile:
         # Warnings and partial status belong to the input file, so children share the root's.
         self.warnings: list[str] = parent.warnings if parent is not None else []
         self._partial: ErrorInfo | None = None
+        # The runner's heartbeat: a loader doing long work inside one document (OCR of a long
+        # scan) calls `progress()` so the file's timeout counts from its last step, not its start.
+        self._on_progress: Callable[[], None] | None = (
+            parent._on_progress if parent is not None else on_progress
+        )
 
     # -- bytes --------------------------------------------------------------------------------
 
@@ -167,6 +173,13 @@ class SourceFile:
         if self.parent is None:
             return None
         return self.parent.doc_id()
+
+    def progress(self) -> bool:
+        """Tell the runner the file is making progress; False when nobody is listening."""
+        if self._on_progress is None:
+            return False
+        self._on_progress()
+        return True
 
     def child(self, data: bytes, name: str, sub_path: str) -> SourceFile:
         """A SourceFile for an attachment or message inside this one (never written to disk)."""

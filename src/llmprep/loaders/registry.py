@@ -28,6 +28,7 @@ BUILTIN_LOADERS: tuple[str, ...] = (
     "llmprep.loaders.email.loader:EmlLoader",
     "llmprep.loaders.email.loader:MboxLoader",
     "llmprep.loaders.email.loader:MsgLoader",
+    "llmprep.loaders.image:ImageLoader",
     "llmprep.loaders.text:TextLoader",
     "llmprep.loaders.unstructured:UnstructuredLoader",
 )

@@ -24,3 +24,17 @@ def assign_heading_paths(elements: Iterable[Element]) -> list[Element]:
         el.heading_path = [text for _, text in stack]
         out.append(el)
     return out
+
+
+def table_text(rows: list[list[str]]) -> str:
+    """The plain text of a table: rows on their own lines, cells apart by " | ", a line break
+    inside a cell as " / ". Every loader writes tables this way (the Markdown renderer reads
+    cells back from it), and keeps the grid itself in `metadata["rows"]`."""
+    lines = []
+    for row in rows:
+        cells = [
+            " / ".join(line.strip() for line in cell.splitlines() if line.strip()) for cell in row
+        ]
+        if any(cells):
+            lines.append(" | ".join(cells))
+    return "\n".join(lines)

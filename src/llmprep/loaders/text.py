@@ -1,43 +1,28 @@
-"""Plain text and Markdown: headings, lists, code blocks, quotes and tables become elements."""
+"""Plain text and Markdown: headings, lists, code blocks, quotes and tables become elements.
+
+Markdown is parsed by markdown-it-py (CommonMark with GFM tables); `.txt` and extension-less
+files are read as Markdown too, since plain prose parses as paragraphs either way.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..flags import make_flag
-from ..models import Document, DocumentMetadata, Element
+from ..formats import MARKDOWN_EXTENSIONS, TEXT_EXTENSIONS
+from ..models import Document, DocumentMetadata, Element, ElementType
 from ..textio import decode_bytes
 from .base import Loader, SourceFile
 from .sniff import is_text
 from .structure import assign_heading_paths
 
-_ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
-_LIST = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+(.*)$")
-_FENCE = re.compile(r"^[ \t]*(```|~~~)")
-_TABLE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
-_QUOTE = re.compile(r"^[ \t]*>[ \t]?(.*)$")
-
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
-
 
 class TextLoader(Loader):
     name = "text"
     version = "1"
-    extensions = (
-        ".txt",
-        ".text",
-        ".md",
-        ".markdown",
-        ".mdown",
-        ".mkd",
-        ".rst",
-        ".log",
-        ".csv",
-        ".tsv",
-    )
+    extensions = TEXT_EXTENSIONS
     media_types = ("text/plain", "text/markdown")
     media_type_by_extension: ClassVar[dict[str, str]] = {
         ext: "text/markdown" for ext in MARKDOWN_EXTENSIONS
@@ -70,88 +55,121 @@ def parse_plain(text: str) -> list[Element]:
 
 
 def parse_markdown(text: str) -> list[Element]:
-    """A small block-level Markdown reader: enough structure for chunking, no rendering."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Block-level Markdown through markdown-it-py (CommonMark + GFM tables), as elements.
+
+    Element text is taken from the source lines, not rendered: emphasis markers, links and
+    inline code stay as written, so PII offsets and the reader see the author's text. Block
+    quotes are one `quote` element whatever they contain; a list item's text is its first
+    paragraph, its level the list's nesting depth; thematic breaks carry no text.
+    """
+    source = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = source.split("\n")
+    # "•" bullets pasted from word processors are list markers too (same length: maps align).
+    # A number of four or more digits starting a line is a year or an amount, not a list marker
+    # ("2008. The company moved..."): escaped, it stays text.
+    tokens = _markdown().parse(_YEAR.sub(r"\1\2\\\3", _BULLET.sub(r"\1-\2", source)))
     elements: list[Element] = []
-    para: list[str] = []
-
-    def flush() -> None:
-        if para:
-            body = "\n".join(para).strip()
-            if body:
-                elements.append(Element(type="paragraph", text=body))
-            para.clear()
-
+    depth = 0  # list nesting
+    item_open = False  # inside a list item whose text is not taken yet
     i = 0
-    while i < len(lines):
-        line = lines[i]
-        if _FENCE.match(line):
-            flush()
-            fence = _FENCE.match(line).group(1)  # type: ignore[union-attr]
-            body: list[str] = []
-            i += 1
-            while i < len(lines) and not lines[i].lstrip().startswith(fence):
-                body.append(lines[i])
-                i += 1
-            elements.append(Element(type="code", text="\n".join(body)))
-            i += 1
-            continue
-        m = _ATX.match(line)
-        if m:
-            flush()
-            elements.append(Element(type="heading", text=m.group(2).strip(), level=len(m.group(1))))
-            i += 1
-            continue
-        if para and len(para) == 1 and _SETEXT.match(line) and para[0].strip():
-            heading = para.pop()
+    while i < len(tokens):
+        tok = tokens[i]
+        kind = tok.type
+        if kind == "heading_open":
             elements.append(
-                Element(
-                    type="heading", text=heading.strip(), level=1 if line.strip()[0] == "=" else 2
-                )
+                Element(type="heading", text=tokens[i + 1].content.strip(), level=int(tok.tag[1]))
             )
-            i += 1
+            i += 3
             continue
-        if not line.strip():
-            flush()
-            i += 1
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif kind == "list_item_open":
+            item_open = True
+        elif kind == "paragraph_open":
+            content = tokens[i + 1].content
+            if item_open:
+                item = " ".join(part.strip() for part in content.split("\n")).strip()
+                elements.append(Element(type="list_item", text=item, level=depth))
+                item_open = False
+            elif depth:  # a later paragraph of a list item
+                elements.append(Element(type="paragraph", text=content.strip()))
+            else:
+                _append_block(elements, "paragraph", _source(lines, tok).strip())
+            i += 3
             continue
-        if _TABLE.match(line):
-            flush()
-            rows: list[str] = []
-            while i < len(lines) and _TABLE.match(lines[i]):
-                rows.append(lines[i].strip())
-                i += 1
-            elements.append(Element(type="table", text="\n".join(rows)))
-            continue
-        m = _LIST.match(line)
-        if m:
-            flush()
-            indent = len(m.group(1).expandtabs(4))
-            item = [m.group(2)]
-            i += 1
-            # Continuation lines: indented, not a new item or block.
-            while (
-                i < len(lines)
-                and lines[i].strip()
-                and lines[i][:1] in (" ", "\t")
-                and not _LIST.match(lines[i])
-            ):
-                item.append(lines[i].strip())
-                i += 1
-            elements.append(
-                Element(type="list_item", text=" ".join(item).strip(), level=indent // 2 + 1)
+        elif kind == "blockquote_open":
+            block = _source_lines(lines, tok)
+            marked = next(
+                (n for n, line in enumerate(block) if not _QUOTE_PREFIX.match(line)), None
             )
+            quoted = [_QUOTE_PREFIX.sub("", line, count=1) for line in block[:marked]]
+            _append_block(elements, "quote", "\n".join(quoted).strip())
+            if marked is not None:  # lines without ">" after a quote are not quoted
+                _append_block(elements, "paragraph", "\n".join(block[marked:]).strip())
+            i = _skip_to_close(tokens, i, "blockquote")
             continue
-        m = _QUOTE.match(line)
-        if m:
-            flush()
-            quote: list[str] = []
-            while i < len(lines) and _QUOTE.match(lines[i]):
-                quote.append(_QUOTE.match(lines[i]).group(1))  # type: ignore[union-attr]
-                i += 1
-            elements.append(Element(type="quote", text="\n".join(quote).strip()))
+        elif kind == "table_open":
+            rows = [line.strip() for line in _source_lines(lines, tok)]
+            _append_block(elements, "table", "\n".join(rows))
+            i = _skip_to_close(tokens, i, "table")
             continue
-        para.append(line)
+        elif kind in ("fence", "code_block"):
+            body = tok.content[:-1] if tok.content.endswith("\n") else tok.content
+            elements.append(Element(type="code", text=body))
+            item_open = False
+        elif kind == "html_block":
+            _append_block(elements, "paragraph", tok.content.strip())
         i += 1
-    flush()
     return elements
+
+
+_BULLET = re.compile(r"^([ \t]*)•([ \t])", re.MULTILINE)
+_QUOTE_PREFIX = re.compile(r"^[ \t]*>[ \t]?")
+_YEAR = re.compile(r"^([ \t]*)(\d{4,9})([.)])", re.MULTILINE)
+
+
+def _markdown() -> Any:
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+        # No lazy continuation lines: in text files a line that is not indented under a list
+        # item starts a new block (a sentence per line stays a sentence), as most editors and
+        # GitHub's own list rendering lead authors to expect.
+        parser.block.ruler.before("table", "no_lazy_lines", _ends_lazy_line, {"alt": ["paragraph"]})
+        _PARSER = parser
+    return _PARSER
+
+
+_PARSER: Any = None
+
+
+def _ends_lazy_line(state: Any, start: int, end: int, silent: bool) -> bool:
+    """A paragraph terminator: a line indented less than its list item's content."""
+    return bool(silent and state.sCount[start] < state.blkIndent)
+
+
+def _source_lines(lines: list[str], tok: Any) -> list[str]:
+    start, end = tok.map
+    return lines[start:end]
+
+
+def _source(lines: list[str], tok: Any) -> str:
+    return "\n".join(_source_lines(lines, tok))
+
+
+def _append_block(elements: list[Element], kind: ElementType, text: str) -> None:
+    if text:
+        elements.append(Element(type=kind, text=text))
+
+
+def _skip_to_close(tokens: list[Any], i: int, name: str) -> int:
+    """Index after the token closing the `name` block that opens at `i` (blocks may nest)."""
+    level = tokens[i].level
+    i += 1
+    while not (tokens[i].type == f"{name}_close" and tokens[i].level == level):
+        i += 1
+    return i + 1

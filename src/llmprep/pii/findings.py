@@ -13,11 +13,6 @@ class Finding:
     score: float
     detector: str
 
-    def shifted(self, offset: int) -> Finding:
-        return Finding(
-            self.start + offset, self.end + offset, self.entity_type, self.score, self.detector
-        )
-
 
 # Score of a cue-backed finding (a title, a greeting or closing, a form label, a mailbox, a
 # listed contact, a country): above the NER model's 0.85, so where both find the same span

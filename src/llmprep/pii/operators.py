@@ -29,7 +29,6 @@ from .findings import Finding
 KEY_ENV = "LLMPREP_PII_KEY"
 # Set by the runner for its worker processes only: the run's random key, as hex.
 RUN_KEY_ENV = "LLMPREP_RUN_KEY"
-OPERATORS = ("pseudonym", "replace", "mask", "hash", "redact", "keep")
 
 
 def _inherited_run_key() -> bytes | None:

@@ -45,6 +45,10 @@ def build_stages(config: Config) -> list[Stage]:
         # PII detection reads English and other languages differently: it needs an estimate of
         # the document's language before chunking. Otherwise the chunks settle it alone.
         stages += [DocumentLanguage(config), Pii(config)]
+    if config.output.text_format == "markdown":
+        from ..stages.render import Render
+
+        stages.append(Render(config))  # after PII (moves its spans), before chunking
     stages += [ChunkStage(config), ChunkLanguage(config), Quality(config), Fingerprinting(config)]
     _STAGE_CACHE[key] = stages
     return stages
@@ -108,11 +112,15 @@ def process_file(
     rel_path: str | None = None,
     on_document: DocSink,
     sha256: str | None = None,
+    on_progress: Callable[[], None] | None = None,
+    data: bytes | None = None,
 ) -> FileOutcome:
     """Run one file through the stages, handing each finished document to `on_document`.
 
     Never raises for bad input: every failure becomes a typed status on the outcome.
     Documents are handed over one at a time so a 100 MB mailbox never sits in memory whole.
+    With `data`, the content is those bytes and `path` only names it (nothing is opened):
+    the same bytes under the same name give the same documents and records as the file.
     """
     path = Path(path)
     rel = rel_path or path.name
@@ -122,8 +130,15 @@ def process_file(
     stage_name = "load"
     source: SourceFile | None = None
     try:
-        _check_regular_file(path)
-        source = SourceFile(path=path, rel_path=rel, config=config, sha256=sha256)
+        if data is None:
+            _check_regular_file(path)
+            source = SourceFile(
+                path=path, rel_path=rel, config=config, sha256=sha256, on_progress=on_progress
+            )
+        else:
+            source = SourceFile(
+                data=data, name=path.name, rel_path=rel, config=config, on_progress=on_progress
+            )
         outcome.size = source.size
         if outcome.size == 0:
             # Whatever its name says, there is nothing in it: usually a copy or export that

@@ -19,10 +19,13 @@ from typing import Any, Protocol
 from ..config import Config
 from ..models import Record
 from ..output import STATE_DIR, ShardStore, atomic_writer, dumps
+from ..record_files import open_record_files
+from ..remote import split_inputs
 from ..report import ReportBuilder, write_reports
 from .assemble import Assembler, shard_fingerprint
 from .failures import DEBUG_LOG_ENV, debug_enabled
 from .inputs import InputFile, discover
+from .remote_inputs import is_remote, remote_cached, remote_jobs, stage, unstage
 from .state import RunState
 from .task import Job, file_sha256, task_key
 
@@ -43,7 +46,7 @@ RunnerFactory = Callable[[Config, Path], Runner]
 class RunSummary:
     """What `llmprep.run` returns."""
 
-    out: Path
+    out: Path | str  # a URL when the output folder is remote
     files: int = 0
     processed: int = 0
     reused: int = 0
@@ -87,18 +90,27 @@ def execute_run(
         os.environ[DEBUG_LOG_ENV] = str(out / STATE_DIR / "debug.log")
     config_hash = config.hash()
     keyed: list[Job] = []
-    for item in discover(inputs, exclude=[out]):
+    local_inputs, urls = split_inputs(inputs)
+    for item in discover(local_inputs, exclude=[out]):
         sha = file_sha256(item.path)
         keyed.append((item, sha, task_key(item, sha, config_hash)))
+    if urls:  # fsspec URLs: keyed on their version, after the local inputs
+        keyed += remote_jobs(urls, multi=len(inputs) > 1, config_hash=config_hash)
     # A cached result is reused unless the file could not be read (those are retried every time).
-    pending = [job for job in keyed if full or job[1] is None or not store.has(job[2])]
+    pending = [
+        job
+        for job in keyed
+        if full
+        or (not remote_cached(job, store) if is_remote(job) else job[1] is None)
+        or not store.has(job[2])
+    ]
     previous = RunState.load(out)
     current = RunState(keys=[k for _, _, k in keyed], paths=[i.rel_path for i, _, _ in keyed])
     if (
         not pending
         and previous is not None
         and previous == current
-        and previous.outputs_present(out)
+        and previous.outputs_present(out, config.output.format)
     ):
         if progress:
             progress(len(keyed), len(keyed), None)
@@ -115,7 +127,13 @@ def execute_run(
             progress(done, len(keyed), row)
 
     if pending:
-        runner(config, out).run(pending, on_row)
+        runnable, failed = stage(pending, out, store, config_hash)
+        for item, row in failed:
+            on_row(item, row)
+        try:
+            runner(config, out).run(runnable, on_row)
+        finally:
+            unstage(out)
     previous_report = _read_json(out / "report.json")
     RunState.clear(out)  # from here until save(), the outputs are being rewritten
     deleted = sorted(set(previous.paths) - set(current.paths)) if previous else []
@@ -145,8 +163,7 @@ def _assemble(
     report = ReportBuilder(config_hash)
     summary = RunSummary(out=out, files=len(keyed), deleted=len(deleted))
     with (
-        atomic_writer(out / "records.jsonl") as records_fh,
-        atomic_writer(out / "rejected.jsonl") as rejected_fh,
+        open_record_files(out, config.output.format) as (records_fh, rejected_fh),
         atomic_writer(out / "manifest.jsonl") as manifest_fh,
     ):
         for item, _sha, key in keyed:
@@ -164,10 +181,10 @@ def _assemble(
                     report.add_record(data, verdict.reasons)
                     if verdict.kept:
                         kept += 1
-                        records_fh.write(dumps(data) + "\n")
+                        records_fh.write(data)
                     else:
                         rejected += 1
-                        rejected_fh.write(dumps(verdict.rejected().model_dump(mode="json")) + "\n")
+                        rejected_fh.write(verdict.rejected().model_dump(mode="json"))
             row["records"], row["rejected"] = kept, rejected
             summary.records += kept
             summary.rejected += rejected

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import STATE_DIR, atomic_writer
+from ..record_files import Format, record_file_names
 
 STATE_FILE = "state.json"
-OUTPUTS = ("records.jsonl", "rejected.jsonl", "manifest.jsonl", "report.json", "report.html")
+OUTPUTS = ("manifest.jsonl", "report.json", "report.html")  # and the format's record files
 
 
 @dataclass
@@ -38,5 +39,6 @@ class RunState:
     def clear(out: Path) -> None:
         (out / STATE_DIR / STATE_FILE).unlink(missing_ok=True)
 
-    def outputs_present(self, out: Path) -> bool:
-        return all((out / name).is_file() for name in OUTPUTS)
+    def outputs_present(self, out: Path, fmt: Format = "jsonl") -> bool:
+        names = (*OUTPUTS, *record_file_names(fmt))
+        return all((out / name).is_file() for name in names)

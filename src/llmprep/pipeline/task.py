@@ -94,7 +94,8 @@ def run_task(
 ) -> dict[str, Any]:
     """Process one file into its shard; returns the manifest row (as a dict).
 
-    `on_progress` is called after each finished document (the runner's heartbeat).
+    `on_progress` is the runner's heartbeat: called after each finished document, and by loaders
+    doing long work inside one (each OCR'd page).
     """
     config_hash = config.hash()
     with atomic_writer(store.shard_path(key)) as fh:
@@ -113,7 +114,12 @@ def run_task(
                 on_progress()
 
         outcome = process_file(
-            Path(item.path), config, rel_path=item.rel_path, on_document=on_document, sha256=sha256
+            Path(item.path),
+            config,
+            rel_path=item.rel_path,
+            on_document=on_document,
+            sha256=sha256,
+            on_progress=on_progress,
         )
     outcome.path = item.path
     row = outcome.manifest_row(config_hash, kept=outcome.records).model_dump(mode="json")

@@ -22,6 +22,7 @@ from ..pii.document import judge_headings
 from ..pii.findings import Finding
 from ..pii.operators import Anonymizer, env_key
 from ..pii.resolve import Known, known_values
+from ..pii.table_cells import redact_table_metadata
 from .base import DocWork
 
 if TYPE_CHECKING:
@@ -175,6 +176,10 @@ def _apply_to_elements(
             out += len(text)
             pos = b
         parts.append(el.text[pos:])
+        if el.type == "table" and el.metadata:
+            # The structured cells must not keep what the text no longer shows.
+            found = {el.text[a:b]: text for a, b, text, _f, op in todo if op != "keep"}
+            redact_table_metadata(el.metadata, "".join(parts), found)
         el.text = "".join(parts)
         el.pii = spans
 

@@ -4,6 +4,12 @@ The body is walked as XML (not python-docx's `paragraphs` then `tables`), so a t
 it stands between paragraphs. Paragraph text comes from runs, hyperlinks, fields, content controls
 and tracked insertions; deleted and moved-away text, field codes and the VML fallback copy of
 drawings are left out. Text boxes become elements of their own after their anchor paragraph.
+
+Tables are grids, by the same rule as HTML tables: a merged cell (`gridSpan` across columns,
+`vMerge` down rows) has its text in every grid position it covers, so each row reads whole;
+`metadata["spans"]` lists merged cells as `[row, column, rowspan, colspan]` (0-based), and
+`gridBefore` leaves empty cells at a row's start. Nested tables are kept in their cell's text
+(a line per row) and in `metadata["nested_tables"]`.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...models import Element
+from ..structure import table_text
 from .styles import Styles
 
 if TYPE_CHECKING:
@@ -45,6 +52,7 @@ class Tags:
         self.hyperlink, self.txbx = q("hyperlink"), q("txbxContent")
         self.sdt, self.sdt_content, self.custom_xml = q("sdt"), q("sdtContent"), q("customXml")
         self.vmerge, self.tbl_header = q("vMerge"), q("tblHeader")
+        self.grid_span, self.grid_before = q("gridSpan"), q("gridBefore")
         self.type, self.val = q("type"), q("val")
         self.anchor = q("anchor")
         self.body = q("body")
@@ -134,8 +142,13 @@ class BodyReader:
         acc = _Inline()
         self._inline(p, acc)
         text = acc.text().strip()
+        role = self.styles.role(ppr)
+        if role.num_id is not None:
+            # Counted even when empty: Word numbers an empty item too.
+            label = self.styles.numbering.label(role.num_id, role.ilvl)
+            if label and text:
+                text = f"{label} {text}"  # the number Word shows, as HTML ordered items have it
         if text:
-            role = self.styles.role(ppr)
             meta: dict[str, Any] = {}
             if role.list_kind:
                 meta["list"] = role.list_kind
@@ -202,10 +215,12 @@ class BodyReader:
 
     def _table(self, tbl: etree._Element) -> Element | None:
         start_page = self.page
-        rows, header_rows, nested = self._rows(tbl)
+        rows, header_rows, nested, spans = self._rows(tbl)
         if not any(cell.strip() for row in rows for cell in row):
             return None
         meta: dict[str, Any] = {"rows": rows}
+        if spans:
+            meta["spans"] = spans
         if header_rows:
             meta["header_rows"] = header_rows
         if nested:
@@ -217,10 +232,15 @@ class BodyReader:
             metadata=meta,
         )
 
-    def _rows(self, tbl: etree._Element) -> tuple[list[list[str]], int, list[dict[str, Any]]]:
+    def _rows(
+        self, tbl: etree._Element
+    ) -> tuple[list[list[str]], int, list[dict[str, Any]], list[list[int]]]:
+        """The table as a grid: a merged cell's text in every grid position it covers."""
         tg = self.tags
         rows: list[list[str]] = []
         nested: list[dict[str, Any]] = []
+        spans: list[list[int]] = []  # [row, col, rowspan, colspan] of merged cells
+        open_merges: dict[int, int] = {}  # grid column -> index in `spans` of its merge
         header_rows = 0
         for tr in _flatten(tbl, tg.tr, tg):
             trpr = tr.find(tg.trpr)
@@ -230,34 +250,35 @@ class BodyReader:
                 and header_rows == len(rows)
             ):
                 header_rows += 1
-            cells: list[str] = []
+            above = rows[-1] if rows else []
+            cells: list[str] = [""] * _val(trpr, tg.grid_before, tg)
             for tc in _flatten(tr, tg.tc, tg):
-                if _is_merge_continuation(tc, tg):
-                    # A vertically merged cell's text is kept once, in its first row.
-                    cells.append("")
+                col = len(cells)
+                tcpr = tc.find(tg.tcpr)
+                width = max(1, min(_val(tcpr, tg.grid_span, tg) or 1, 100))
+                merge = _vmerge(tcpr, tg)
+                if merge == "continue":
+                    # A vertically merged cell repeats the text of the cell it continues.
+                    text = above[col] if col < len(above) else ""
+                    if col in open_merges:
+                        spans[open_merges[col]][2] += 1
+                    cells.extend([text] * width)
                     continue
                 parts: list[str] = []
                 for el in self.blocks(tc):
                     if el.type == "table":
-                        nested.append(
-                            {"row": len(rows), "col": len(cells), "rows": el.metadata["rows"]}
-                        )
+                        nested.append({"row": len(rows), "col": col, "rows": el.metadata["rows"]})
                     parts.append(el.text)
-                cells.append("\n".join(parts))
+                text = "\n".join(parts)
+                for k in range(width):
+                    open_merges.pop(col + k, None)
+                if merge == "restart" or width > 1:
+                    spans.append([len(rows), col, 1, width])
+                    if merge == "restart":
+                        open_merges[col] = len(spans) - 1
+                cells.extend([text] * width)
             rows.append(cells)
-        return rows, header_rows, nested
-
-
-def table_text(rows: list[list[str]]) -> str:
-    """Rows on their own lines, cells apart by " | "; line breaks inside a cell become " / "."""
-    lines = []
-    for row in rows:
-        cells = [
-            " / ".join(line.strip() for line in cell.splitlines() if line.strip()) for cell in row
-        ]
-        if any(cells):
-            lines.append(" | ".join(cells))
-    return "\n".join(lines)
+        return rows, header_rows, nested, [sp for sp in spans if sp[2] > 1 or sp[3] > 1]
 
 
 def _flatten(parent: etree._Element, want: str, tg: Tags) -> list[etree._Element]:
@@ -275,9 +296,15 @@ def _flatten(parent: etree._Element, want: str, tg: Tags) -> list[etree._Element
     return out
 
 
-def _is_merge_continuation(tc: etree._Element, tg: Tags) -> bool:
-    tcpr = tc.find(tg.tcpr)
-    if tcpr is None:
-        return False
-    vmerge = tcpr.find(tg.vmerge)
-    return vmerge is not None and vmerge.get(tg.val, "continue") != "restart"
+def _val(props: etree._Element | None, tag: str, tg: Tags) -> int:
+    node = props.find(tag) if props is not None else None
+    value = node.get(tg.val, "") if node is not None else ""
+    return int(value) if value.isdecimal() else 0
+
+
+def _vmerge(tcpr: etree._Element | None, tg: Tags) -> str | None:
+    """ "restart" (first cell of a vertical merge), "continue" (covered by the cell above), None."""
+    node = tcpr.find(tg.vmerge) if tcpr is not None else None
+    if node is None:
+        return None
+    return "restart" if node.get(tg.val, "continue") == "restart" else "continue"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
     from .body import Tags
+    from .opc import PythonDocxPackage
     from .package import Package
 
 _WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -86,7 +87,7 @@ def _read(fh: BinaryIO, source: SourceFile) -> Document:
             max_uncompressed_mb=cfg.max_uncompressed_mb,
             max_ratio=cfg.max_compression_ratio,
         )
-        return _build(pkg, source)
+        return _build(_python_docx(fh, pkg) or pkg, source)
     except (KeyError, ValueError, EOFError, zipfile.BadZipFile, etree.LxmlError) as exc:
         raise CorruptDocument(
             "docx.corrupt", f"broken Word package ({type(exc).__name__})"
@@ -95,10 +96,24 @@ def _read(fh: BinaryIO, source: SourceFile) -> Document:
         pkg.close()
 
 
-def _build(pkg: Package, source: SourceFile) -> Document:
+def _python_docx(fh: BinaryIO, pkg: Package) -> PythonDocxPackage | None:
+    """The package as python-docx opens it, or None where it cannot (Strict OOXML, odd parts):
+    llmprep's own reader (`pkg`) then serves the same parts."""
+    from .opc import PythonDocxPackage
+
+    try:
+        opened = PythonDocxPackage(fh, pkg.infos)
+        opened.main_document()
+    except Exception:  # python-docx raises KeyError, ValueError, its own errors...
+        return None
+    return opened
+
+
+def _build(pkg: Package | PythonDocxPackage, source: SourceFile) -> Document:
     from lxml import etree
 
     from .body import W_STRICT, W_TRANSITIONAL, BodyReader, Tags
+    from .opc import PythonDocxPackage
     from .parts import furniture, notes, properties
     from .styles import Styles
 
@@ -125,7 +140,11 @@ def _build(pkg: Package, source: SourceFile) -> Document:
             source.warnings.append(f"docx.part_unreadable: {rel_type}")
             return None
 
-    styles = Styles(w, part("styles"), part("numbering"))
+    docx_styles = pkg.styles() if isinstance(pkg, PythonDocxPackage) else None
+    if docx_styles is not None:
+        styles = Styles.from_python_docx(w, docx_styles, part("numbering"))
+    else:
+        styles = Styles(w, part("styles"), part("numbering"))
     page_mode = _page_mode(body, tags)
     reader = BodyReader(tags, styles, links, page_mode)
     elements = assign_heading_paths(reader.blocks(body))
@@ -156,6 +175,7 @@ def _build(pkg: Package, source: SourceFile) -> Document:
     if meta.page_count is None and page_mode == "rendered":
         meta.page_count = reader.page
     meta.extra["page_numbers"] = page_mode or "none"
+    meta.extra["package_reader"] = getattr(pkg, "reader", "llmprep")
     all_elements: list[Element] = [*headers, *elements, *footers, *extra]
     return source.new_document(all_elements, metadata=meta)
 

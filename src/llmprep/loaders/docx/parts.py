@@ -12,6 +12,8 @@ from .package import Package, Rel
 if TYPE_CHECKING:
     from lxml import etree
 
+    from .opc import PythonDocxPackage
+
 _DC = "http://purl.org/dc/elements/1.1/"
 _DCTERMS = "http://purl.org/dc/terms/"
 _CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
@@ -22,7 +24,11 @@ ReaderFactory = Callable[[], BodyReader]
 
 
 def furniture(
-    pkg: Package, rels: dict[str, Rel], body: etree._Element, tags: Tags, reader: ReaderFactory
+    pkg: Package | PythonDocxPackage,
+    rels: dict[str, Rel],
+    body: etree._Element,
+    tags: Tags,
+    reader: ReaderFactory,
 ) -> tuple[list[Element], list[Element]]:
     """Header and footer elements, one per distinct text, in the order sections name them."""
     refs: dict[str, list[tuple[str, str]]] = {"header": [], "footer": []}
@@ -49,7 +55,7 @@ def furniture(
 
 
 def notes(
-    pkg: Package,
+    pkg: Package | PythonDocxPackage,
     rels: dict[str, Rel],
     tags: Tags,
     reader: ReaderFactory,
@@ -79,13 +85,18 @@ def notes(
     return out
 
 
-def properties(pkg: Package) -> DocumentMetadata:
+def properties(pkg: Package | PythonDocxPackage) -> DocumentMetadata:
     """Core properties (title, author, dates...) and the page count Word last saved."""
+    from .opc import PythonDocxPackage
+
     meta = DocumentMetadata()
     package_rels = pkg.rels("")
     core = next((r for r in package_rels if r.is_type("core-properties") and not r.external), None)
     core_name = core.target if core else "docProps/core.xml"
-    if pkg.has(core_name):
+    from_docx = pkg.core_properties() if isinstance(pkg, PythonDocxPackage) else None
+    if from_docx is not None:
+        meta = from_docx
+    elif pkg.has(core_name):
         root = pkg.xml(core_name)
         meta.title = _text(root, _DC, "title")
         creator = _text(root, _DC, "creator")

@@ -1,20 +1,28 @@
 """Paragraph roles from Word styles and numbering: title, heading level, list level.
 
 Word marks structure in three places that all inherit: the paragraph's own properties, its style,
-and the style's `basedOn` ancestors. Headings come from the style name (Title, Heading 1-9) or an
-outline level; list items from numbering properties (`numPr`) that point into numbering.xml.
+and the style's `basedOn` ancestors. Headings come from an outline level (the paragraph's, then
+its styles'), the style name (Title, Heading 1-9 and numbered variants such as "Heading 2
+Numbered"), or a numbering level linked to a heading style (multilevel chapter numbering put on
+a plain paragraph); a style inherits its base style's heading level. List items come from
+numbering properties (`numPr`) that point into numbering.xml (`numbering.py`), which also gives
+an ordered item the number Word shows.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .numbering import Numbering
 
 if TYPE_CHECKING:
     from lxml import etree
 
-_HEADING_NAME = re.compile(r"^heading\s*([1-9])$")
+# "Heading 2", and the numbered or house variants of it: "Heading 2 Numbered", "Numbered
+# Heading 2", "Appendix Heading 2". A heading level is one digit standing alone after the word.
+_HEADING_NAME = re.compile(r"^(?:[\w-]+\s+)?heading\s*([1-9])(?:\s+[\w-]+)?$")
 _LIST_NAME = re.compile(r"^list\s*(?:bullet|number)\s*([1-9])?$")
 _MAX_CHAIN = 32  # basedOn chains are short; a cycle must not loop forever
 
@@ -35,6 +43,8 @@ class Role:
     type: str  # "title" | "heading" | "list_item" | "paragraph"
     level: int | None = None
     list_kind: str | None = None  # "bullet" | "ordered" for list items
+    num_id: str | None = None  # the numbering instance of a list item (for its number)
+    ilvl: int = 0
 
 
 PARAGRAPH = Role("paragraph")
@@ -51,9 +61,31 @@ class Styles:
         self._default: str | None = None
         if styles_root is not None:
             self._read_styles(styles_root)
-        self._num_kind = _read_numbering(w, numbering_root) if numbering_root is not None else {}
-        self._have_numbering = numbering_root is not None
+        self.numbering = Numbering(w, numbering_root)
         self._cache: dict[tuple[str | None, int | None, str | None, int | None], Role] = {}
+
+    @classmethod
+    def from_python_docx(cls, w: str, styles: Any, numbering_root: etree._Element | None) -> Styles:
+        """Paragraph styles as python-docx reads them: UI names, base styles, properties."""
+        from docx.enum.style import WD_STYLE_TYPE
+
+        out = cls(w, None, numbering_root)
+        for st in styles:
+            if st.type != WD_STYLE_TYPE.PARAGRAPH or not st.style_id:
+                continue
+            element = st.element
+            base = element.basedOn
+            outline, num_id, ilvl = _ppr_facts(w, element.pPr)
+            out._styles[st.style_id] = _Style(
+                name=(st.name or st.style_id).strip().lower(),
+                based_on=base.val if base is not None else None,
+                outline=outline,
+                num_id=num_id,
+                ilvl=ilvl,
+            )
+            if element.default:
+                out._default = st.style_id
+        return out
 
     def _read_styles(self, root: etree._Element) -> None:
         w = self._w
@@ -77,10 +109,6 @@ class Styles:
             )
             if st.get(f"{{{w}}}default") in ("1", "true", "on"):
                 self._default = sid
-
-    def style_name(self, style_id: str | None) -> str | None:
-        st = self._styles.get(style_id or self._default or "")
-        return st.name if st else style_id
 
     def role(self, ppr: etree._Element | None) -> Role:
         """The role of a paragraph with properties `ppr` (its `w:pPr`, or None)."""
@@ -119,6 +147,9 @@ class Styles:
         level = _heading_level(outline, chain)
         if level is not None:
             return Role("heading", level)
+        linked = self._linked_heading(num_id, ilvl)
+        if linked is not None:
+            return Role("heading", linked)
         # Numbering: the paragraph's own numPr wins over its style's.
         if num_id is None:
             for st in chain:
@@ -127,23 +158,36 @@ class Styles:
                     break
         if ilvl is None:
             ilvl = next((st.ilvl for st in chain if st.ilvl is not None), None)
+        numbering = self.numbering
         if (
             num_id is not None
             and num_id != "0"
-            and (num_id in self._num_kind or not self._have_numbering)
+            and (numbering.has(num_id) or not numbering.present)
         ):
-            kind = self._num_kind.get(num_id, {}).get(ilvl or 0, "bullet")
+            found = numbering.level(num_id, ilvl or 0)
+            kind = found.kind if found is not None else "bullet"
+            counted = ilvl or 0
             if ilvl is None:
                 # "List Bullet 2" style: Word gives each level its own numbering and no ilvl.
                 m = _LIST_NAME.match(chain[0].name) if chain else None
                 ilvl = int(m.group(1)) - 1 if m and m.group(1) else 0
-            return Role("list_item", min(ilvl, 8) + 1, kind)
+            return Role("list_item", min(ilvl, 8) + 1, kind, num_id, counted)
         if num_id is None and chain:
             m = _LIST_NAME.match(chain[0].name)
             if m:
                 kind = "ordered" if "number" in chain[0].name else "bullet"
                 return Role("list_item", int(m.group(1) or 1), kind)
         return PARAGRAPH
+
+    def _linked_heading(self, num_id: str | None, ilvl: int | None) -> int | None:
+        """The heading level of the style a numbering level is linked to (chapter numbering)."""
+        if num_id is None:
+            return None
+        level = self.numbering.level(num_id, ilvl or 0)
+        if level is None or level.style is None:
+            return None
+        chain = self._chain(level.style)
+        return _heading_level(None, chain) if chain else None
 
 
 def _heading_level(outline: int | None, chain: list[_Style]) -> int | None:
@@ -179,30 +223,3 @@ def _int(node: etree._Element | None, w: str) -> int | None:
     except ValueError:
         return None
     return value if 0 <= value <= 9 else None
-
-
-def _read_numbering(w: str, root: etree._Element) -> dict[str, dict[int, str]]:
-    """numId -> {ilvl: "bullet" | "ordered"}, through the abstract numbering it points to."""
-    abstract: dict[str, dict[int, str]] = {}
-    for an in root.iterchildren(f"{{{w}}}abstractNum"):
-        aid = an.get(f"{{{w}}}abstractNumId")
-        if aid is None:
-            continue
-        levels: dict[int, str] = {}
-        for lvl in an.iterchildren(f"{{{w}}}lvl"):
-            fmt = lvl.find(f"{{{w}}}numFmt")
-            value = fmt.get(f"{{{w}}}val") if fmt is not None else "bullet"
-            try:
-                ilvl = int(lvl.get(f"{{{w}}}ilvl", "0"))
-            except ValueError:
-                continue
-            levels[ilvl] = "bullet" if value in ("bullet", "none") else "ordered"
-        abstract[aid] = levels
-    out: dict[str, dict[int, str]] = {}
-    for num in root.iterchildren(f"{{{w}}}num"):
-        nid = num.get(f"{{{w}}}numId")
-        ref = num.find(f"{{{w}}}abstractNumId")
-        if nid is not None:
-            aid = ref.get(f"{{{w}}}val") if ref is not None else None
-            out[nid] = abstract.get(aid or "", {})
-    return out

@@ -12,36 +12,9 @@ from dataclasses import dataclass, field
 from ...flags import make_flag
 from ...models import Element, Flag
 
-# Charset labels mail clients write that Python's codecs do not know, mapped to what they mean.
-_CHARSET_ALIASES = {
-    "iso-8859-8-i": "iso-8859-8",
-    "iso-8859-8-e": "iso-8859-8",
-    "iso-8859-6-i": "iso-8859-6",
-    "iso-8859-6-e": "iso-8859-6",
-    "ks_c_5601-1987": "cp949",
-    "ks_c_5601": "cp949",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-sjis": "shift_jis",
-    "x-gbk": "gb18030",
-    "windows-874": "cp874",
-    "unicode-1-1-utf-7": "utf-7",
-    "utf8": "utf-8",
-}
 # Single-byte charsets decode any bytes without error, so a lie is only visible another way.
 _SINGLE_BYTE = re.compile(
     r"^(?:us-?ascii|ascii|iso[-_]?8859[-_]?\d+|latin[-_]?\d|windows-125\d|cp125\d|cp1252)$"
-)
-_CHARSET_NAME = re.compile(r"^[a-z0-9][a-z0-9._:+-]{0,39}$")
-_LATIN1_LABELS = (
-    "iso-8859-1",
-    "iso8859-1",
-    "iso_8859-1",
-    "latin-1",
-    "latin1",
-    "l1",
-    "us-ascii",
-    "ascii",
 )
 
 
@@ -52,20 +25,11 @@ class DecodedBody:
     flags: list[Flag] = field(default_factory=list)
 
 
-def normalize_charset(declared: str | None) -> str | None:
-    if not declared:
-        return None
-    name = declared.strip().strip("\"'").lower()
-    if not _CHARSET_NAME.match(name):
-        return None  # garbage such as NULs makes codec lookup raise ValueError, not LookupError
-    return _CHARSET_ALIASES.get(name, name)
-
-
 def decode_body(data: bytes, declared: str | None) -> DecodedBody:
     """Declared charset -> detected -> cp1252 with replacement; every fallback is flagged."""
-    from ...textio import decode_bytes
+    from ...textio import WEB_ALIASES, charset_label, decode_bytes
 
-    charset = normalize_charset(declared)
+    charset = charset_label(declared)
     flags: list[Flag] = []
     if charset and _SINGLE_BYTE.match(charset) and not data.isascii():
         # A UTF-8 body labelled Latin-1 decodes "fine" into mojibake; valid multi-byte UTF-8
@@ -77,7 +41,7 @@ def decode_body(data: bytes, declared: str | None) -> DecodedBody:
         else:
             flags.append(make_flag("email_charset_mismatch", "utf-8", charset))
             return DecodedBody(text, "utf-8", flags)
-    if charset in _LATIN1_LABELS and not data.isascii():
+    if WEB_ALIASES.get(charset or "") == "cp1252" and not data.isascii():
         # As browsers do (WHATWG): Latin-1 and ASCII labels mean windows-1252, whose curly
         # quotes and dashes sit where Latin-1 has invisible C1 controls.
         try:

@@ -4,6 +4,17 @@ One iterative pass over lxml's start/end events (no recursion, so 2,000-deep pag
 headings, list items, data tables, `pre` blocks and block quotes become their own elements;
 everything else is paragraphs split at block boundaries. Layout tables (tables used to place
 things on the page, as in most e-mail) are read as paragraphs, not as `table` elements.
+
+Tables are grids: a cell spanning several rows or columns (`rowspan`, `colspan`) has its text
+repeated in every grid position it covers, so each row reads whole on its own line;
+`metadata["spans"]` lists those cells as `[row, column, rowspan, colspan]` (0-based, spans
+capped at 100). `metadata["rows"]` is the grid, `metadata["header_rows"]` the rows of `<th>`
+cells at the top. Inside a cell, `<br>` and block boundaries (paragraphs, divs, list items)
+are line breaks: a cell's text in `rows` holds "\n", the element text shows it as " / ".
+
+Lists: every `list_item` has `level` (nesting depth, 1 = outermost) and `metadata["list"]`
+("ordered" for `<ol>`, else "bullet"). In a definition list a term (`<dt>`) is an item at the
+list's depth and its description (`<dd>`) an item one level deeper.
 """
 
 from __future__ import annotations
@@ -12,6 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ...models import Element
+from ..structure import table_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -33,9 +45,11 @@ def is_layout_table(table: HtmlElement) -> bool:
     """Tables that place content rather than hold data: nested blocks, one column, presentation."""
     if table.get("role") in ("presentation", "none") or table.find(".//table") is not None:
         return True
+    # Paragraphs and divs in cells are common in data tables (a cell of two short paragraphs);
+    # headings, lists, quotes and code blocks are page layout. Sizes below settle the rest.
     if table.xpath(
-        "boolean(.//td//*[self::p or self::div or self::ul or self::ol or self::h1 "
-        "or self::h2 or self::h3 or self::h4 or self::blockquote or self::pre])"
+        "boolean(.//td//*[self::ul or self::ol or self::h1 or self::h2 or self::h3 or self::h4 "
+        "or self::blockquote or self::pre])"
     ):
         return True
     rows = table.xpath(".//tr")
@@ -67,15 +81,55 @@ class _Collector:
         self.meta: dict[str, Any] = {}
 
 
+MAX_SPAN = 100
+
+
+def _span(el: HtmlElement, attr: str) -> int:
+    value = (el.get(attr) or "1").strip()
+    return min(int(value), MAX_SPAN) if value.isdecimal() and int(value) > 0 else 1
+
+
 class _Table:
-    __slots__ = ("caption", "cell", "el", "header_rows", "rows")
+    __slots__ = ("caption", "cell", "cell_span", "el", "header_rows", "pending", "rows", "spans")
 
     def __init__(self, el: HtmlElement) -> None:
         self.el = el
         self.rows: list[list[str]] = []
         self.cell: list[str] | None = None
+        self.cell_span = (1, 1)  # (rowspan, colspan) of the open cell
         self.header_rows = 0
         self.caption: list[str] = []
+        self.pending: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+        self.spans: list[list[int]] = []
+
+    def fill_spanned(self, *, to_end: bool = False) -> None:
+        """Copy cells spanning down from earlier rows into the current row where they stand."""
+        row = self.rows[-1]
+        while self.pending:
+            col = len(row)
+            if col not in self.pending:
+                if not to_end or col > max(self.pending):
+                    return
+                row.append("")
+                continue
+            left, text = self.pending[col]
+            row.append(text)
+            if left > 1:
+                self.pending[col] = (left - 1, text)
+            else:
+                del self.pending[col]
+
+    def add_cell(self, text: str) -> None:
+        self.fill_spanned()
+        rowspan, colspan = self.cell_span
+        row = self.rows[-1]
+        col = len(row)
+        if rowspan > 1 or colspan > 1:
+            self.spans.append([len(self.rows) - 1, col, rowspan, colspan])
+        for k in range(colspan):
+            row.append(text)
+            if rowspan > 1:
+                self.pending[col + k] = (rowspan - 1, text)
 
 
 # Format characters that only steer rendering (soft hyphen, zero-width space, bidi controls, BOM).
@@ -98,10 +152,6 @@ def _finish(parts: list[str], *, raw: bool = False) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def table_text(rows: list[list[str]]) -> str:
-    return "\n".join(" | ".join(cell for cell in row) for row in rows if any(row))
-
-
 class BlockWalker:
     """Turns a cleaned (script/style/hidden-free) DOM into `Element`s in document order."""
 
@@ -111,6 +161,8 @@ class BlockWalker:
         self.para: list[str] = []
         self.tables: list[_Table] = []
         self.list_depth = 0
+        self.list_kinds: list[str] = []  # tag of each open list, innermost last
+        self.list_numbers: list[int] = []  # the last number given in each open list
         self.code_depth = 0
 
     # -- output -------------------------------------------------------------------------------
@@ -149,7 +201,7 @@ class BlockWalker:
 
     def _break(self) -> None:
         if self.tables and self.tables[-1].cell is not None:
-            self.tables[-1].cell.append(" ")
+            self.tables[-1].cell.append(BREAK)
         elif self.stack:
             self.stack[-1].parts.append(BREAK)
         else:
@@ -192,7 +244,7 @@ class BlockWalker:
     def _start(self, el: HtmlElement, tag: str, in_cell: bool) -> None:
         if tag == "br":
             if self.code_depth or in_cell:
-                self._text("\n" if self.code_depth else " ")
+                self._text("\n" if self.code_depth else BREAK)
             else:
                 (self.stack[-1].parts if self.stack else self.para).append(BREAK)
             return
@@ -202,7 +254,11 @@ class BlockWalker:
             return
         if self.code_depth:
             return
-        if tag == "table" and not in_cell and not is_layout_table(el):
+        if (
+            tag == "table"
+            and not in_cell
+            and (el.get("data-llmprep-table") is not None or not is_layout_table(el))
+        ):
             self._flush_top()
             self.tables.append(_Table(el))
             return
@@ -227,9 +283,22 @@ class BlockWalker:
             if not inside_quote_or_heading:
                 self._flush_top()
             self.list_depth += 1
+            self.list_kinds.append(tag)
+            start = (el.get("start") or "").strip()
+            self.list_numbers.append(int(start) - 1 if start.isdecimal() else 0)
         elif tag in ITEMS and not inside_quote_or_heading:
             self._flush_top()
-            self.stack.append(_Collector("list_item", max(self.list_depth, 1)))
+            depth = max(self.list_depth, 1) + (1 if tag == "dd" else 0)
+            item = _Collector("list_item", depth)
+            kind = self.list_kinds[-1] if self.list_kinds else "ul"
+            item.meta["list"] = "ordered" if kind == "ol" and tag == "li" else "bullet"
+            if item.meta["list"] == "ordered":
+                # The number is part of the text in both forms (bullets are not): "2. Step".
+                value = (el.get("value") or "").strip()
+                number = int(value) if value.isdecimal() else self.list_numbers[-1] + 1
+                self.list_numbers[-1] = number
+                item.parts.append(f"{number}. ")
+            self.stack.append(item)
         else:
             self._break()
 
@@ -260,6 +329,9 @@ class BlockWalker:
             return
         if tag in LISTS:
             self.list_depth = max(self.list_depth - 1, 0)
+            if self.list_kinds:
+                self.list_kinds.pop()
+                self.list_numbers.pop()
             if not any(c.kind in ("quote", "heading") for c in self.stack):
                 self._flush_top()
             return
@@ -278,12 +350,15 @@ class BlockWalker:
     def _table_start(self, el: HtmlElement, tag: str) -> bool:
         table = self.tables[-1]
         if tag == "tr":
+            if table.rows:
+                table.fill_spanned(to_end=True)
             table.rows.append([])
             return True
         if tag in ("td", "th"):
             if not table.rows:
                 table.rows.append([])
             table.cell = []
+            table.cell_span = (_span(el, "rowspan"), _span(el, "colspan"))
             if tag == "th" and len(table.rows) == 1:
                 table.header_rows = 1
             return True
@@ -297,19 +372,24 @@ class BlockWalker:
         if table.cell is table.caption:
             table.cell = None
             return
-        table.rows[-1].append(" ".join("".join(table.cell or []).split()))
+        table.add_cell(_finish(table.cell or []))
         table.cell = None
 
     def _close_table(self) -> None:
-        table = self.tables.pop()
+        table = self.tables[-1]
         if table.cell is not None:
             self._close_cell()
+        if table.rows:
+            table.fill_spanned(to_end=True)
+        self.tables.pop()
         rows = [row for row in table.rows if any(row)]
         caption = " ".join("".join(table.caption).split())
         if caption:
             self._emit("caption", caption)
         if rows:
             meta: dict[str, Any] = {"rows": rows, "header_rows": table.header_rows}
+            if table.spans:
+                meta["spans"] = table.spans
             self._emit("table", table_text(rows), meta=meta)
 
 

@@ -3,7 +3,7 @@
 The order follows what browsers do (WHATWG "encoding sniffing"): a byte-order mark wins, then the
 charset the transport declared (an HTTP header or a MIME part), then a declaration in the first
 few KB of markup, then statistical detection. Labels are mapped the way browsers map them
-(`iso-8859-1` and `ascii` really mean windows-1252 on the web).
+(`iso-8859-1` and `ascii` really mean windows-1252 on the web: `textio.WEB_ALIASES`).
 """
 
 from __future__ import annotations
@@ -12,38 +12,13 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from ...textio import bom_encoding
+from ...textio import bom_encoding, charset_label, detect_encoding
 
 # Declarations must sit in the first 1024 bytes by the standard; real pages put them later.
 _PRESCAN_BYTES = 16384
 
 _META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:+-]+)", re.IGNORECASE)
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9_.:+-]+)", re.IGNORECASE)
-
-# WHATWG label aliases that differ from Python's codec of the same name.
-_ALIASES = {
-    "iso-8859-1": "cp1252",
-    "iso8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "ascii": "cp1252",
-    "us-ascii": "cp1252",
-    "iso-8859-9": "cp1254",
-    "latin5": "cp1254",
-    "iso-8859-11": "cp874",
-    "tis-620": "cp874",
-    "x-sjis": "shift_jis",
-    "shift-jis": "shift_jis",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "ks_c_5601-1987": "cp949",
-    "euc-kr": "cp949",
-    "x-mac-roman": "mac_roman",
-    "unicode": "utf-16",
-    "utf8": "utf-8",
-}
 
 
 @dataclass(frozen=True)
@@ -56,10 +31,9 @@ class DecodedHtml:
 
 def normalize_label(label: str | None) -> str | None:
     """A Python codec name for a charset label, or None when the label is unknown."""
-    if not label:
+    name = charset_label(label, web=True)
+    if name is None:
         return None
-    name = label.strip().strip("\"'").lower()
-    name = _ALIASES.get(name, name)
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -130,13 +104,11 @@ def decode_html(data: bytes, declared: str | None = None) -> DecodedHtml:
             return DecodedHtml(found, encoding, how, False)
     if utf8 is not None:
         return DecodedHtml(utf8, "utf-8", "detected", False)
-    from charset_normalizer import from_bytes  # late import: only pages that need detection pay
-
-    best = from_bytes(data[: 1 << 20]).best()
-    if best is not None and best.encoding:
-        detected = _try(data, best.encoding)
+    best = detect_encoding(data)  # late import inside: only pages that need detection pay
+    if best:
+        detected = _try(data, best)
         if detected is not None:
-            return DecodedHtml(detected, best.encoding, "detected", False)
+            return DecodedHtml(detected, best, "detected", False)
     encoding = candidates[0][0] if candidates else "cp1252"
     text = data.decode(encoding, errors="replace")
     return DecodedHtml(text, encoding, "fallback", True)

@@ -64,6 +64,21 @@ def is_dateline(text: str) -> bool:
     return True
 
 
+# "Photo: Jane Doe / Agency", "(Credit: ...)", "Bildquelle: ...": who made the picture above.
+_CREDIT = re.compile(
+    r"^\(?\s*(?:photo|photograph|foto|fotos|image|picture|pic|illustration|grafik|graphic|bild|"
+    r"bildquelle|beitragsbild|titelbild|abbildung|credit|credits|crédit|crédits|crédito|"
+    r"image\s+illustrative|photo\s+credit|image\s+credit|fotocredit)s?\b[^:]{0,20}:\s*\S",
+    re.IGNORECASE,
+)
+MAX_CREDIT_WORDS = 20
+
+
+def is_credit_line(text: str) -> bool:
+    """A picture credit standing alone: a credit label, a colon, the names."""
+    return bool(_CREDIT.match(text)) and len(text.split()) <= MAX_CREDIT_WORDS
+
+
 def is_copyright_line(text: str) -> bool:
     return bool(_COPYRIGHT.match(text)) and len(text.split()) <= MAX_COPYRIGHT_WORDS
 

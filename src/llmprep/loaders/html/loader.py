@@ -7,7 +7,8 @@ wraps it for files. The work is split by job:
 - `html_dom`: safe parsing (nesting limits), removing scripts, styles and hidden elements;
 - `html_meta`: title, language, canonical URL, description, authors, date, site name;
 - `html_blocks`: all visible blocks as elements (`full` mode and the fallback);
-- `html_main` (+ `html_xml`): main content via trafilatura plus llmprep's own passes.
+- `main_content` (+ `xml_body`, `boilerplate`, `furniture`, `filters`, `realign`): main content
+  via trafilatura plus llmprep's own passes.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def extract_html(
     """
     from .blocks import dom_elements
     from .charset import decode_html
-    from .dom import flatten_tree, parse_html, remove_invisible, too_deep
+    from .dom import flatten_tree, parse_html, remove_invisible, too_deep, visible_text_length
+    from .furniture import mark_signup_forms
     from .main_content import article_bodies
     from .metadata import extract_metadata
 
@@ -78,6 +80,8 @@ def extract_html(
     tree = parsed.tree
     metadata = extract_metadata(tree, url)
     bodies = article_bodies(tree) if mode == "main" else []
+    if mode == "main":  # sign-up boxes are known by their e-mail field, gone after cleaning
+        mark_signup_forms(tree, visible_text_length(tree))
     remove_invisible(tree)
     flattened = parsed.flattened
     if too_deep(tree):
@@ -128,7 +132,7 @@ def _main_or_fallback(
             elements = structural_main(tree, visible_chars)
         else:
             main = extract_main(tree, url, article_bodies=bodies, page_chars=visible_chars)
-            elements = main.elements
+            elements = _restructured(tree, main.elements, main.notes)
             if main.notes:  # which of llmprep's passes changed trafilatura's result
                 extra["html_passes"] = sorted(set(main.notes))
     except Exception:
@@ -141,6 +145,27 @@ def _main_or_fallback(
     ratio = min(main_chars / visible_chars, 1.0) if visible_chars else 1.0
     flags.append(make_flag("boilerplate_ratio", round(ratio, 4)))
     return elements, "main"
+
+
+def _restructured(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """trafilatura's fallback on small pages returns the whole page as one flat paragraph; when
+    that paragraph is exactly the page's visible text, the page's own blocks say the same with
+    their headings, lists, tables and line breaks."""
+    from copy import deepcopy
+
+    from .blocks import dom_elements
+
+    if len(elements) != 1 or elements[0].type != "paragraph":
+        return elements
+    blocks = dom_elements(deepcopy(tree))
+
+    def squeezed(text: str) -> str:  # table cells are apart by " | " in blocks only
+        return "".join(text.replace("|", "").split())
+
+    if len(blocks) > 1 and squeezed("".join(b.text for b in blocks)) == squeezed(elements[0].text):
+        notes.append("restructured")
+        return blocks
+    return elements
 
 
 class HtmlLoader(Loader):

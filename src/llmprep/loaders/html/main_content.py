@@ -1,11 +1,16 @@
 """Main-content extraction: trafilatura, then llmprep's recall and precision passes.
 
-1. trafilatura finds the main content (comments excluded) and returns it as XML blocks.
-2. Recall: when the page's schema.org `articleBody` is much longer than what was found, the
+1. Furniture is marked before trafilatura sees the page and pruned from its copy: by class
+   names (`boilerplate.py`) and by what it says and holds (`furniture.py`).
+2. trafilatura finds the main content (comments excluded) and returns it as XML blocks.
+3. Recall: when the page's schema.org `articleBody` is much longer than what was found, the
    publisher's own article text is used; a lead/standfirst between the title and the first kept
    block is recovered.
-3. Precision: blocks that are only a date, a "read more" teaser link, or that sit in the page's
-   author box / newsletter form / related-links box are dropped.
+4. Precision: blocks (or lines of a block) that are only a date, a copyright or picture-credit
+   line, or a "read more" teaser link are dropped.
+5. Structure: tables are read again as grids from the page (`use_page_tables`), and a result
+   trafilatura's prose-only fallbacks flattened is realigned with the page's blocks
+   (`realign.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from typing import TYPE_CHECKING
 from ...models import Element
 from .blocks import INVISIBLE_CHARS
 from .boilerplate import MARK as BOILERPLATE_MARK
-from .filters import is_copyright_line, is_dateline, is_teaser_link, looks_like_teaser
+from .filters import (
+    is_copyright_line,
+    is_credit_line,
+    is_dateline,
+    is_teaser_link,
+    looks_like_teaser,
+)
+from .realign import realign
 from .xml_body import body_elements
 
 if TYPE_CHECKING:
@@ -82,48 +94,94 @@ def extract_main(
     """Main-content elements of a page whose invisible parts were already removed."""
     from .boilerplate import PRUNE_XPATH, mark_boilerplate
     from .dom import visible_text_length
+    from .furniture import mark_furniture
 
     notes: list[str] = []
-    marked = mark_boilerplate(tree, page_chars or visible_text_length(tree))
+    page_chars = page_chars or visible_text_length(tree)
+    marked = mark_boilerplate(tree, page_chars) + mark_furniture(tree, page_chars)
+    marked += [] if tree.find(f".//*[@{BOILERPLATE_MARK}]") is None else ["marked"]
     notes.extend(sorted(set(marked)))
     body = trafilatura_body(tree, url, [PRUNE_XPATH] if marked else None)
     elements = _filtered_elements(tree, body, notes) if body is not None else []
     elements = _prefer_article_body(elements, article_bodies or [], notes)
     if "article_body" not in notes:
         elements = recover_lead(tree, elements, notes)
-    elements = restore_table_cells(tree, elements, notes)
+    elements = use_page_tables(tree, elements, notes)
+    elements = realign(tree, elements, notes)
     return MainResult(elements, notes)
 
 
-def restore_table_cells(
-    tree: HtmlElement, elements: list[Element], notes: list[str]
-) -> list[Element]:
-    """Put back table cells trafilatura emptied.
+def _cell_key(text: str) -> str:
+    # Whitespace-free: trafilatura glues a cell's paragraphs, the page grid separates them.
+    return "".join(text.split())
 
-    trafilatura drops cell text that looks like a share button ("Email", "Print"), which in a
-    data table is content. A kept table with empty cells is matched to the page table of the
-    same shape whose other cells agree, and that table's cells are used instead.
+
+def page_table_grid(table: HtmlElement) -> Element | None:
+    """A page `<table>` read as a data table (grid, spans, header rows), the tree untouched."""
+    from copy import deepcopy
+
+    from .blocks import dom_elements
+
+    copy = deepcopy(table)
+    copy.tail = None
+    copy.set("data-llmprep-table", "1")  # read as data even where it looks like layout
+    return next((e for e in dom_elements(copy) if e.type == "table"), None)
+
+
+def _table_match(keys: list[str], grid: Element) -> tuple[float, float]:
+    """(share of the kept cells found in the page table, share of the page table's text kept).
+
+    Kept cells are looked for inside page cells: trafilatura splits a cell's paragraphs into
+    cells of their own when the table sits in a list item."""
+    page_keys = [_cell_key(c) for row in grid.metadata["rows"] for c in row if c.strip()]
+    page_flat = "\x00".join(page_keys)
+    found = [k for k in keys if k in page_flat]
+    score = len(found) / len(keys)
+    # Page cells holding some kept text, by count and by characters (both must be high).
+    hit = [p for p in set(page_keys) if any(k in p for k in found)]
+    by_count = len(hit) / len(set(page_keys)) if page_keys else 0.0
+    page_chars = sum(len(k) for k in set(page_keys))
+    by_chars = sum(len(k) for k in set(found)) / page_chars if page_chars else 0.0
+    return score, min(by_count, by_chars, 1.0)
+
+
+def use_page_tables(tree: HtmlElement, elements: list[Element], notes: list[str]) -> list[Element]:
+    """Replace each table trafilatura kept with the page table it came from, read as a grid.
+
+    trafilatura leaves the rows under a `rowspan` cell short (an empty placeholder where the
+    spanned text belongs), glues a cell's paragraphs and drops cell text that looks like a
+    share button ("Email", "Print"). The page table whose cells hold most of the kept table's
+    cells, and most of whose cells were kept, is read again by llmprep's own table reader (spans repeated, cell lines kept).
     """
-    from .blocks import dom_elements, table_text
-
-    for element in elements:
-        rows = element.metadata.get("rows") if element.type == "table" else None
-        if not rows or all(cell for row in rows for cell in row):
+    kept = [el for el in elements if el.type == "table" and el.metadata.get("rows")]
+    if not kept:
+        return elements
+    candidates: list[tuple[HtmlElement, str]] = [
+        (t, _cell_key(t.text_content())) for t in tree.iter("table") if t.find(".//table") is None
+    ]
+    used: set[int] = set()
+    for element in kept:
+        keys = [_cell_key(c) for row in element.metadata["rows"] for c in row if c.strip()]
+        if not keys:
             continue
-        for table in tree.iter("table"):
-            found = next((e for e in dom_elements(table) if e.type == "table"), None)
-            page_rows = found.metadata.get("rows") if found is not None else None
-            if not page_rows or [len(r) for r in page_rows] != [len(r) for r in rows]:
+        best: tuple[float, int, Element] | None = None
+        for n, (table, flat) in enumerate(candidates):
+            if n in used or not all(k in flat for k in keys[:3]):
                 continue
-            if all(
-                not cell or cell == page_cell
-                for row, page_row in zip(rows, page_rows, strict=True)
-                for cell, page_cell in zip(row, page_row, strict=True)
-            ):
-                element.text = table_text(page_rows)
-                element.metadata["rows"] = page_rows
-                notes.append("table_cells_restored")
-                break
+            grid = page_table_grid(table)
+            if grid is None:
+                continue
+            score, covered = _table_match(keys, grid)
+            # Only the table trafilatura kept, not a larger one it took a few rows from.
+            if score >= 0.5 and covered >= 0.8 and (best is None or score > best[0]):
+                best = (score, n, grid)
+                if score == 1.0:
+                    break
+        if best is not None:
+            used.add(best[1])
+            element.text = best[2].text
+            element.metadata = best[2].metadata
+            notes.append("page_table")
     return elements
 
 
@@ -170,23 +228,39 @@ def _dom_link_chars(tree: HtmlElement, text: str) -> int:
 
 
 def _filtered_elements(tree: HtmlElement, body: _Element, notes: list[str]) -> list[Element]:
-    """Blocks of trafilatura's body, minus datelines, copyright lines and teaser links."""
+    """Blocks of trafilatura's body, minus datelines, copyright, credit and teaser lines."""
     kept: list[Element] = []
     for element, _ in body_elements(body):
         text = " ".join(element.text.split())
         if element.type in ("paragraph", "heading", "list_item"):
-            if is_dateline(text):
-                notes.append("dateline")
-                continue
-            if is_copyright_line(text):
-                notes.append("copyright")
+            furniture = _furniture_line(text)
+            if furniture:
+                notes.append(furniture)
                 continue
             # Only lines shaped like "Label: Some headline" pay for the page lookup.
             if looks_like_teaser(text) and is_teaser_link(text, _dom_link_chars(tree, text)):
                 notes.append("teaser")
                 continue
+            if element.type == "paragraph" and "\n" in element.text:
+                # A caption's credit or a dateline can be one line of a longer block.
+                lines = element.text.split("\n")
+                kept_lines = [line for line in lines if not _furniture_line(line.strip())]
+                if len(kept_lines) < len(lines):
+                    notes.append("furniture_line")
+                    element.text = "\n".join(kept_lines)
         kept.append(element)
     return _drop_dangling_label(kept, notes)
+
+
+def _furniture_line(text: str) -> str | None:
+    """What a line is when it is furniture whatever the site: a date, copyright or credit."""
+    if is_dateline(text):
+        return "dateline"
+    if is_copyright_line(text):
+        return "copyright"
+    if is_credit_line(text):
+        return "credit"
+    return None
 
 
 def _drop_dangling_label(elements: list[Element], notes: list[str]) -> list[Element]:

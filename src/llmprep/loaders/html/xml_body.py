@@ -63,10 +63,13 @@ def _code_text(el: _Element) -> str:
 
 
 def _list_items(lst: _Element, level: int, out: list[tuple[Element, _Element]]) -> None:
-    """Items of a list, nested lists one level deeper (iterative: outputs can be deep)."""
-    stack = [(iter(lst), level)]
+    """Items of a list, nested lists one level deeper (iterative: outputs can be deep).
+
+    trafilatura keeps the list's tag in `rend` ("ol", "ul", "dl") and marks definition-list
+    items "dt-n" / "dd-n": a description sits one level below its term."""
+    stack = [(iter(lst), level, lst.get("rend") or "ul", [0])]
     while stack:
-        children, depth = stack[-1]
+        children, depth, kind, number = stack[-1]
         item = next(children, None)
         if item is None:
             stack.pop()
@@ -74,18 +77,64 @@ def _list_items(lst: _Element, level: int, out: list[tuple[Element, _Element]]) 
         nested = [child for child in item if child.tag == "list"] if item.tag == "item" else []
         for child in nested:
             item.remove(child)
+        cells = _take_cells(item)
         text = _text(item)
         if text:
-            out.append((Element(type="list_item", text=text, level=depth), item))
+            rend = item.get("rend") or ""
+            meta = {"list": "ordered" if kind == "ol" else "bullet"}
+            if kind == "ol":  # numbers are part of the text in both forms (bullets are not)
+                number[0] += 1
+                text = f"{number[0]}. {text}"
+            item_level = depth + 1 if rend.startswith("dd") else depth
+            out.append(
+                (Element(type="list_item", text=text, level=item_level, metadata=meta), item)
+            )
+        if cells:
+            # The page table is read again as a grid by `use_page_tables`.
+            rows = [cells]
+            out.append(
+                (Element(type="table", text=table_text(rows), metadata={"rows": rows}), item)
+            )
         for child in reversed(nested):
-            stack.append((iter(child), depth + 1))
+            stack.append((iter(child), depth + 1, child.get("rend") or "ul", [0]))
+
+
+def _take_cells(item: _Element) -> list[str]:
+    """Cells of a table inside a list item, removed from it: trafilatura writes such a table's
+    `th`/`td` straight into the item, with no rows, and their words would run together. From the
+    first cell on, everything belongs to the table: cells, the paragraphs of a cell set beside
+    them, and a line break's following text (the second line of a cell)."""
+    first = next((c for c in item.iter("th", "td", "cell") if c is not item), None)
+    if first is None:
+        return []
+    parent = first.getparent()
+    nodes = [first, *first.itersiblings()]
+    texts: list[str] = []
+    for node in nodes:
+        if node.tag == "lb":
+            texts.append(" ".join((node.tail or "").split()))
+        elif node.tag in ("th", "td", "cell", "p"):
+            texts.append(_text(node))
+        if parent is not None:
+            parent.remove(node)  # with its tail: the text between cells is the table's
+    return [t for t in texts if t]
+
+
+_LAYOUT_BLOCKS = frozenset({"head", "list", "quote", "code", "table"})
+
+
+def _is_layout(table: _Element) -> bool:
+    """A table holding headings, lists, quotes, code or tables in its cells places content
+    (the page's layout), as `blocks.is_layout_table` decides on the page itself."""
+    return any(child.tag in _LAYOUT_BLOCKS for cell in table.iterfind("row/cell") for child in cell)
 
 
 def _table(el: _Element) -> tuple[str, dict[str, Any]]:
     rows: list[list[str]] = []
     header_rows = 0
     for row in el.iter("row"):
-        cells = [_plain(cell) for cell in row if cell.tag == "cell"]
+        # Paragraphs and line breaks inside a cell are lines of the cell, not glued words.
+        cells = [_text(cell) for cell in row if cell.tag == "cell"]
         if any(cells):
             if not rows and any(cell.get("role") == "head" for cell in row):
                 header_rows = 1
@@ -104,6 +153,15 @@ def body_elements(body: _Element) -> list[tuple[Element, _Element]]:
                 out.append((Element(type="heading", text=text, level=_heading_level(node)), node))
         elif tag == "list":
             _list_items(node, 1, out)
+        elif tag == "table" and _is_layout(node):
+            # A table that places blocks on the page: its cells are read as blocks, in order.
+            for cell in node.iterfind("row/cell"):
+                if any(child.tag in _NESTED_BLOCKS or child.tag == "head" for child in cell):
+                    out.extend(body_elements(cell))
+                else:
+                    text = _text(cell)
+                    if text:
+                        out.append((Element(type="paragraph", text=text), cell))
         elif tag == "table":
             text, meta = _table(node)
             if text:

@@ -102,15 +102,20 @@ def _quiet_parsers() -> Iterator[None]:
 
 def _load(source: SourceFile) -> Document:
     from .assemble import assemble
+    from .ocr_pages import read_unread_pages
     from .opener import open_pdf
 
     opened = open_pdf(source)
     try:
         pages, failed, engines = _read_pages(opened)
+        ocr = read_unread_pages(opened, pages, failed, engines, source)
         meta, outline = _metadata_and_outline(opened, len(pages) + len(failed))
     finally:
         opened.close()
-    return assemble(source, pages, failed, engines, meta, outline, encrypted=opened.encrypted)
+    document = assemble(source, pages, failed, engines, meta, outline, encrypted=opened.encrypted)
+    if ocr is not None:
+        ocr.annotate(document)
+    return document
 
 
 def _read_pages(opened: OpenedPdf) -> tuple[list[PageText], list[int], set[str]]:

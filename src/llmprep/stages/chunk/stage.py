@@ -16,6 +16,12 @@ Packing: sections follow the headings. Elements fill a chunk up to the limit, ai
 A chunk does not cross into the next top-level section (the shallowest heading level that
 occurs more than once) unless it would hold fewer than `min_tokens`. A table that fits is never
 cut; a larger one is split by rows with its header repeated (`chunk_tables`).
+
+Markdown (`[output] text_format = "markdown"`): elements are Markdown blocks, so the cuts above
+fall between blocks; a pipe table is split between rows with its header and delimiter rows
+repeated, and a fenced code block too large for one chunk between lines, each piece closed and
+the next reopened with the same fence. Only a single paragraph or list item larger than the
+limit is cut inside (between sentences, then words).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from ...models import Document, Element, PiiSpan, Record, RecordPii
 from ...tokenizers import Tokenizer, get_tokenizer
 from ..base import DocWork
 from .split import Limits, Span, Splitter, Stream
-from .tables import split_table
+from .tables import split_code, split_table
 from .zones import ELEMENT, HARD, SECTION, WORD, Zones
 
 FURNITURE = ("header", "footer")
@@ -87,15 +93,21 @@ class ChunkStage:
         def flush() -> None:
             nonlocal run
             if pending:
-                got = _chunk_stream(pending, tok, limits, run)
+                got = _chunk_stream(pending, tok, limits, run, whole)
                 chunks.extend(got)
                 run = (got[-1].run + 1) if got else run
                 pending.clear()
 
+        markdown = self.config.output.text_format == "markdown"
+        # Blocks never cut when they fit: a Markdown code fence cut open would swallow the rest.
+        whole = ("table", "code") if markdown else ("table",)
         for i, el in enumerate(elements):
-            if el.type == "table" and _over(tok, el.text, cfg.max_tokens):
+            if (el.type == "table" or (markdown and el.type == "code")) and _over(
+                tok, el.text, cfg.max_tokens
+            ):
                 flush()
-                pieces = split_table(el, tok, limits)
+                split = split_table if el.type == "table" else split_code
+                pieces = split(el, tok, limits)
                 for k, piece in enumerate(pieces):
                     chunks.append(
                         Chunk(
@@ -136,7 +148,8 @@ class ChunkStage:
         # Each record owns its metadata (later stages may add to it); values are flat or lists.
         metadata = {k: list(v) if isinstance(v, list) else v for k, v in meta.items()}
         if chunk.table_part:
-            metadata["table_part"] = list(chunk.table_part)
+            kind = "code" if chunk.elements and chunk.elements[0].type == "code" else "table"
+            metadata[f"{kind}_part"] = list(chunk.table_part)
         return Record(
             id=record_id(doc.id, work.rel_path, index, work.config_hash),
             doc_id=doc.id,
@@ -162,7 +175,11 @@ def _over(tok: Tokenizer, text: str, max_tokens: int) -> bool:
 
 
 def _chunk_stream(
-    items: list[tuple[Element, bool]], tok: Tokenizer, limits: Limits, first_run: int
+    items: list[tuple[Element, bool]],
+    tok: Tokenizer,
+    limits: Limits,
+    first_run: int,
+    whole: tuple[str, ...] = ("table",),
 ) -> list[Chunk]:
     """Join elements into one stream, cut it, and map the cuts back to elements and PII."""
     parts: list[str] = []
@@ -181,7 +198,7 @@ def _chunk_stream(
             parts.append(SEPARATOR)
         starts.append(pos)
         parts.append(el.text)
-        if el.type == "table":
+        if el.type in whole:
             tables.append((pos, pos + len(el.text)))
         for sp in el.pii:
             s, e = max(0, min(sp.start, len(el.text))), max(0, min(sp.end, len(el.text)))

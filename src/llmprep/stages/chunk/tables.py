@@ -29,6 +29,8 @@ class TablePiece:
 
 
 def header_lines(el: Element, lines: list[str]) -> int:
+    if len(lines) > 1 and lines[0].startswith("|") and _SEPARATOR.match(lines[1]):
+        return 2  # a Markdown pipe table: its one header row and the delimiter row
     declared = el.metadata.get("header_rows")
     if isinstance(declared, int) and not isinstance(declared, bool) and declared >= 0:
         return min(declared, len(lines))
@@ -55,6 +57,28 @@ def split_table(el: Element, tok: Tokenizer, limits: Limits) -> list[TablePiece]
     return _as_text(text, spans, tok, limits)
 
 
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+
+
+def split_code(el: Element, tok: Tokenizer, limits: Limits) -> list[TablePiece]:
+    """A fenced Markdown code block too large for one chunk: split between lines, every piece
+    closed by the fence and the next one opened again (its opening line repeated)."""
+    text = el.text
+    first, _, rest = text.partition("\n")
+    fence = _FENCE.match(first)
+    spans = sorted(el.pii, key=lambda sp: sp.start)
+    if fence and rest and tok.count(first) <= limits.max_tokens // 4:
+        close = "\n" + fence.group(1)
+        budget = limits.max_tokens - tok.count(first + "\n") - tok.count(close)
+        while budget >= 1:
+            pieces = _with_header(text, first, len(first) + 1, spans, tok, limits, budget, close)
+            over = max(p.tokens for p in pieces) - limits.max_tokens
+            if over <= 0:
+                return pieces
+            budget -= over
+    return _as_text(text, spans, tok, limits)
+
+
 def _with_header(
     text: str,
     header: str,
@@ -63,6 +87,7 @@ def _with_header(
     tok: Tokenizer,
     limits: Limits,
     budget: int,
+    footer: str = "",
 ) -> list[TablePiece]:
     body = text[body_off:]
     head_spans = [sp for sp in spans if sp.end <= len(header)]
@@ -73,6 +98,8 @@ def _with_header(
     out: list[TablePiece] = []
     for i, span in enumerate(Splitter(tok, sub).split(_rows_stream(body, body_spans))):
         piece = header + "\n" + body[span.start : span.end]
+        if footer and not piece.endswith(footer):
+            piece += footer  # the closing fence of a code block cut before its end
         shift = body_off - span.start
         pii = list(head_spans) + [
             sp.model_copy(update={"start": s + shift, "end": e + shift})

@@ -13,6 +13,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
+from ...scripts import CJK, CJK_RANGES
+
 # Break levels, best first. A chunk ends at the best level available near its target size.
 HARD = 5  # start of a top-level section (binding unless the chunk would be under min_tokens)
 SECTION = 4  # start of a sub-section (before a heading)
@@ -21,13 +23,12 @@ SENTENCE = 2  # after a sentence, or at a line break inside an element
 WORD = 1  # between two words (also: right after a heading, so headings stay with their text)
 TOKEN = 0  # inside a word longer than the limit, on a token boundary
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJK_CHAR = CJK
 # A sentence ends at . ! ? … (plus closing quotes/brackets) before whitespace and a character
 # that is not a lowercase letter ("e.g. the" does not end one), or at CJK full stops. The
 # pattern only finds candidates (a plain character class scans fast); the rest is checked in code.
 _SENTENCE = re.compile(r"[.!?…。！？]+[\"'”’)\]]*|\n")
-_WORD = re.compile(rf"\s+|[{_CJK}]+")
+_WORD = re.compile(rf"\s+|[{CJK_RANGES}]+")
 
 
 def is_cjk(ch: str) -> bool:

@@ -29,7 +29,8 @@ from typing import Any
 from ...config import Config
 from ...flags import make_flag
 from ...models import Flag, Record
-from ..quality.text import UNSEGMENTED, words_of
+from ...scripts import UNSEGMENTED
+from ..quality.text import words_of
 from .minhash import near_index_available
 
 log = logging.getLogger(__name__)

@@ -120,9 +120,6 @@ SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
     "Hangul": ("ko",),
     "Han": ("zh", "ja"),
 }
-ALL_LANGUAGES: tuple[str, ...] = tuple(
-    sorted({c for codes in SCRIPT_LANGUAGES.values() for c in codes})
-)
 
 # Latin words inside another script are usually names, brands or page furniture ("Home",
 # "Share to Twitter"), so a non-Latin script wins once it holds this share of the letters, or

@@ -124,16 +124,39 @@ def text_flags(s: TextStats, cfg: QualityConfig, ctx: Context, sev: Severities) 
     if s.mojibake > cfg.max_mojibake:
         found.add("mojibake", s.mojibake, cfg.max_mojibake)
     if s.longest_token > cfg.max_word_length:
-        found.add("long_token", s.longest_token, cfg.max_word_length)
+        # A long URL inside a paragraph is worth keeping; a chunk that is mostly one token of
+        # a thousand characters (base64, minified code, a number run) is not text at all.
+        mostly_one_token = s.longest_token * 2 > s.chars
+        found.items.append(("long_token", s.longest_token, cfg.max_word_length, mostly_one_token))
     if s.lorem_ipsum:
         found.add("lorem_ipsum", True, None)
     # Gopher's ratios were tuned on web documents of 50+ words; on tables, lists, code and
     # short texts (an email reply) they misfire, so there they only warn.
-    capped = ctx.structured or s.tabular or words < cfg.min_words
+    short = words < cfg.min_words
+    structured = ctx.structured or s.tabular
     flags = []
     for code, value, threshold, severe in found.items:
         severity = sev.of(code)
         if severe is False and _RANK[severity] > _RANK["warn"]:
             severity = "warn"  # past Gopher's threshold, within the block margin: flag, keep
+        capped = (structured or short) and not _junk_at_any_length(
+            code, value, severe, structured, words
+        )
         flags.append(make_flag(code, value, threshold, severity=sev.capped(code, severity, capped)))
     return flags
+
+
+def _junk_at_any_length(
+    code: str, value: float | int | bool | str, severe: bool | None, structured: bool, words: int
+) -> bool:
+    """Far past the block margin, some rules mean junk however short the text: a run of
+    symbols and digits without a letter, or one long token (base64, minified code, a number
+    run: the chunker cuts a token longer than a chunk into one-word chunks, each under
+    `max_word_length` but still one word of hundreds of characters). A list of links keeps its
+    cap (many long words, each a real address); a table of numbers still has letters in its
+    header, so there only a text with no letter at all is junk."""
+    if not severe:
+        return False
+    if code == "long_token" or (code == "long_words" and words == 1):
+        return True
+    return code == "alpha_words" and (not structured or value == 0)

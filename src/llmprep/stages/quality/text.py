@@ -19,12 +19,11 @@ from importlib import resources
 from itertools import chain, compress, repeat
 from operator import itemgetter, mul, sub
 
+from ...scripts import UNSEGMENTED
+
 # Stripped from both ends of a token; a token made only of these is not a word (as in Gopher).
 PUNCTUATION = string.punctuation + "«»„“”‘’‚‹›…—–‐‑‒―·•¡¿§¶†‡©®™°′″"
-# Scripts written without spaces between words: word statistics mean nothing there.
-UNSEGMENTED = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-)
+_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Characters that do not occur in healthy text: controls (tab/newline/CR excepted), the
 # replacement character, private use, surrogates and non-characters.
@@ -41,6 +40,7 @@ _MOJIBAKE = re.compile(
 # Gopher counts "•" lines; other bullet glyphs and Markdown markers are the same thing. Numbered
 # lines count for the list shape only: legal and technical prose numbers its paragraphs.
 _BULLETS = ("•", "●", "○", "◦", "▪", "■", "□", "‣", "⁃", "∙", "·", "- ", "* ", "+ ")
+_MD_HEADING = re.compile(r"(?m)^#{1,6}(?= )")
 _NUMBERED = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})[.)]\s")
 # Column separators. A comma or semicolon followed by a space is prose punctuation, not CSV.
 _SEPARATORS = ("|", "\t", ";", ",")
@@ -56,7 +56,7 @@ class TextStats:
     word_chars: int = 0  # characters inside words (letters, digits, inner punctuation)
     tokens: int = 0  # whitespace tokens
     words: int = 0  # tokens that are not only punctuation (Gopher)
-    alpha_words: int = 0  # words containing something other than digits
+    alpha_words: int = 0  # words containing a letter (Gopher)
     mean_word_length: float = 0.0
     stop_words: int | None = None  # None: no list for the language
     hashes: int = 0
@@ -142,10 +142,12 @@ def measure(
     words = list(filter(None, map(str.strip, tokens, repeat(PUNCTUATION))))
     s.words = len(words)
     s.word_chars = sum(map(len, words))
-    s.alpha_words = s.words - sum(map(str.isdigit, words))
+    # Gopher counts words with a letter: '4.5%', '+/-' and '==>' are not words of prose.
+    s.alpha_words = sum(1 for w in words if _LETTER.search(w))
     lengths = list(map(len, tokens))
     s.longest_token = max(lengths)
-    s.hashes = text.count("#")
+    # Gopher's hash ratio is about hashtags; the #s opening a Markdown heading line are not.
+    s.hashes = text.count("#") - sum(len(m) for m in _MD_HEADING.findall(text))
     s.ellipses = text.count("...") + text.count("…")
     s.lorem_ipsum = "orem ipsum" in text or "OREM IPSUM" in text
     if text.isascii():

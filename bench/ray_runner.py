@@ -1,6 +1,6 @@
 """Local runner vs Ray runner on the same inputs, same machine, same run: files/s and ratios.
 
-    .venv/bin/python bench/ray.py [--sets generated,corpus] [--files 300] [--workers 2]
+    .venv/bin/python bench/ray_runner.py [--sets generated,corpus] [--files 300] [--workers 2]
                                   [--repeats 2] [--no-redact]
 
 Input sets:

@@ -1,6 +1,6 @@
 """Chunking speed on a 10 MB text document, against tiktoken encoding the same text, one run.
 
-    .venv/bin/python bench/chunk.py [--mb 10] [--repeat 3] [--corpus DIR]
+    .venv/bin/python bench/chunking.py [--mb 10] [--repeat 3] [--corpus DIR]
 
 The document is made here: real English sentences from the corpus (`lang/en.txt`; synthetic
 words without it) in paragraphs under three heading levels, parsed with the text loader's
