@@ -386,6 +386,14 @@ TUNE: list[tuple[str, str, str]] = [
     ("prose", "en", "WHERE DO I SEND THE FORMS? MY ADDRESS IS {address1}"),
     ("prose", "en", "Mr. {last} and Ms. {last2} signed the agreement."),
     ("prose", "en", "Dr. {name} will see you at {time}."),
+    ("csv", "en", "customer;company;town\n{name};{company};{city}\n{name2};{company};{city2}"),
+    (
+        "csv",
+        "en",
+        "| Full name | Country | E-mail |\n|---|---|---|\n| {name} | {country} | {email} |",
+    ),
+    ("list", "en", "Panelists\n- {name} ({job})\n- {name2}, {company}"),
+    ("list", "en", "On call this week:\n1. {name} - {phone}\n2. {name2} - {phone2}"),
 ]
 
 MEASURE: list[tuple[str, str, str]] = [

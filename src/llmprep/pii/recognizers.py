@@ -221,6 +221,7 @@ def plain_detectors(*, english: bool = True, language: str = "") -> list[PlainDe
         return run
 
     from .detect_address import find_addresses
+    from .detect_columns import find_column_values
     from .detect_contact import find_cards, find_emails, find_licences, find_phones
     from .detect_lines import find_listed_people, find_lowercase_names
     from .detect_names import find_people, find_proper_nouns
@@ -245,6 +246,9 @@ def plain_detectors(*, english: bool = True, language: str = "") -> list[PlainDe
             "place", ("LOCATION",), partial(find_places, english=english, language=language)
         ),
         PlainDetector("listed-people", ("PERSON", "ORGANIZATION"), find_listed_people),
+        PlainDetector(
+            "column", ("PERSON", "LOCATION", "ORGANIZATION", "ADDRESS"), find_column_values
+        ),
     ]
     if english:
         detectors.append(PlainDetector("proper-noun", ("PERSON",), find_proper_nouns))
