@@ -190,7 +190,11 @@ class PiiEngine:
                 i, w = batch[n]
                 raw = plain[n]
                 if ents.get(n):
-                    spans = [(e.start_char, e.end_char, e.label_) for e in ents[n]]
+                    spans = _within_view(
+                        pieces[n],
+                        views[n] or "",
+                        [(e.start_char, e.end_char, e.label_) for e in ents[n]],
+                    )
                     wanted = self._wanted
                     ner = [
                         f for f in refine_ner(pieces[n], spans, label) if f.entity_type in wanted
@@ -301,6 +305,29 @@ def ner_view(text: str, found: list[Finding]) -> str | None:
     for a, b in keep:
         out[a:b] = text[a:b]
     return "".join(out)
+
+
+def _within_view(
+    text: str, view: str, spans: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """The model's spans cut where they run into text the view blanked.
+
+    Blanked stretches read as runs of spaces, and the model sometimes carries an entity over
+    them into the next kept stretch ("Bitbucket can review ... Users of"): what it never read
+    is no part of what it found.
+    """
+    if view is text or view == text:
+        return spans
+    out = []
+    for start, end, label in spans:
+        cut = start
+        while cut < end and view[cut] == text[cut]:
+            cut += 1
+        while cut > start and not text[cut - 1].isalnum():
+            cut -= 1
+        if cut > start:
+            out.append((start, cut, label))
+    return out
 
 
 # Words of context the model reads on each side of a word it has to judge: enough for the
