@@ -190,6 +190,41 @@ def test_two_cells_on_consecutive_lines_get_two_placeholders(patterns: Config) -
     assert red.text == "Name: <PERSON_1>\nName: <PERSON_2>"
 
 
+def test_cells_under_the_name_town_and_company_columns_of_a_people_table_are_redacted(
+    patterns: Config,
+) -> None:
+    text = (
+        "customer;company;town\nKasia Wrona;Brindle Tiles;Oberwald\nJens Udo;Brindle Tiles;Pellin"
+    )
+    red = redact(text, config=patterns)
+    assert red.text.split("\n")[1:] == [
+        "<PERSON_1>;<ORGANIZATION_1>;<LOCATION_1>",
+        "<PERSON_2>;<ORGANIZATION_1>;<LOCATION_2>",
+    ]
+
+
+def test_a_markdown_table_of_people_with_a_contact_column_has_its_names_redacted(
+    patterns: Config,
+) -> None:
+    text = "| Full name | E-mail |\n|---|---|\n| Kasia Wrona | kw@example.org |"
+    assert hidden(text, "Kasia Wrona", patterns)
+
+
+def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
+    text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
+    assert redact(text, config=patterns).text == text
+
+
+def test_the_model_finds_nothing_in_text_it_was_not_shown() -> None:
+    from llmprep.pii.engine import within_view
+    from llmprep.pii.nlp import NerEntity
+
+    text = "Users of Postman and Bitbucket can review expense claims after every release."
+    view = text[:30] + " " * (len(text) - 30)
+    assert text[21:30] == "Bitbucket"
+    assert within_view(text, view, [NerEntity(21, 60, "ORG")]) == [NerEntity(21, 30, "ORG")]
+
+
 @needs_model
 def test_a_lower_case_verb_is_not_an_organisation(config: Config) -> None:
     text = "someone fed the model my notes and it summarized them"

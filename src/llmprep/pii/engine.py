@@ -19,7 +19,14 @@ from typing import Any
 from .detect_names import refine_ner
 from .document import one_decision_per_value
 from .findings import CUE_SCORE, Finding, is_weak
-from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
+from .nlp import (
+    NerEntity,
+    light_artifacts,
+    ner_entities,
+    ner_pipeline,
+    presidio_nlp_engine,
+    resolve_model,
+)
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
 from .structure import within_structure
@@ -190,11 +197,10 @@ class PiiEngine:
                 i, w = batch[n]
                 raw = plain[n]
                 if ents.get(n):
-                    spans = _within_view(
-                        pieces[n],
-                        views[n] or "",
-                        [(e.start_char, e.end_char, e.label_) for e in ents[n]],
-                    )
+                    spans = [
+                        (e.start_char, e.end_char, e.label_)
+                        for e in within_view(pieces[n], views[n] or "", ents[n])
+                    ]
                     wanted = self._wanted
                     ner = [
                         f for f in refine_ner(pieces[n], spans, label) if f.entity_type in wanted
@@ -258,8 +264,12 @@ class PiiEngine:
         from `views` when given: the pieces as the model should read them, same lengths)."""
         if not use_ner or self.model is None:
             return [light_artifacts(p) for p in pieces]
-        entities = ner_entities(self.model, views if views is not None else pieces)
-        return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
+        read = views if views is not None else pieces
+        entities = ner_entities(self.model, read)
+        return [
+            light_artifacts(p, within_view(p, v, e))
+            for p, v, e in zip(pieces, read, entities, strict=True)
+        ]
 
 
 _CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
@@ -307,26 +317,26 @@ def ner_view(text: str, found: list[Finding]) -> str | None:
     return "".join(out)
 
 
-def _within_view(
-    text: str, view: str, spans: list[tuple[int, int, str]]
-) -> list[tuple[int, int, str]]:
-    """The model's spans cut where they run into text the view blanked.
+def within_view(text: str, view: str, entities: list[NerEntity]) -> list[NerEntity]:
+    """The model's entities cut where they run into text the view blanked.
 
     Blanked stretches read as runs of spaces, and the model sometimes carries an entity over
     them into the next kept stretch ("Bitbucket can review ... Users of"): what it never read
     is no part of what it found.
     """
     if view is text or view == text:
-        return spans
+        return entities
     out = []
-    for start, end, label in spans:
-        cut = start
-        while cut < end and view[cut] == text[cut]:
+    for e in entities:
+        start, cut = e.start_char, e.start_char
+        while cut < e.end_char and view[cut] == text[cut]:
             cut += 1
         while cut > start and not text[cut - 1].isalnum():
             cut -= 1
-        if cut > start:
-            out.append((start, cut, label))
+        if cut == e.end_char:
+            out.append(e)
+        elif cut > start:
+            out.append(NerEntity(start, cut, e.label_))
     return out
 
 
