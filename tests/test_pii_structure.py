@@ -226,6 +226,35 @@ def test_the_model_finds_nothing_in_text_it_was_not_shown() -> None:
 
 
 @needs_model
+def test_names_listed_after_users_of_are_not_redacted(config: Config) -> None:
+    text = "Users of Asana and Netlify can review customer feedback when someone fed the tool bad input."
+    assert redact(text, config=config).text == text
+
+
+@pytest.mark.parametrize(
+    "text, value, product",
+    [
+        ("Netlify and OpenCV can review the feedback.", "Netlify", True),
+        ("We export from Figma, Node.js or Netlify daily.", "Netlify", True),
+        ("Netlify and Marta Olsen can review the feedback.", "Netlify", False),
+    ],
+)
+def test_a_name_listed_beside_a_known_tool_counts_as_a_product(
+    text: str, value: str, product: bool
+) -> None:
+    from llmprep.pii.document import _named_as_product
+
+    start = text.index(value)
+    assert _named_as_product(text, start, start + len(value)) is product
+
+
+@needs_model
+def test_a_person_beside_a_product_is_still_a_person(config: Config) -> None:
+    text = "Users of Zendesk met Maria Keller in the new office."
+    assert hidden(text, "Maria Keller", config)
+
+
+@needs_model
 def test_a_lower_case_verb_is_not_an_organisation(config: Config) -> None:
     text = "someone fed the model my notes and it summarized them"
     assert redact(text, config=config).text == text

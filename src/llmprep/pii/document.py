@@ -232,6 +232,51 @@ def _lone_model_guess(f: Finding, value: str) -> bool:
     )
 
 
+# Words that make what follows a product: people and companies have no users or installs.
+_PRODUCT_OWNER = re.compile(
+    r"\b(?:users?|installs?|versions?|plugins?|instances?|releases?|integrations?) of[ \t]+",
+    re.IGNORECASE,
+)
+# "Users of X and <finding>": the cue covers every name of the list it opens.
+_PRODUCT_OWNER_BEFORE = re.compile(
+    _PRODUCT_OWNER.pattern
+    + r"(?:[A-Z][\w.+#\-]*(?:[ \t]*,[ \t]*[A-Z][\w.+#\-]*)*[ \t]*,?[ \t]*(?:and|or|&)[ \t]+)?$",
+    re.IGNORECASE,
+)
+_JOIN = re.compile(r"[ \t]*(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|and[ \t]+|or[ \t]+|&[ \t]*)")
+_NEIGHBOUR_BEFORE = re.compile(
+    r"([A-Za-z][A-Za-z0-9.+#\-]*)[ \t]*(?:,[ \t]*(?:and|or)?|and|or|&)[ \t]*$"
+)
+_NEIGHBOUR_AFTER = re.compile(r"([A-Za-z][A-Za-z0-9.+#\-]*)")
+
+
+def _known_product(word: str) -> bool:
+    from .lexicon import TECH_TERMS
+    from .ordinary import is_ordinary
+
+    w = word.rstrip(".")
+    low = w.lower()
+    return bool((low in TECH_TERMS and not is_ordinary(low)) or _PRODUCT_SHAPE.fullmatch(w))
+
+
+def _named_as_product(text: str, start: int, end: int) -> bool:
+    """A model's finding that the sentence names as software: "users of X", or listed beside a
+    tool llmprep knows ("X and SendGrid", "Figma, Slack or X"). Such names are products."""
+    if _PRODUCT_OWNER.match(text, start, end) or _PRODUCT_OWNER_BEFORE.search(
+        text, max(0, start - 80), start
+    ):
+        return True
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, start - 40), start)
+    if before is not None and _known_product(before.group(1)):
+        return True
+    j = _JOIN.match(text, end)
+    if j is not None and j.end() > end:
+        after = _NEIGHBOUR_AFTER.match(text, j.end())
+        if after is not None and _known_product(after.group(1)):
+            return True
+    return False
+
+
 def _plural(value: str) -> bool:
     """'Officials', 'Readers': the plural of an ordinary noun, a group and not a name."""
     from .ordinary import has_word_lists, is_ordinary
@@ -297,6 +342,8 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
         value = text[f.start : f.end]
         if technical and _lone_model_guess(f, value) and _norm(value) not in backed:
             continue  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
+        if f.detector.startswith("ner:") and _named_as_product(text, f.start, f.end):
+            continue
         if (
             is_weak(f)
             and " " not in value.strip()
