@@ -210,6 +210,23 @@ def test_a_markdown_table_of_people_with_a_contact_column_has_its_names_redacted
     assert hidden(text, "Kasia Wrona", patterns)
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "On call this week:\n1. Ilse Brandt - 0171 2345678\n2. Tomasz Wolak - 512 334 211",
+            "Ilse Brandt",
+        ),
+        ("Panelists\n- Ilse Brandt (Legal Counsel)\n- Tomasz Wolak", "Ilse Brandt"),
+        ("Speakers\n- Ilse Brandt, Brindle & Partner\n- Tomasz Wolak", "Ilse Brandt"),
+    ],
+)
+def test_a_listed_name_ends_at_a_spaced_dash_a_bracket_or_a_comma(
+    patterns: Config, text: str, name: str
+) -> None:
+    assert hidden(text, name, patterns)
+
+
 def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
     text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
     assert redact(text, config=patterns).text == text
