@@ -227,6 +227,14 @@ def test_a_listed_name_ends_at_a_spaced_dash_a_bracket_or_a_comma(
     assert hidden(text, name, patterns)
 
 
+@pytest.mark.parametrize("company", ["Lee, Morris and Snyder", "Holt", "VION"])
+def test_the_employer_after_a_job_title_in_a_signature_is_an_organisation(
+    patterns: Config, company: str
+) -> None:
+    text = f"--\nIlse Brandt\nSenior Engineer, {company}\nM: +49 30 901820\nib@example.org"
+    assert "Senior Engineer, <ORGANIZATION_1>\n" in redact(text, config=patterns).text
+
+
 def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
     text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
     assert redact(text, config=patterns).text == text

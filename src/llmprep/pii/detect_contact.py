@@ -273,7 +273,7 @@ _CONTACT_HEADER = re.compile(
     r"kontakte?|contactos?|contatti)[ \t]*:?[ \t]*$",
     re.IGNORECASE,
 )
-_CLOSING = re.compile(
+CLOSING_LINE = re.compile(
     r"^[ \t]*(?:best|regards|kind regards|best regards|warm regards|cheers|thanks|thank you|"
     r"sincerely|yours sincerely|yours|mit freundlichen gr(?:ü|ue)(?:ß|ss)en|viele gr(?:ü|ue)(?:ß|ss)e|"
     r"cordialement|saludos|atentamente|--)[ \t]*[,.!]?[ \t]*$",
@@ -307,7 +307,7 @@ def _phone_cells(text: str) -> list[Finding]:
             under_contacts = False
             since_closing = 99 if since_closing > 0 else since_closing
             continue
-        if _CLOSING.match(line):
+        if CLOSING_LINE.match(line):
             since_closing = 0
             continue
         since_closing += 1

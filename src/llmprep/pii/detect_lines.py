@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .detect_contact import CLOSING_LINE
 from .findings import CUE_SCORE, Finding
 from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, STOP_WORDS, is_common_word
 
@@ -85,12 +86,35 @@ def _role_cell(text: str, a: int, b: int) -> bool:
     return bool(words) and any(w.strip(",.") in ROLE_WORDS for w in words)
 
 
+_ROLE_THEN_COMPANY = re.compile(
+    r"(?P<role>(?:[A-Z][\w&/\-]*|of|and|&)(?:[ \t]+(?:[A-Z][\w&/\-]*|of|and|&)){0,4}),[ \t]+"
+    r"(?P<org>[A-ZÀ-ÖØ-Þ][^\n|;@]{0,60}?)[ \t]*$"
+)
+
+
+def _company_after_role(text: str, cells: list[tuple[int, int]]) -> list[Finding]:
+    """'Senior Engineer, Lee, Morris and Snyder' on a signature line: after a job title and a
+    comma comes the employer, whatever its shape (partners' names, one word, capitals)."""
+    out = []
+    for x, y in cells:
+        m = _ROLE_THEN_COMPANY.fullmatch(text, x, y)
+        if m is None or not any(w in ROLE_WORDS for w in m.group("role").split()):
+            continue
+        if _CONTACT_ON_LINE.search(m.group("org")) or any(
+            w in ROLE_WORDS for w in m.group("org").split()
+        ):
+            continue
+        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", CUE_SCORE, "org-listed"))
+    return out
+
+
 def find_listed_people(text: str) -> list[Finding]:
     out: list[Finding] = []
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*", text)]
     lines = [(a, b) for n, (a, b) in enumerate(lines) if n == 0 or a != lines[n - 1][1]]
     under_header = False
     after_delim = 0
+    since_closing = 99
     for a, b in lines:
         line = text[a:b]
         if not line.strip():
@@ -101,6 +125,10 @@ def find_listed_people(text: str) -> list[Finding]:
             continue
         if _SIG_DELIM.match(line):
             after_delim = 2
+            continue
+        since_closing += 1
+        if CLOSING_LINE.match(line):
+            since_closing = 0
             continue
         if _TABLE_RULE.match(text, b + 1):
             continue  # a table's header row: the names of its columns
@@ -131,6 +159,8 @@ def find_listed_people(text: str) -> list[Finding]:
                 out.append(
                     Finding(x + lead, x + lead + len(org), "ORGANIZATION", 0.5, "org-listed")
                 )
+        if after_delim or contact or since_closing <= 4:
+            out += _company_after_role(text, cells)
         after_delim = max(0, after_delim - 1)
         if not under_header or marker is None or marker.end() == 0:
             under_header = under_header and marker is not None and marker.end() > 0
