@@ -235,6 +235,16 @@ def test_the_employer_after_a_job_title_in_a_signature_is_an_organisation(
     assert "Senior Engineer, <ORGANIZATION_1>\n" in redact(text, config=patterns).text
 
 
+def test_a_rule_citation_with_initials_is_not_a_street(patterns: Config) -> None:
+    text = "Claims follow Civ. R. Proc. P. 3002(c) and the local rules."
+    assert "ADDRESS" not in redact(text, config=patterns).text
+
+
+def test_a_street_opened_by_an_abbreviated_type_is_still_an_address(patterns: Config) -> None:
+    text = "Entregar na R. das Flores 1208, 4050-262 Porto"
+    assert hidden(text, "R. das Flores 1208", patterns)
+
+
 def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
     text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
     assert redact(text, config=patterns).text == text

@@ -342,7 +342,7 @@ class _Scanner:
                 words = toks[i:j]
                 is_typed = _is_type_last(words[-1]) or (_is_first_type(words[0]) and len(words) > 1)
                 named = any(_looks_like_name(w) for w in words) or self.lower_text
-                if is_typed and named:
+                if is_typed and named and not self._citation_like(i, words):
                     return i, j + 1, 0.8
                 if (
                     named
@@ -363,6 +363,23 @@ class _Scanner:
         if _is_unit_word(t) and t.core not in ("#", "box", "po", "p.o"):
             return self._unit_then_street(i)
         return None
+
+    def _citation_like(self, i: int, words: list[Tok]) -> bool:
+        """A one-letter street type ("R.", "C.") among abbreviations: a citation's initials
+        ("... R. ... P. 12": rules, reporters, sections), not a street. Such a type follows
+        another abbreviation, or an initial follows it before the number."""
+        toks = self.toks
+        if not (len(words[0].text) == 2 and words[0].text.endswith(".")):
+            return False
+        prev = toks[i - 1] if i > 0 else None
+        if (
+            prev is not None
+            and prev.kind == "word"
+            and prev.text.endswith(".")
+            and (prev.text[:1].isupper())
+        ):
+            return True
+        return any(len(w.text) == 2 and w.text.endswith(".") for w in words[1:])
 
     def _street_after_comma(self, k: int) -> bool:
         """After "12, ": a street type first, or name words ending with a street type."""
