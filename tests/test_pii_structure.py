@@ -245,6 +245,23 @@ def test_a_street_opened_by_an_abbreviated_type_is_still_an_address(patterns: Co
     assert hidden(text, "R. das Flores 1208", patterns)
 
 
+@needs_model
+def test_a_name_the_text_writes_with_a_version_number_is_software(config: Config) -> None:
+    text = (
+        "We moved Quillon from Zephyrine 2.7 to Zephyrine 3.4 last year. Porting to Zephyrine 3 "
+        "took months, and the Future of Zephyrine 3 looks bright for Quillon users."
+    )
+    assert "Zephyrine" in redact(text, config=config).text
+    assert "<" not in redact(text, config=config).text.split("Quillon")[1]
+
+
+def test_a_date_after_a_capitalized_word_is_no_version() -> None:
+    from llmprep.pii.document import _VERSIONED
+
+    assert _VERSIONED.search("SIGNED ON 12.03.2020 BY THE BOARD") is None
+    assert _VERSIONED.search("Requires Mercurial 5.2 or later")
+
+
 def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
     text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
     assert redact(text, config=patterns).text == text

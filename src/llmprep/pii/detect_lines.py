@@ -16,11 +16,13 @@ from .detect_contact import CLOSING_LINE
 from .findings import CUE_SCORE, Finding
 from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, STOP_WORDS, is_common_word
 
-_CELL_SPLIT = re.compile(
-    r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+|[ \t]+[-–—][ \t]+|[ \t]+\("
-)
-# In a list of people a comma ends the name too: "- Ana Silva, Acme Ltd".
-_LISTED_SPLIT = re.compile(_CELL_SPLIT.pattern + r"|,[ \t]+")
+_CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
+# On a short line of a list or beside contact data a spaced dash and an opening bracket end a
+# name too ("1. Ana Silva - 0612 345", "- Ana Silva (Legal)"); under a people heading a comma
+# as well ("- Ana Silva, Acme Ltd"). In prose they do not: a sentence is no row of cells.
+_ROW_SPLIT = re.compile(_CELL_SPLIT.pattern + r"|[ \t]+[-–—][ \t]+|[ \t]+\(")
+_LISTED_SPLIT = re.compile(_ROW_SPLIT.pattern + r"|,[ \t]+")
+SHORT_ROW = 100
 _MARKER = re.compile(r"[ \t]*(?:[-*•·–]|\d{1,2}[.)]|\(\d{1,2}\))?[ \t]*")
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+|[A-ZÀ-ÖØ-Þ]\.|[A-ZÀ-ÖØ-Þ]{2,}")
 _CONTACT_ON_LINE = re.compile(
@@ -69,12 +71,14 @@ def _name_cell(cell: str, ordinary_ok: bool = False) -> tuple[int, int] | None:
     return lead, lead + len(stripped)
 
 
-def _cells(text: str, a: int, b: int, listed: bool = False) -> list[tuple[int, int]]:
+def _cells(
+    text: str, a: int, b: int, split: re.Pattern[str] = _CELL_SPLIT
+) -> list[tuple[int, int]]:
     """(start, end) of the cells of the line text[a:b], list marker removed."""
     m = _MARKER.match(text, a, b)
     pos = m.end() if m else a
     out = []
-    for sep in (_LISTED_SPLIT if listed else _CELL_SPLIT).finditer(text, pos, b):
+    for sep in split.finditer(text, pos, b):
         out.append((pos, sep.start()))
         pos = sep.end()
     out.append((pos, b))
@@ -134,8 +138,9 @@ def find_listed_people(text: str) -> list[Finding]:
             continue  # a table's header row: the names of its columns
         marker = _MARKER.match(line)
         listed = under_header and marker is not None and marker.end() > 0
-        cells = _cells(text, a, b, listed)
         contact = _CONTACT_ON_LINE.search(line) is not None
+        row = len(line) <= SHORT_ROW and (contact or (marker is not None and marker.end() > 0))
+        cells = _cells(text, a, b, _LISTED_SPLIT if listed else _ROW_SPLIT if row else _CELL_SPLIT)
         roles = [n for n, (x, y) in enumerate(cells) if _role_cell(text, x, y)]
         signature_row = len(cells) >= 2 and bool(roles)
         record = len(cells) >= 3 and any(ch.isdigit() for ch in line)

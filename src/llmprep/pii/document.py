@@ -277,6 +277,29 @@ def _named_as_product(text: str, start: int, end: int) -> bool:
     return False
 
 
+# A name followed by a dotted version number ("Python 2.7", "Mercurial 5.2", "Java v1.8") is
+# software: wherever the text writes that name, it names the product.
+_VERSIONED = re.compile(r"\b([A-Z][\w+#\-]*)[ \t]+v?\d{1,2}(?:\.\d{1,2}){1,2}(?![.\d])")
+_VERSION = re.compile(r"v?\d+(?:\.\d+)*")
+
+
+def _names_a_version(value: str, products: set[str]) -> bool:
+    """The value is a versioned product's name, with its version or words around it."""
+    from .lexicon import STOP_WORDS
+    from .ordinary import has_word_lists, is_ordinary
+
+    words = [w.removesuffix("'s").removesuffix("’s") for w in value.split()]
+    named = [w for w in words if w in products]
+    if not named:
+        return False
+    for w in words:
+        if w in products or _VERSION.fullmatch(w) or w.lower() in STOP_WORDS:
+            continue
+        if not (has_word_lists() and is_ordinary(w.lower())):
+            return False
+    return True
+
+
 def _plural(value: str) -> bool:
     """'Officials', 'Readers': the plural of an ordinary noun, a group and not a name."""
     from .ordinary import has_word_lists, is_ordinary
@@ -337,9 +360,12 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     # Values some detector other than the model found: evidence for the model's other finds.
     backed = {_norm(text[f.start : f.end]) for f in findings if not f.detector.startswith("ner:")}
     technical = _technical(text)
+    versioned = {m.group(1) for m in _VERSIONED.finditer(text)}
     kept: list[Finding] = []
     for f in findings:
         value = text[f.start : f.end]
+        if versioned and f.entity_type in NAME_TYPES and _names_a_version(value, versioned):
+            continue  # "Python 3", "Future of Python 3" where the text writes "Python 2.7"
         if technical and _lone_model_guess(f, value) and _norm(value) not in backed:
             continue  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
         if f.detector.startswith("ner:") and _named_as_product(text, f.start, f.end):
