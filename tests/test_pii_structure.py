@@ -262,6 +262,13 @@ def test_a_date_after_a_capitalized_word_is_no_version() -> None:
     assert _VERSIONED.search("Requires Mercurial 5.2 or later")
 
 
+def test_a_name_before_a_comma_and_contact_data_is_a_person_in_any_language(
+    patterns: Config,
+) -> None:
+    text = "Die Ansprechpartnerin ist\nGerda Kowalski, erreichbar unter g.kowalski@example.de."
+    assert hidden(text, "Gerda Kowalski", patterns, language="de")
+
+
 def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
     text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
     assert redact(text, config=patterns).text == text

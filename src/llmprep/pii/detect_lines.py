@@ -18,8 +18,9 @@ from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, STOP_WORDS, is_co
 
 _CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
 # On a short line of a list or beside contact data a spaced dash and an opening bracket end a
-# name too ("1. Ana Silva - 0612 345", "- Ana Silva (Legal)"); under a people heading a comma
-# as well ("- Ana Silva, Acme Ltd"). In prose they do not: a sentence is no row of cells.
+# name too ("1. Ana Silva - 0612 345", "- Ana Silva (Legal)"); under a people heading and
+# beside contact data a comma as well ("- Ana Silva, Acme Ltd"). In prose they do not: a
+# sentence is no row of cells.
 _ROW_SPLIT = re.compile(_CELL_SPLIT.pattern + r"|[ \t]+[-–—][ \t]+|[ \t]+\(")
 _LISTED_SPLIT = re.compile(_ROW_SPLIT.pattern + r"|,[ \t]+")
 SHORT_ROW = 100
@@ -140,7 +141,9 @@ def find_listed_people(text: str) -> list[Finding]:
         listed = under_header and marker is not None and marker.end() > 0
         contact = _CONTACT_ON_LINE.search(line) is not None
         row = len(line) <= SHORT_ROW and (contact or (marker is not None and marker.end() > 0))
-        cells = _cells(text, a, b, _LISTED_SPLIT if listed else _ROW_SPLIT if row else _CELL_SPLIT)
+        # Beside contact data a comma ends a name too ("Ana Silva, reachable at ana@...").
+        split = _LISTED_SPLIT if listed or (row and contact) else _ROW_SPLIT if row else _CELL_SPLIT
+        cells = _cells(text, a, b, split)
         roles = [n for n, (x, y) in enumerate(cells) if _role_cell(text, x, y)]
         signature_row = len(cells) >= 2 and bool(roles)
         record = len(cells) >= 3 and any(ch.isdigit() for ch in line)
