@@ -269,6 +269,12 @@ def test_a_name_before_a_comma_and_contact_data_is_a_person_in_any_language(
     assert hidden(text, "Gerda Kowalski", patterns, language="de")
 
 
+@pytest.mark.parametrize("place", ["Černošín", "Łowicz", "Şile", "Őriszentpéter"])
+def test_a_place_opened_by_a_capital_beyond_latin_1_is_found(patterns: Config, place: str) -> None:
+    text = f"The warehouse in {place} will close next spring."
+    assert hidden(text, place, patterns)
+
+
 def test_the_name_column_of_a_table_of_things_is_not_redacted(patterns: Config) -> None:
     text = "Name,Version,License\nHarbor,2.1,MIT\nBeacon,0.9,Apache-2.0"
     assert redact(text, config=patterns).text == text

@@ -14,7 +14,15 @@ import re
 
 from .detect_contact import CLOSING_LINE
 from .findings import CUE_SCORE, Finding
-from .lexicon import NAME_PARTICLES, ORG_SUFFIXES, ROLE_WORDS, STOP_WORDS, is_common_word
+from .lexicon import (
+    LOWER,
+    NAME_PARTICLES,
+    ORG_SUFFIXES,
+    ROLE_WORDS,
+    STOP_WORDS,
+    UPPER,
+    is_common_word,
+)
 
 _CELL_SPLIT = re.compile(r"\t|[ \t]*\|[ \t]*|[ \t]+>[ \t]+|[ \t]*;[ \t]*|,(?=\S)|:[ \t]+")
 # On a short line of a list or beside contact data a spaced dash and an opening bracket end a
@@ -25,7 +33,7 @@ _ROW_SPLIT = re.compile(_CELL_SPLIT.pattern + r"|[ \t]+[-–—][ \t]+|[ \t]+\("
 _LISTED_SPLIT = re.compile(_ROW_SPLIT.pattern + r"|,[ \t]+")
 SHORT_ROW = 100
 _MARKER = re.compile(r"[ \t]*(?:[-*•·–]|\d{1,2}[.)]|\(\d{1,2}\))?[ \t]*")
-_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+|[A-ZÀ-ÖØ-Þ]\.|[A-ZÀ-ÖØ-Þ]{2,}")
+_NAME_WORD = re.compile(f"[{UPPER}][{LOWER}'’\\-]+|[{UPPER}]\\.|[{UPPER}]{{2,}}")
 _CONTACT_ON_LINE = re.compile(
     r"@[\w\-]+\.[\w.\-]+|(?:\+|\b0)\d[\d ()./\-]{6,}\d|\(\d{2,5}\)[ ]?\d|\b\d{3}[ .\-]\d{3}[ .\-]\d{4}\b"
     r"|\b[A-Z]{2}\d{2}[ ]?[A-Z0-9]{4}[ ]?[0-9]{4}"

@@ -24,6 +24,7 @@ from .lexicon import (
     SIGN_OFFS,
     STOP_WORDS,
     TITLES,
+    UPPER,
     WEAK_TITLES,
     is_common_word,
     words,
@@ -31,7 +32,7 @@ from .lexicon import (
 from .structure import within_structure
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|[A-Z]\.")
-_CAP_WORD = r"(?:[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*)"
+_CAP_WORD = r"(?:[" + UPPER + r"][\w'’\-]*)"
 
 
 def _is_stop(word: str) -> bool:

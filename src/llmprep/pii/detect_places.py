@@ -13,7 +13,7 @@ import re
 
 from .detect_names import _cap_run
 from .findings import CUE_SCORE, Finding
-from .lexicon import COUNTRIES
+from .lexicon import COUNTRIES, UPPER
 
 _COUNTRY_ALTERNATION = (
     r"(?<![\w\-])(?:"
@@ -27,7 +27,7 @@ _COUNTRY_ANY_CASE_RE = re.compile(_COUNTRY_ALTERNATION, re.IGNORECASE)
 _COUNTRY_TAIL_RE = re.compile(r"[ \t]*\((?:[A-Z][\w'’\-]*[ \t]*){1,4}\)")
 _PLACE_CUE_RE = re.compile(
     r"\b(?:in|from|to|at|near|visit(?:ed|ing)?|(?:university|city|town|village|state|province|county|region|port)[ \t]+of)[ \t]+"
-    r"(?=[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f])"
+    r"(?=[" + UPPER + r"])"
 )
 # Other languages, by ISO 639-1 code: the words after which a capitalized word is a place.
 _CUES_BY_LANGUAGE = {

@@ -19,6 +19,7 @@ from typing import Any
 from .detect_names import refine_ner
 from .document import one_decision_per_value
 from .findings import CUE_SCORE, Finding, is_weak
+from .lexicon import UPPER
 from .nlp import (
     NerEntity,
     light_artifacts,
@@ -272,7 +273,7 @@ class PiiEngine:
         ]
 
 
-_CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
+_CAPITALIZED = re.compile(r"(?<![\w'’])[" + UPPER + r"][\w'’\-]*")
 
 
 _DIGIT = re.compile(r"\d")

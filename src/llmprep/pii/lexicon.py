@@ -9,6 +9,23 @@ from __future__ import annotations
 import re
 
 
+def _letters(upper: bool) -> str:
+    """Regex class body of the upper- (or lower-) case letters of the Latin, Greek and Cyrillic
+    scripts: "Č", "Ł", "Ş" and "Ő" open names as "A" does ("[A-Z]" alone misses them)."""
+    chars = [
+        chr(c)
+        for lo, hi in ((0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF))
+        for c in range(lo, hi + 1)
+        if (chr(c).isupper() if upper else chr(c).islower())
+    ]
+    return ("A-Z" if upper else "a-z") + re.escape("".join(chars))
+
+
+# Upper- and lower-case letters for character classes: f"[{UPPER}]", f"[{LOWER}'’-]".
+UPPER = _letters(True)
+LOWER = _letters(False)
+
+
 def words(text: str) -> frozenset[str]:
     """A set from whitespace-separated words (keeps long lists readable)."""
     return frozenset(text.split())

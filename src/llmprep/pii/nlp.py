@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lexicon import UPPER
 from .model_names import PREFERRED_BY_LANGUAGE, PREFERRED_MODELS
 
 log = logging.getLogger("llmprep.pii")
@@ -205,7 +206,7 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
     return out
 
 
-_CAPITALIZED = re.compile(r"(?<![\w'’])[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*")
+_CAPITALIZED = re.compile(r"(?<![\w'’])[" + UPPER + r"][\w'’\-]*")
 
 
 def _through(nlp: Any, text: str) -> Any:
