@@ -33,6 +33,7 @@ DEV_ROOTS = [
     "ruff",
     "mypy",
     "jsonschema",
+    "faker",
     # integrations and remote inputs (extras outside `all`), and the test-only readers/servers
     "langchain-core",
     "llama-index-core",

@@ -292,7 +292,8 @@ def test_names_in_letters_are_found_in_other_languages_without_ner(
 ) -> None:
     red = redact(text, language=language, config=patterns_config)
     assert name not in red.text and "<PERSON_1>" in red.text
-    assert [s.detector for s in red.spans] == ["person-letter"]
+    # Other fields of the same form may hold other data ("Ort: Bremen" is a place).
+    assert [s.detector for s in red.spans if s.entity_type == "PERSON"] == ["person-letter"]
 
 
 @pytest.mark.parametrize(
@@ -471,7 +472,6 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     from llmprep.pii.findings import Finding
     from llmprep.pii.nlp import presidio_nlp_engine
     from llmprep.pii.recognizers import build_recognizers
-    from llmprep.pii.resolve import resolve
 
     engine = engine_module.get_engine(config.pii)
     recognizers = build_recognizers(
@@ -484,7 +484,10 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
     )
     out = []
     for text in texts:
-        art = engine.artifacts([text], engine.ner)[0]
+        # The engine reads with NER only the sentences where a capitalized word is left
+        # unexplained by cue-backed findings (engine.ner_view); the analyzer gets the same.
+        view = engine_module.ner_view(text, engine._run_plain(text, "en"))
+        art = engine.artifacts([text], engine.ner and view is not None, [view or text])[0]
         results = analyzer.analyze(
             text,
             language="en",
@@ -505,7 +508,7 @@ def _all_in_presidio(config: Config, texts: list[str]) -> list[list[tuple[int, i
         out.append(
             [
                 (f.start, f.end, f.entity_type, f.score)
-                for f in resolve(text, findings, engine.allow)
+                for f in engine_module.finish(text, findings, engine.allow)
             ]
         )
     return out

@@ -265,6 +265,11 @@ class LanguageConfig(_Section):
 
 class PiiConfig(_Section):
     ner_model: str = Field(default="auto", description="'auto', 'none', or a spaCy package name.")
+    ner_models: dict[str, str] = Field(
+        default_factory=lambda: {"fr": "auto"},
+        description="NER for other languages: ISO 639-1 code -> 'auto', 'none' or a spaCy "
+        "package; off whenever ner_model is 'none'.",
+    )
     entities: list[str] = Field(default_factory=list, description="Empty = all supported types.")
     default_operator: Literal["pseudonym", "replace", "mask", "hash", "redact", "keep"] = (
         "pseudonym"

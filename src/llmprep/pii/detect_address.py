@@ -13,44 +13,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .findings import Finding
-from .lexicon import (
+from .address_words import (
     ADDRESS_CUES,
+    ONLY_FIRST,
+    STREET_FIRST,
+    STREET_SUFFIXES,
+    STREET_WORDS,
+    UNIT_WORDS,
+    WEAK_STREET_WORDS,
+)
+from .findings import CUE_SCORE, Finding
+from .lexicon import (
     COMMON_CAPITALIZED,
     COUNTRIES,
     NAME_PARTICLES,
     ORG_SUFFIXES,
     STOP_WORDS,
-    STREET_SUFFIXES,
-    STREET_WORDS,
-    UNIT_WORDS,
     words,
 )
 
-# Street types that come before the name ("Rue de Rivoli", "Via Roma", "Πλατεία Μαβίλη").
-STREET_FIRST = words(
-    """
-    al. alameda aleja allee allée av av. avenida avenue bd boulevard calle camino carrera chemin
-    corso cours estrada impasse largo nám náměstí osiedle paseo piazza piazzale plac place praça
-    quai rambla ronda route rua rue strada travessa ul ul. ulica via viale vicolo λεωφορος
-    λεωφόρος οδος οδός πλατεία πλατεια переулок пр проспект ул улица
-    """
-)
-# ... and the ones that only come first.
-ONLY_FIRST = words(
-    """
-    al. alameda aleja allée avenida calle camino carrera chemin corso estrada impasse largo nám
-    náměstí osiedle paseo piazza piazzale plac praça quai rambla ronda rua rue strada travessa
-    ul ul. ulica via viale vicolo λεωφορος λεωφόρος οδος οδός πλατεία πλατεια переулок пр
-    проспект ул улица
-    """
-)
 _DIRECTIONS = words(
     """
     e e. east est n n. ne nord north nw ost ouest s s. se south sud sw süd w w. west
     """
 )
 _COUNTRIES_LOWER = frozenset(c.lower() for c in COUNTRIES)
+_COUNTRY_WORDS = frozenset(w for c in _COUNTRIES_LOWER for w in c.split())
 _CUES_RE = re.compile(
     r"(?:" + "|".join(re.escape(c) for c in ADDRESS_CUES) + r")\W{0,3}(?:is\W+)?$", re.IGNORECASE
 )
@@ -65,16 +53,57 @@ _POSTAL_SHAPES = (
 )
 _UK_POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 _CA_POSTCODE_RE = re.compile(r"^[A-Z]\d[A-Z] ?\d[A-Z]\d$")
+_NL_POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?[A-Z]{2}$")
+_EIRCODE_RE = re.compile(r"^[A-Z]\d[\dW] ?(?=[0-9A-Z]*\d)(?=[0-9A-Z]*[A-Z])[0-9A-Z]{4}$")
 _BULLET_RE = re.compile(r"^[^\w\n]{1,4}$")
 _POSTAL_CUE_RE = re.compile(
-    r"\b(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal|cap)\s*[:#.]?\s*"
-    r"(?P<code>(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})|(?:[A-Z]\d[A-Z]\s?\d[A-Z]\d)|(?:[A-Z]{1,2}-)?\d{3,6}(?:-\d{3,4})?)(?![\w-])",
+    r"\b(?:zip(?:\s*code)?|postal\s*code|post\s*code|postcode|plz|code\s+postal|c[oó]digo\s+postal|"
+    r"postnummer|postinumero|kod\s+pocztowy|psč|eircode|(?:cep|cap|pin\s*code)(?=[ \t]*:))"
+    r"[ \t]*[:#.]?[ \t]*"
+    # After a label, a code of any country's shape: letters and digits, one space or hyphen.
+    r"(?P<code>[A-Z0-9]{2,8}(?:[ \-][A-Z0-9]{2,4})?)(?![\w-])",
     re.IGNORECASE,
 )
 _PO_BOX_RE = re.compile(
-    r"\bP\.?\s?O\.?\s+Box\s+\d{1,7}\b|\bPostfach\s+\d{1,7}\b|\bBo[iî]te\s+postale\s+\d{1,7}\b",
+    r"(?:\bP\.?[ \t]?O\.?|\bPost[ \t]+Office)[ \t]+Box[ \t]+\d{1,7}\b|\bPostfach[ \t]+\d{1,7}\b"
+    r"|\bBo[iî]te[ \t]+postale[ \t]+\d{1,7}\b|\bApartado(?:[ \t]+de[ \t]+correos)?[ \t]+\d{1,7}\b"
+    r"|\bCaixa[ \t]+Postal[ \t]+\d{1,7}\b|\bCasella[ \t]+postale[ \t]+\d{1,7}\b",
     re.IGNORECASE,
 )
+# US military mail: "PSC 1234, Box 5678", "Unit 8120 Box 44", "USNS Lane", then "APO AE 09012".
+_MILITARY_RE = re.compile(
+    r"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}"
+    r"|(?:USS|USNS|USNV|USCGC|USNA)[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?)"
+    r"(?:,?[ \t]*\n?[ \t]*(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5})?"
+    r"|\b(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}\b",
+    re.IGNORECASE,
+)
+# "..., Springfield, IL 62704": the rest of a one-line US address after a box number.
+_CITY_STATE_ZIP_RE = re.compile(
+    r",?[ \t]+[A-Z][\w'’.\-]*(?:[ \t]+[A-Z][\w'’.\-]*){0,3},[ \t]*[A-Z]{2}[ \t]+\d{5}(?:-\d{4})?\b"
+)
+_PLACE_PIN_RE = re.compile(r"^[A-Z][^\W\d_]{2,}-\d{6}$")  # India: "Ahmednagar-861126"
+_PROVINCE_RE = re.compile(r"[ \t]*(?:\([A-Z]{2}\)|[/\-][ \t]*[A-Z]{2})(?![\w])")
+_SAINTS = frozenset({"saint", "sainte", "st", "ste", "sankt", "san", "santa", "são", "sao"})
+# Words that open place names and are common words elsewhere ("North Tony", "New Alicia").
+_PLACE_PREFIXES = _SAINTS | words(
+    "north south east west new old upper lower great little port fort mount lake"
+)
+
+
+def _ordinary(word: str) -> bool:
+    from .ordinary import has_word_lists, is_ordinary
+
+    return has_word_lists() and is_ordinary(word)
+
+
+def _plain_caps(word: str) -> bool:
+    """A word in capitals that is an ordinary verb, adjective or plural ("RECEIVES")."""
+    from .ordinary import has_word_lists, is_plain_word
+
+    return has_word_lists() and is_plain_word(word)
+
+
 _CORNER_RE = re.compile(r"(?:(?:at|on)\s+)?(?:the\s+)?corner\s+of\s+$", re.IGNORECASE)
 
 
@@ -101,11 +130,36 @@ def _is_street_word(tok: Tok) -> bool:
     return tok.kind == "word" and (tok.text.lower() in STREET_WORDS or tok.core in STREET_WORDS)
 
 
+def _is_weak_street_word(tok: Tok) -> bool:
+    return tok.kind == "word" and tok.core in WEAK_STREET_WORDS
+
+
+def _is_first_type(tok: Tok) -> bool:
+    """A street type written before the name ("Rua", "Via", "C.", "al.")."""
+    if tok.kind != "word":
+        return False
+    low = tok.text.lower()
+    if len(tok.core) == 1:
+        return low in STREET_FIRST  # "C." and "R." only with their period
+    return tok.core in STREET_FIRST or low in STREET_FIRST
+
+
 def _has_street_suffix(tok: Tok) -> bool:
     if tok.kind != "word":
         return False
     low = tok.core
-    return any(low.endswith(s) and len(low) >= len(s) + 3 for s in STREET_SUFFIXES)
+    if not any(low.endswith(s) and len(low) >= len(s) + 3 for s in STREET_SUFFIXES):
+        return False
+    # "Monitoring", "Engineering", "necktie": English words, not "Kaiserring" or "Taavintie".
+    return not _ordinary(low)
+
+
+# Score of a street anchor whose type word is a common noun too: kept with a place, a postal
+# code, a unit or a cue before it.
+WEAK_ANCHOR = 0.3
+# Score of a street named without a type ("Lánovská 491"): kept only before a postal code and
+# a place ("10115 Berlin", "Toledo, 14475").
+NAMED_ANCHOR = 0.05
 
 
 def _is_type_last(tok: Tok) -> bool:
@@ -165,8 +219,24 @@ def _is_postal(toks: list[Tok], i: int) -> int:
             return 2
         if _UK_POSTCODE_RE.match(pair) or _CA_POSTCODE_RE.match(pair):
             return 2
+    if i + 1 < len(toks) and toks[i + 1].start == t.end + 1:
+        pair = f"{t.text} {toks[i + 1].text.rstrip('.,')}"
+        if _NL_POSTCODE_RE.match(pair) or _EIRCODE_RE.match(pair):
+            return 2  # "6662 WT", "E34 XY6T"
+    if _NL_POSTCODE_RE.match(core) or _EIRCODE_RE.match(core):
+        return 1
     if t.kind == "num" and any(p.match(core) for p in _POSTAL_SHAPES):
         return 1
+    if (
+        t.kind == "num"
+        and len(core) == 8
+        and core.isdigit()
+        and i + 1 < len(toks)
+        and toks[i + 1].kind == "word"
+        and toks[i + 1].text[:1].isupper()
+        and toks[i + 1].start == t.end + 1
+    ):
+        return 1  # Brazil's CEP written without its hyphen, before the town: "95312537 Machado"
     if t.kind == "word" and _POSTAL_SHAPES[1].match(core):
         return 1
     if _UK_POSTCODE_RE.match(core) or _CA_POSTCODE_RE.match(core):
@@ -183,6 +253,9 @@ class _Scanner:
         self.lower_text = not any(ch.isupper() for ch in text)
         # Set by grow(): a unit, a country or a full postal code was among the parts.
         self.decisive = False
+        # Set by grow(): a postal code and a place side by side ("10115 Berlin", "Toledo, 14475",
+        # "TX 78701"): the line every postal address ends with.
+        self.locality = False
 
     # -- anchors ------------------------------------------------------------------------------
 
@@ -191,7 +264,7 @@ class _Scanner:
         j = i
         while j < len(self.toks) and j - i < limit:
             t = self.toks[j]
-            first_type = j == i and t.kind == "word" and t.core in STREET_FIRST
+            first_type = j == i and _is_first_type(t)
             if _is_unit_word(t) or not (
                 first_type or _is_name_word(t, allow_lower) or (t.core in NAME_PARTICLES and j > i)
             ):
@@ -216,8 +289,8 @@ class _Scanner:
             k = i + 1
             if k < len(toks) and _is_number(toks[k], 5) and toks[k].start - t.end <= 2:
                 k += 1  # "23 8 wressle road": building number + street number
-            if k + 1 < len(toks) and toks[k].text == "," and toks[k + 1].core in STREET_FIRST:
-                k += 1  # "12, rue de la République"
+            if k + 1 < len(toks) and toks[k].text == "," and self._street_after_comma(k + 1):
+                k += 1  # "12, rue de la République", "92, Chandran Ganj"
             j = self._words_from(k, 5, allow_lower=True)
             if j == k:
                 return None
@@ -225,7 +298,7 @@ class _Scanner:
             house_after = (
                 j < len(toks) and _is_number(toks[j], 5) and toks[j].start - toks[j - 1].end <= 2
             )
-            if words[0].core in STREET_FIRST and len(words) > 1:
+            if _is_first_type(words[0]) and len(words) > 1:
                 # "48 rue Descartes"
                 return i, j + 1 if house_after else j, 0.8
             typed = [n for n, w in enumerate(words) if _is_type_last(w)]
@@ -237,6 +310,11 @@ class _Scanner:
                     if e == len(words) - 1 and house_after:
                         end += 1
                     return i, end, 0.8
+            weak = [n for n, w in enumerate(words) if _is_weak_street_word(w)]
+            if weak and weak[-1] > 0 and all(_looks_like_name(w) for w in words[: weak[-1]]):
+                # "9 Fraser Forge", "846 Wilson Island": types that are common nouns too need
+                # a place, a postal code or a cue ("12 Data Points" is no street).
+                return i, k + weak[-1] + 1, WEAK_ANCHOR
             foreign = [w for w in words[:3] if _looks_like_name(w)]
             if house_after and len(words) <= 3 and len(foreign) == len(words):
                 # "46 velký průhon 426", "87 Jakobi 69": number, name, number.
@@ -262,12 +340,74 @@ class _Scanner:
                 and toks[j].start - toks[j - 1].end <= 2
             ):
                 words = toks[i:j]
-                is_typed = _is_type_last(words[-1]) or (
-                    words[0].core in STREET_FIRST and len(words) > 1
-                )
+                is_typed = _is_type_last(words[-1]) or (_is_first_type(words[0]) and len(words) > 1)
                 named = any(_looks_like_name(w) for w in words) or self.lower_text
-                if is_typed and named:
+                if is_typed and named and not self._citation_like(i, words):
                     return i, j + 1, 0.8
+                if (
+                    named
+                    and len(words) <= 3
+                    and all(_looks_like_name(w) or w.core in NAME_PARTICLES for w in words)
+                ):
+                    # "Lánovská 491", "Lilypad 62": a street named without its type; only with
+                    # a postal code and a place after it ("Chapter 13" is no street).
+                    return i, j + 1, NAMED_ANCHOR
+            if (
+                j + 1 < len(toks)
+                and j > i + 1
+                and _is_first_type(toks[i])
+                and toks[j].text == ","
+                and (_is_number(toks[j + 1], 5) or toks[j + 1].text.lower() == "s/n")
+            ):
+                return i, j + 2, 0.8  # "Via Castelli, 1", "Praça de Godim, S/N"
+        if _is_unit_word(t) and t.core not in ("#", "box", "po", "p.o"):
+            return self._unit_then_street(i)
+        return None
+
+    def _citation_like(self, i: int, words: list[Tok]) -> bool:
+        """A one-letter street type ("R.", "C.") among abbreviations: a citation's initials
+        ("... R. ... P. 12": rules, reporters, sections), not a street. Such a type follows
+        another abbreviation, or an initial follows it before the number."""
+        toks = self.toks
+        if not (len(words[0].text) == 2 and words[0].text.endswith(".")):
+            return False
+        prev = toks[i - 1] if i > 0 else None
+        if (
+            prev is not None
+            and prev.kind == "word"
+            and prev.text.endswith(".")
+            and (prev.text[:1].isupper())
+        ):
+            return True
+        return any(len(w.text) == 2 and w.text.endswith(".") for w in words[1:])
+
+    def _street_after_comma(self, k: int) -> bool:
+        """After "12, ": a street type first, or name words ending with a street type."""
+        toks = self.toks
+        if k >= len(toks):
+            return False
+        if _is_first_type(toks[k]):
+            return True
+        j = self._words_from(k, 4, allow_lower=True)
+        return any(_is_type_last(t) for t in toks[k + 1 : j])
+
+    def _unit_then_street(self, i: int) -> tuple[int, int, float] | None:
+        """'Flat 66m\nGordon Forges', 'Apt. 406 1 Barnes Artery': a unit line, then a street."""
+        toks = self.toks
+        k = i + 1
+        while k < len(toks) and toks[k].text in (".", "#"):
+            k += 1
+        if k >= len(toks) or toks[k].kind != "num":
+            return None
+        k, _, newlines = self._skip_separator(k + 1)
+        if newlines > 1 or k >= len(toks):
+            return None
+        got = self.anchor_at(k) if toks[k].kind == "num" else None
+        if got and got[2] > 0:
+            return i, got[1], max(got[2], 0.6)
+        j = self._words_from(k, 4, allow_lower=self.lower_text)
+        if j > k + 1 and (_is_type_last(toks[j - 1]) or _is_weak_street_word(toks[j - 1])):
+            return i, j, 0.7
         return None
 
     # -- growth -------------------------------------------------------------------------------
@@ -297,7 +437,7 @@ class _Scanner:
                 break
         return j, comma, newlines
 
-    def _part_at(self, j: int, loose: bool) -> tuple[int, bool] | None:
+    def _part_at(self, j: int, loose: bool, after_postal: bool = False) -> tuple[int, bool] | None:
         """A part of an address at token j: (index after it, is strong evidence)."""
         toks = self.toks
         if j >= len(toks):
@@ -316,11 +456,22 @@ class _Scanner:
         n = _is_postal(toks, j)
         if n:
             self.decisive = self.decisive or n == 2 or len(t.text.rstrip(".")) >= 4
-            return j + n, True
+            # A postal code is followed by its town on the same line: "7866 Muri receives ...".
+            k = j + n
+            if k < len(toks) and toks[k].start - toks[k - 1].end <= 2 and toks[k].kind == "word":
+                m = self._place_words(k, self.lower_text)
+                if m > k:
+                    self.locality = True
+                    return self._province_after(m), True
+            return k, True
+        pin = _PLACE_PIN_RE.match(t.text) if t.kind == "word" else None
+        if pin:
+            self.decisive = self.locality = True  # "Ahmednagar-861126"
+            return j + 1, True
         if t.kind == "word" and ((t.text.isupper() and 2 <= len(t.text) <= 3) or t.text == "nan"):
             n = _is_postal(toks, j + 1)
             if n:
-                self.decisive = True  # "TX 78701", "nan 80815"
+                self.decisive = self.locality = True  # "TX 78701", "nan 80815"
                 return j + 1 + n, True
             if self._boundary_after(j + 1):
                 return j + 1, False
@@ -334,18 +485,37 @@ class _Scanner:
         # "Kaplice 1", "Ústí nad Labem 2", "Bolivia 28327", "ΑΓΛΑΝΤΖΙΑ (ΑΓΛΑΓΓΙΑ)"
         n = _is_postal(toks, k)
         if n:
+            self.locality = self.locality or len(toks[k].text) >= 4 or n == 2
             return k + n, True
+        if k + 1 < len(toks) and toks[k].text == "," and toks[k + 1].start - toks[k].end <= 1:
+            n = _is_postal(toks, k + 1)
+            if n and len(toks[k + 1].text) >= 4 and self._boundary_after(k + 1 + n):
+                self.decisive = self.locality = True  # "Toledo, 14475"
+                return k + 1 + n, True
         if k < len(toks) and _is_number(toks[k], 3) and self._boundary_after(k + 1):
             return k + 1, strong
         if strong:
             return k, True
+        province = self._province_after(k)
+        if province > k:
+            return province, strong  # "Bardonecchia (TO)", "Leão / AP"
         if k + 2 < len(toks) and toks[k].text == "(":
             m = self._place_words(k + 1, True)
             if m > k + 1 and m < len(toks) and toks[m].text == ")":
                 return m + 1, strong
-        if self._boundary_after(k):
+        if self._boundary_after(k) or after_postal:
+            self.locality = self.locality or after_postal  # "8483KC, Nijkerk receives ..."
             return k, strong
         return None
+
+    def _province_after(self, k: int) -> int:
+        """A province or state after a town: "Bardonecchia (TO)", "Leão / AP", "Recife - PE"."""
+        m = _PROVINCE_RE.match(self.text, self.toks[k - 1].end) if k > 0 else None
+        if m is None:
+            return k
+        while k < len(self.toks) and self.toks[k].start < m.end():
+            k += 1
+        return k
 
     def _place_words(self, j: int, allow_lower: bool) -> int:
         toks = self.toks
@@ -354,7 +524,29 @@ class _Scanner:
             t = toks[k]
             if k > j and _is_postal(toks, k):
                 break
-            if _is_name_word(t, allow_lower) and not _is_unit_word(t):
+            if (
+                t.kind == "word"
+                and t.core in _PLACE_PREFIXES
+                and (t.core in _SAINTS or k == j)
+                and k + 1 < len(toks)
+                and _is_name_word(toks[k + 1], allow_lower)
+            ):
+                k += 1  # "Saint Anoukboeuf", "São Paulo", "North Tony", "New Aliciaborough"
+                continue
+            # A place that starts with a capital goes on in capitals ("Nijkerk receives"); in
+            # lower case, an ordinary word is none ("kokkola" is, "instead" is not).
+            lower_ok = allow_lower and (k == j or not toks[j].text[:1].isupper())
+            if (
+                t.kind == "word"
+                and t.text.islower()
+                and lower_ok
+                and t.core not in _COUNTRY_WORDS
+                and _ordinary(t.core)
+            ):
+                break
+            if _is_name_word(t, lower_ok) and not _is_unit_word(t):
+                if t.text.isupper() and len(t.text) > 3 and _plain_caps(t.text):
+                    break  # "... 4813-422 QUARTEIRA RECEIVES DELIVERIES": words, not the town
                 k += 1
                 if _ends_sentence(t):
                     break  # a place name does not run on into the next sentence
@@ -365,9 +557,12 @@ class _Scanner:
                 in NAME_PARTICLES | {"and", "nad", "pod", "am", "an", "im", "sur", "upon", "on"}
                 and k > j
             ):
-                # "São Tomé and Príncipe", "Ústí nad Labem", "Frankfurt am Main"
-                if k + 1 < len(toks) and _is_name_word(toks[k + 1], False):
-                    k += 2
+                # "São Tomé and Príncipe", "Ústí nad Labem", "Mautern an der Donau"
+                m = k + 1
+                while m < len(toks) and toks[m].core in NAME_PARTICLES and m - k < 3:
+                    m += 1
+                if m < len(toks) and _is_name_word(toks[m], False):
+                    k = m + 1
                 else:
                     break
             else:
@@ -388,7 +583,7 @@ class _Scanner:
         """Extend from token `end` over address parts; returns (token after, score)."""
         toks = self.toks
         parts = strong = numbers = 0
-        self.decisive = False
+        self.decisive = self.locality = False
         j = end
         if (
             j < len(toks)
@@ -426,10 +621,15 @@ class _Scanner:
                 ):
                     break
             saved = self.decisive
-            part = self._part_at(k, loose=bool(comma or newlines))
+            after_postal = comma and not newlines and _is_postal(toks, j - 1) > 0
+            part = self._part_at(k, loose=bool(comma or newlines), after_postal=after_postal)
             if part is None and parts == 0 and comma and _is_number(toks[k], 4):
                 part = (k + 1, False)  # "Calle de Alcalá, 12"
-            if part is None:
+            if part is None or (newlines == 2 and not part[1]):
+                # Over a blank line (address lines as paragraphs of their own) only a plain
+                # continuation counts: a postal code, a country, a unit. A word alone after
+                # a blank line ("Thanks", a heading) starts the next paragraph.
+                self.decisive = saved
                 break
             if toks[k].kind == "num" and part[0] == k + 1:
                 if numbers:
@@ -448,6 +648,8 @@ class _Scanner:
         """'Flat 4, 22 Acacia Avenue': a second line written before the street."""
         toks = self.toks
         k = first - 1
+        if k >= 0 and toks[k].kind == "word" and toks[k].core in ("h.no", "house no", "no"):
+            return k  # "H.No. 64, Kala Street": the house number's own label
         if k >= 0 and toks[k].text == ",":
             k -= 1
         if (
@@ -474,6 +676,10 @@ class _Scanner:
         return None
 
 
+def _cue_before(text: str, start: int) -> bool:
+    return _CUES_RE.search(text[max(0, start - 40) : start].rstrip()) is not None
+
+
 def find_addresses(text: str) -> list[Finding]:
     scan = _Scanner(text)
     toks = scan.toks
@@ -488,6 +694,14 @@ def find_addresses(text: str) -> list[Finding]:
         last, score2 = scan.grow(end, score)
         if score == 0.0 and (score2 < 0.7 or last == end or not scan.decisive):
             i += 1  # a bare "number + words" needs a postal code or a country after it
+            continue
+        if score == NAMED_ANCHOR and not scan.locality:
+            i += 1  # a street named without its type needs its town and postal code
+            continue
+        if score == WEAK_ANCHOR and not (
+            scan.decisive or scan.locality or _cue_before(text, toks[first].start)
+        ):
+            i += 1
             continue
         first = scan.unit_before(first)
         start = toks[first].start
@@ -509,10 +723,21 @@ def find_addresses(text: str) -> list[Finding]:
         )
         i = last
     for m in _PO_BOX_RE.finditer(text):
+        tail = _CITY_STATE_ZIP_RE.match(text, m.end())
+        out.append(Finding(m.start(), tail.end() if tail else m.end(), "ADDRESS", 0.8, "address"))
+    for m in _MILITARY_RE.finditer(text):
+        military = m.group(0)
+        if military[:2].upper() == "US" and not re.search(r"(?i:APO|FPO|DPO)", military):
+            continue  # a ship's name alone is no address
         out.append(Finding(m.start(), m.end(), "ADDRESS", 0.8, "address"))
     for m in _POSTAL_CUE_RE.finditer(text):
         code = m.group("code")
-        if sum(ch.isdigit() for ch in code) >= 3 or _UK_POSTCODE_RE.match(code.upper()):
+        if sum(ch.isdigit() for ch in code) >= 2 and (
+            code.isupper()
+            or code.isdigit()
+            or not any(c.isalpha() for c in code.split()[-1])
+            or _UK_POSTCODE_RE.match(code.upper())
+        ):
             out.append(Finding(m.start("code"), m.end("code"), "POSTAL_CODE", 0.8, "postal-code"))
     return out
 
@@ -554,7 +779,7 @@ def _name_lines(text: str, street_start: int, block: bool) -> list[Finding]:
         if is_org:
             out.append(Finding(s, e, "ORGANIZATION", 0.7, "address-block"))
         elif n == len(lines) - 1 or len(lines) == 1:
-            out.append(Finding(s, e, "PERSON", 0.7, "address-block"))
+            out.append(Finding(s, e, "PERSON", CUE_SCORE, "address-block"))
         else:
             out.append(Finding(s, e, "ORGANIZATION", 0.5, "address-block"))
     return out

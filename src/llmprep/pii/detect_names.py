@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .findings import Finding
+from .findings import CUE_SCORE, Finding
 from .lexicon import (
     COMMON_CAPITALIZED,
-    COUNTRIES,
     CUE_NON_NAMES,
+    EN_GREETINGS,
     GREETINGS,
     NAME_LABELS,
     NAME_PARTICLES,
@@ -24,18 +24,15 @@ from .lexicon import (
     SIGN_OFFS,
     STOP_WORDS,
     TITLES,
+    UPPER,
     WEAK_TITLES,
+    is_common_word,
     words,
 )
+from .structure import within_structure
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’\-]*\.?|[A-Z]\.")
-_CAP_WORD = r"(?:[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f][\w'’\-]*)"
-_LEGAL_FORMS = words(
-    """
-    a/s ab ag aps asa b.v. bv co co. corp corp. corporation gmbh inc inc. incorporated l.l.c.
-    limited llc llp ltd ltd. n.v. nv oy oyj plc pte pty s.a. s.p.a. sa sarl sas
-    """
-)
+_CAP_WORD = r"(?:[" + UPPER + r"][\w'’\-]*)"
 
 
 def _is_stop(word: str) -> bool:
@@ -113,7 +110,7 @@ _TITLE_RE = re.compile(
 _LOOSE_CUES = re.compile(
     r"\b(?:(?:my|his|her|their|your|our|the|partner'?s|maiden|last|first|full|middle|family|given|sur|user|account|nick)"
     r"[ \t]*name(?:'s|[ \t]+is|[ \t]+was|[ \t]*:|[ \t]*\?|[ \t]*=)|name[ \t]+is|nam[ \t]+is|"
-    r"(?:call|calls|called)[ \t]+me|known[ \t]+as|a\.?k\.?a\.?|goes[ \t]+by)[ \t]*(?:\n[ \t]*)?",
+    r"(?:call|calls|called)[ \t]+me|known[ \t]+as|a\.?k\.?a\b\.?|goes[ \t]+by)[ \t]*(?:\n[ \t]*)?",
     re.IGNORECASE,
 )
 _STRICT_CUES = re.compile(
@@ -121,7 +118,9 @@ _STRICT_CUES = re.compile(
     r"(?:from|to|cc|bcc|reply-to|sender|author|authors|attendees?|contact|contact person|patient|client|employee|"
     r"plaintiff|defendant|petitioner|respondent|appellant|appellee|debtor|creditor|claimant|applicant|"
     r"witness|tenant|landlord|buyer|seller|borrower|lender|guarantor|beneficiary|insured|policyholder|"
-    r"recipient)[ \t]*:|"
+    r"recipient|holder|account holder|card ?holder|issued to|caller|customer|member|passenger|guest|"
+    r"student|signed by|prepared by|approved by|requested by|reported by|assigned to|owner|"
+    r"full name|patient name|ship to|bill to|deliver to)[ \t]*:|"
     r"(?:my|his|her|our|their|your)[ \t]+(?:kid|son|daughter|child|wife|husband|partner|spouse|boyfriend|"
     r"girlfriend|fianc[ée]e?|brother|sister|mother|father|mom|mum|dad|friend|boss|manager|colleague|"
     r"coworker|co-worker|assistant|cousin|uncle|aunt|grandmother|grandfather|grandma|grandpa|nephew|"
@@ -167,7 +166,9 @@ _SIGN_OFF_RE = re.compile(
     re.IGNORECASE,
 )
 _GREETING_RE = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?:" + "|".join(sorted(GREETINGS, key=len, reverse=True)) + r")[ \t]+",
+    r"(?:^|(?<=\n))[ \t]*(?:"
+    + "|".join(sorted([*GREETINGS, *EN_GREETINGS], key=len, reverse=True))
+    + r")[ \t]+",
     re.IGNORECASE,
 )
 _GREETING_END_RE = re.compile(r"[ \t]*[,!]")
@@ -191,7 +192,7 @@ def _letter_people(text: str) -> list[Finding]:
             if needs_comma and not _GREETING_END_RE.match(text, run[1]):
                 continue  # "Hallo Anna," is a greeting; "Hola Mundo que ..." is not
             out.append(
-                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.7, "person-letter")
+                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", CUE_SCORE, "person-letter")
             )
     return out
 
@@ -210,7 +211,7 @@ def find_people(text: str, english: bool = True) -> list[Finding]:
                     m.start("name") + words[0].start(),
                     m.end("name"),
                     "PERSON",
-                    0.8,
+                    CUE_SCORE,
                     "person-mailbox",
                 )
             )
@@ -218,13 +219,39 @@ def find_people(text: str, english: bool = True) -> list[Finding]:
         title = m.group("title")
         weak = title.lower().rstrip(".") in WEAK_TITLES or not title.endswith(".")
         run = _name_run(text, m.end(), first_lower_ok=not weak)
+        word_title = title.lower().rstrip(".") in WEAK_TITLES
+        if run and word_title and _not_after_a_title(text, m.start(), text[run[0] : run[1]]):
+            continue  # "the General Setup section", "General Progress"
         if run and (text[run[0]].isupper() or not weak):
             out.append(
-                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", 0.85, "person-title")
+                Finding(run[0], _extend_suffix(text, run[1]), "PERSON", CUE_SCORE, "person-title")
             )
     if english:
         out += _english_people(text)
     return out
+
+
+def _ordinary_after_greeting(text: str, run: tuple[int, int]) -> bool:
+    """'Hello World', 'Hi There': one ordinary word after a greeting, with no comma after it."""
+    from .ordinary import is_ordinary
+
+    value = text[run[0] : run[1]]
+    if " " in value or re.match(r"[ \t]*[,!:]", text[run[1] : run[1] + 2]):
+        return False
+    return is_ordinary(value)
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|our|your|its|their)[ \t]+$", re.I)
+
+
+def _not_after_a_title(text: str, title_start: int, value: str) -> bool:
+    """A title that is a word too ("General", "Sister") names nobody after an article ("the
+    General Setup") or before one ordinary word alone ("General Progress")."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    if _ARTICLE_BEFORE.search(text, max(0, title_start - 8), title_start):
+        return True
+    return " " not in value and has_word_lists() and is_ordinary(value)
 
 
 def _english_people(text: str) -> list[Finding]:
@@ -235,12 +262,14 @@ def _english_people(text: str) -> list[Finding]:
             _is_stop(name) or name in COMMON_CAPITALIZED or name.isupper() or name.lower() in TITLES
         ):
             out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.5, "person-subject"))
-    for cue, loose, score in ((_LOOSE_CUES, True, 0.8), (_STRICT_CUES, False, 0.7)):
+    for cue, loose in ((_LOOSE_CUES, True), (_STRICT_CUES, False)):
         for m in cue.finditer(text):
             run = _name_run(text, m.end(), first_lower_ok=loose)
+            if run and not loose and _ordinary_after_greeting(text, run):
+                continue
             if run:
                 out.append(
-                    Finding(run[0], _extend_suffix(text, run[1]), "PERSON", score, "person-cue")
+                    Finding(run[0], _extend_suffix(text, run[1]), "PERSON", CUE_SCORE, "person-cue")
                 )
     for m in _VOCATIVE_RE.finditer(text):
         name = m.group("name")
@@ -277,6 +306,8 @@ def find_proper_nouns(text: str) -> list[Finding]:
         if not (prev.islower() or prev.endswith(",")) or prev in ("the", "a", "an"):
             continue
         words = m.group("run").split()
+        if all(is_common_word(w) for w in words):
+            continue  # "Operations Coordinator", "Finance Director": a role
         if any(
             _is_stop(w)
             or w in COMMON_CAPITALIZED
@@ -290,77 +321,20 @@ def find_proper_nouns(text: str) -> list[Finding]:
     return out
 
 
-# -- organisations ------------------------------------------------------------------------------
-
-_ORG_SUFFIX_RE = re.compile(
-    r"(?P<org>(?:"
-    + _CAP_WORD
-    + r"(?:[ \t]+(?:&|and|of|"
-    + _CAP_WORD
-    + r")){0,4}))[ \t]*,?[ \t]+(?P<suffix>[A-Za-z][\w./]*)"
-)
-_HYPHEN_ORG_RE = re.compile(r"(?<![\w\-])(?P<org>[A-Z][a-z]{2,}(?:-[A-Z][a-z]{2,})+)(?![\w\-])")
-_TRIPLE_ORG_RE = re.compile(
-    r"(?<![\w,])(?P<org>"
-    + _CAP_WORD
-    + r",[ \t]+"
-    + _CAP_WORD
-    + r",?[ \t]+(?:and|&)[ \t]+"
-    + _CAP_WORD
-    + r")(?![\w\-])"
-)
-_ORG_CUE_RE = re.compile(
-    r"\b(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|employee[ \t]+of|"
-    r"(?:ceo|cto|cfo|coo|founder|co-founder|president|chairman|director|head)[ \t]+(?:of|at)|"
-    r"(?:intern(?:ed|ship)?|job|position)[ \t]+at|joined)[ \t]+",
-    re.IGNORECASE,
-)
-
-
-def find_organisations(text: str, english: bool = True) -> list[Finding]:
-    """Companies by legal form (any language); by name shape and English cues when `english`."""
-    out: list[Finding] = []
-    for m in _ORG_SUFFIX_RE.finditer(text):
-        suffix = m.group("suffix").lower()
-        if suffix.rstrip(".,") not in ORG_SUFFIXES and suffix not in ORG_SUFFIXES:
-            continue
-        if not (m.group("suffix")[0].isupper() or suffix in ("plc", "e.v.")):
-            continue  # "Kunden ab": a German word, not Aktiebolag
-        words = [w for w in m.group("org").split() if w not in ("&", "and", "of")]
-        # Leading words that are sentence furniture ("The", "At") are not part of the name.
-        while words and (_is_stop(words[0]) or words[0] in COMMON_CAPITALIZED):
-            words.pop(0)
-        if not words:
-            continue
-        start = text.index(words[0], m.start("org"))
-        end = m.end("suffix")
-        if text[end - 1] == "." and suffix.rstrip(".") not in {"inc", "ltd", "co", "corp"}:
-            end -= 1
-        score = 0.8 if suffix.rstrip(".,") in _LEGAL_FORMS or suffix in _LEGAL_FORMS else 0.6
-        out.append(Finding(start, end, "ORGANIZATION", score, "org-suffix"))
-    if not english:
-        return out  # German capitalizes nouns: "Car-Sharing" is not a company
-    for m in _HYPHEN_ORG_RE.finditer(text):
-        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
-    for m in _TRIPLE_ORG_RE.finditer(text):
-        parts = re.findall(_CAP_WORD, m.group("org"))
-        if any(_is_stop(p) or p in COMMON_CAPITALIZED for p in parts):
-            continue
-        out.append(Finding(m.start("org"), m.end("org"), "ORGANIZATION", 0.5, "org-shape"))
-    for m in _ORG_CUE_RE.finditer(text):
-        run = _cap_run(text, m.end(), max_tokens=4, connectors=("&", "and", "of"))
-        if run:
-            out.append(Finding(run[0], run[1], "ORGANIZATION", 0.65, "org-cue"))
-    return out
-
-
 _CAP_RUN_WORD_RE = re.compile(r"[^\W\d_][\w'’\-&.]*")
 
 
+_PLACE_OPENERS = words(
+    "Saint Sainte St Ste Sankt San Santa São Sao North South East West New Old Port Fort Mount "
+    "Lake Bad"
+)
+
+
 def _cap_run(
-    text: str, pos: int, *, max_tokens: int, connectors: Iterable[str] = ()
+    text: str, pos: int, *, max_tokens: int, connectors: Iterable[str] = (), place: bool = False
 ) -> tuple[int, int] | None:
-    """Capitalized words from pos (connectors allowed between two of them)."""
+    """Capitalized words from pos (connectors allowed between two of them); with `place`, a
+    place name's opening word ("Saint Julien", "North Tony") counts though it is a common word."""
     conn = set(connectors) | NAME_PARTICLES
     i, end, count = pos, pos, 0
     while count < max_tokens:
@@ -368,68 +342,25 @@ def _cap_run(
         if not m:
             break
         word = m.group(0).rstrip(".")
+        opener = place and count == 0 and word in _PLACE_OPENERS
         if word in conn and count:
             if not _PARTICLE_NEXT_RE.match(text, m.end()):
                 break
+        elif opener and _PARTICLE_NEXT_RE.match(text, m.end()):
+            end = i + len(m.group(0))
+            count += 1
         elif not word[0].isupper() or _is_stop(word) or word in COMMON_CAPITALIZED:
             break
         else:
             end = i + len(word)
             count += 1
-        if m.group(0).endswith(".") and len(word) > 1:
+        if m.group(0).endswith(".") and len(word) > 1 and not opener:
             break  # "Dresden. Dank": a sentence ended
         gap = _GAP_RE.match(text, m.end())
         if not gap:
             break
         i = gap.end()
     return (pos, end) if end > pos else None
-
-
-# -- places -------------------------------------------------------------------------------------
-
-_COUNTRY_RE = re.compile(
-    r"(?<![\w\-])(?:"
-    + "|".join(sorted((re.escape(c) for c in COUNTRIES), key=len, reverse=True))
-    + r")(?![\w\-])"
-)
-_PLACE_CUE_RE = re.compile(
-    r"\b(?:in|from|to|at|near|visit(?:ed|ing)?|(?:university|city|town|village|state|province|county|region|port)[ \t]+of)[ \t]+"
-    r"(?=[A-ZÀ-ÖØ-Þ\u0391-\u03a9\u0410-\u042f])"
-)
-
-
-_DISTRICT_RE = re.compile(r"[ \t]+\d{1,2}(?![\w.,]\d|[ \t]*\d)")
-
-
-def find_places(text: str, english: bool = True) -> list[Finding]:
-    """Countries (English names); places after English prepositions when `english`."""
-    out: list[Finding] = []
-    for m in _COUNTRY_RE.finditer(text):
-        word = m.group(0)
-        if word[0].isupper():
-            out.append(Finding(m.start(), m.end(), "LOCATION", 0.6, "country"))
-    if not english:
-        return out
-    for m in _PLACE_CUE_RE.finditer(text):
-        run = _cap_run(
-            text,
-            m.end(),
-            max_tokens=3,
-            connectors=("nad", "am", "an", "sur", "upon", "on", "de", "del"),
-        )
-        value = text[run[0] : run[1]] if run else ""
-        if not run or re.search(r"[_\d]", value) or (value.isupper() and len(value) <= 4):
-            continue  # SOME_SETTING, B2B, RSVP: identifiers and acronyms, not places
-        start, end = run
-        # "Ústí nad Labem 2": a district number belongs to the place.
-        num = _DISTRICT_RE.match(text, end)
-        if num:
-            end = num.end()
-        nxt = text[end : end + 2]
-        if re.match(r"[ \t]+[A-Z]", nxt):
-            continue  # more capitalized words follow: a name or a title, not a bare place
-        out.append(Finding(start, end, "LOCATION", 0.45, "place-cue"))
-    return out
 
 
 # -- NER ----------------------------------------------------------------------------------------
@@ -448,22 +379,38 @@ NER_LABELS = {
     "NRP": "NRP",
 }
 _NER_SCORES = {"PERSON": 0.85, "ORGANIZATION": 0.6, "LOCATION": 0.75, "NRP": 0.6}
-_NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")
-_LEADING_JUNK_RE = re.compile(r"^(?:the|a|an|ex|dear|hi|hello)[ \t\-]+", re.IGNORECASE)
+_LEADING_JUNK_RE = re.compile(
+    r"^(?:the|a|an|ex|dear|hi|hello|hey|yo|thanks|thank you|cheers|regards|best|attn)[ \t\-,]+",
+    re.IGNORECASE,
+)
 
 
 def _common_word(word: str) -> bool:
-    """A word that is no name on its own: a function word, a number, or a common capitalized
-    word, also when written in capitals (headings: "CHAPTER", "PURPOSE")."""
-    base = word.rstrip(".,:;")
-    if base.isupper():
-        base = base.capitalize()
-    return (
-        _is_stop(word)
-        or base in COMMON_CAPITALIZED
-        or (base.endswith("s") and base[:-1] in COMMON_CAPITALIZED)  # "Claims", "Tickets"
-        or _NUMBER_WORD.fullmatch(word) is not None
-    )
+    return is_common_word(word)
+
+
+def _strip_role_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """'Customer Edgar Amorim' -> 'Edgar Amorim': a role before a name is not part of it."""
+    while True:
+        m = re.match(r"[^\s]+[ \t]+", text[start:end])
+        if (
+            not m
+            or not is_common_word(m.group(0).strip())
+            or m.group(0).strip().lower() in (NAME_PARTICLES)
+        ):
+            return start, end
+        start += m.end()
+
+
+def _cut_at_function_word(text: str, start: int, end: int) -> int:
+    """'Laar as Account': a lower-case function word ends a name (particles excepted)."""
+    pos = start
+    for m in re.finditer(r"\S+", text[start:end]):
+        word = m.group(0)
+        if pos != start and word.islower() and word in STOP_WORDS and word not in NAME_PARTICLES:
+            return start + m.start() - 1
+        pos = start + m.end()
+    return end
 
 
 def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -> list[Finding]:
@@ -477,6 +424,9 @@ def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -
         lead = _LEADING_JUNK_RE.match(value)
         if lead and etype != "NRP":
             start += lead.end()
+        if etype == "PERSON" and not value.isupper():
+            start, end = _strip_role_words(text, start, end)
+            end = _cut_at_function_word(text, start, end)
         title = _TITLE_RE.match(text, start, end) if etype == "PERSON" else None
         if title and title.end() < end:
             start = title.end()
@@ -494,4 +444,6 @@ def refine_ner(text: str, ents: Iterable[tuple[int, int, str]], detector: str) -
         if etype == "PERSON":
             end = _extend_suffix(text, end)
         out.append(Finding(start, end, etype, _NER_SCORES[etype], detector))
-    return out
+    # A model's span over a line break, a cell or a header field is cut there, where the model
+    # produced it: the cue-backed finding on one of its lines then meets a span of its own size.
+    return within_structure(text, out)

@@ -10,15 +10,27 @@ a call go through `nlp.pipe` together.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .findings import Finding
-from .nlp import light_artifacts, ner_entities, ner_pipeline, presidio_nlp_engine, resolve_model
+from .detect_names import refine_ner
+from .document import one_decision_per_value
+from .findings import CUE_SCORE, Finding, is_weak
+from .lexicon import UPPER
+from .nlp import (
+    NerEntity,
+    light_artifacts,
+    ner_entities,
+    ner_pipeline,
+    presidio_nlp_engine,
+    resolve_model,
+)
 from .recognizers import DEFAULT_ENTITIES, plain_detectors, presidio_gate, presidio_recognizers
 from .resolve import AllowList, Known, resolve
+from .structure import within_structure
 
 log = logging.getLogger("llmprep.pii")
 
@@ -77,6 +89,13 @@ class PiiEngine:
         self.config = pii_config
         self.window, self.overlap = WINDOW, OVERLAP
         self.model = resolve_model(pii_config.ner_model)
+        # NER for other languages, read directly (Presidio's registry here is English only).
+        self.models_by_language: dict[str, str] = {}
+        if pii_config.ner_model != "none":
+            for lang, setting in pii_config.ner_models.items():
+                found = resolve_model(setting, lang)
+                if found:
+                    self.models_by_language[lang] = found
         self.label = f"ner:{self.model}" if self.model else "patterns"
         if self.model is None and pii_config.ner_model == "auto":
             log.warning(
@@ -88,16 +107,14 @@ class PiiEngine:
         wanted = list(pii_config.entities) or list(DEFAULT_ENTITIES)
         extra = [str(r["entity_type"]) for r in pii_config.recognizers] + list(pii_config.deny_list)
         self.entities = list(dict.fromkeys([*wanted, *extra]))
-        self._wanted = wanted_set = set(self.entities)
-        # One set of detectors for English text (NER + English cues), one for other languages.
-        self._plain = {
-            english: [d for d in plain_detectors(english=english) if wanted_set & set(d.entities)]
-            for english in (True, False)
-        }
+        self._wanted = set(self.entities)
+        # One set of detectors for English text (NER + English cues), one per other language
+        # (their own place cues), made on first use.
+        self._plain: dict[str, list[Any]] = {}
         self._gate = presidio_gate()
         # Recognizers with no cheap gate: Presidio runs on every window of their language.
         configured = bool(pii_config.recognizers) or any(pii_config.deny_list.values())
-        self._always = {True: configured or self.ner, False: configured}
+        self._always = {True: configured, False: configured}
         self._analyzers: dict[bool, tuple[Any, list[str]]] = {}
         self._load_lock = threading.Lock()
         if self.ner:
@@ -127,8 +144,9 @@ class PiiEngine:
     def _build_analyzer(self, english: bool) -> tuple[Any, list[str]]:
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
+        # NER runs in the engine itself (detect), so Presidio's registry holds no NER.
         recognizers = presidio_recognizers(
-            self.config, with_ner=self.ner, ner_detector=self.label, english=english
+            self.config, with_ner=False, ner_detector=self.label, english=english
         )
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
         analyzer = AnalyzerEngine(
@@ -143,8 +161,10 @@ class PiiEngine:
 
     def prefetch(self, texts: Sequence[str], language: str | None = "en") -> None:
         """Run NER over short texts in one batch now; later `detect` calls on them hit the cache."""
-        if self.model is not None and _is_english(language):
-            ner_entities(self.model, [t for t in texts if t.strip()])
+        model = self.model if _is_english(language) else None
+        model = model or self.models_by_language.get(_base_language(language))
+        if model is not None:
+            ner_entities(model, [t for t in texts if t.strip()])
 
     def detect(
         self, texts: Sequence[str], language: str | None = "en", known: Known | None = None
@@ -161,15 +181,35 @@ class PiiEngine:
             # bounded by BATCH_CHARS whatever the document's length.
             pieces = [texts[i][w.start : w.end] for i, w in batch]
             todo = [n for n, p in enumerate(pieces) if p.strip()]
-            deep = [n for n in todo if self._needs_presidio(pieces[n], english)]
-            artifacts = dict(
-                zip(deep, self.artifacts([pieces[n] for n in deep], use_ner), strict=True)
+            plain = {n: self._run_plain(pieces[n], language) for n in todo}
+            # NER runs here, outside Presidio, in one batch per call, and only on pieces where
+            # a name could still hide: a capitalized word no cue has already explained. Presidio
+            # is asked only where one of its pattern recognizers could match (ids, cards, IBANs).
+            model = self.model if use_ner else self.models_by_language.get(_base_language(language))
+            label = self.label if use_ner else f"ner:{model}"
+            views = {n: ner_view(pieces[n], plain[n]) for n in todo} if model else {}
+            read = [n for n in todo if views.get(n) is not None]
+            ents = (
+                dict(zip(read, ner_entities(model, [views[n] or "" for n in read]), strict=True))
+                if model and read
+                else {}
             )
             for n in todo:
                 i, w = batch[n]
-                raw = self._run_plain(pieces[n], english)
-                if n in artifacts:
-                    raw = self._run_presidio(pieces[n], artifacts[n], english) + raw
+                raw = plain[n]
+                if ents.get(n):
+                    spans = [
+                        (e.start_char, e.end_char, e.label_)
+                        for e in within_view(pieces[n], views[n] or "", ents[n])
+                    ]
+                    wanted = self._wanted
+                    ner = [
+                        f for f in refine_ner(pieces[n], spans, label) if f.entity_type in wanted
+                    ]
+                    raw = ner + raw
+                if self._needs_presidio(pieces[n], english):
+                    art = light_artifacts(pieces[n])
+                    raw = self._run_presidio(pieces[n], art, english) + raw
                 for f in _settle(raw, self.config.score_threshold):
                     start = w.start + f.start
                     if w.core_start <= start < w.core_end:  # the window that owns it reports it
@@ -178,11 +218,21 @@ class PiiEngine:
                                 start, w.start + f.end, f.entity_type, round(f.score, 3), f.detector
                             )
                         )
-        return [resolve(text, f, self.allow, known) for text, f in zip(texts, found, strict=True)]
+        return [finish(text, f, self.allow, known) for text, f in zip(texts, found, strict=True)]
 
-    def _run_plain(self, piece: str, english: bool) -> list[Finding]:
+    def _plain_for(self, language: str | None) -> list[Any]:
+        key = "en" if _is_english(language) else _base_language(language)
+        found = self._plain.get(key)
+        if found is None:
+            made = plain_detectors(english=key == "en", language=key)
+            found = self._plain[key] = [d for d in made if self._wanted & set(d.entities)]
+        return found
+
+    def _run_plain(self, piece: str, language: str | None) -> list[Finding]:
         wanted = self._wanted
-        return [f for d in self._plain[english] for f in d.find(piece) if f.entity_type in wanted]
+        return [
+            f for d in self._plain_for(language) for f in d.find(piece) if f.entity_type in wanted
+        ]
 
     def _run_presidio(self, piece: str, art: Any, english: bool) -> list[Finding]:
         # Presidio needs a registered language: every recognizer is registered as "en", and the
@@ -208,16 +258,137 @@ class PiiEngine:
             for r in results
         ]
 
-    def artifacts(self, pieces: list[str], use_ner: bool) -> list[Any]:
-        """Presidio NlpArtifacts per text: regex tokens, and NER entities when `use_ner`."""
+    def artifacts(
+        self, pieces: list[str], use_ner: bool, views: list[str] | None = None
+    ) -> list[Any]:
+        """Presidio NlpArtifacts per text: regex tokens, and NER entities when `use_ner` (read
+        from `views` when given: the pieces as the model should read them, same lengths)."""
         if not use_ner or self.model is None:
             return [light_artifacts(p) for p in pieces]
-        entities = ner_entities(self.model, pieces)
-        return [light_artifacts(p, e) for p, e in zip(pieces, entities, strict=True)]
+        read = views if views is not None else pieces
+        entities = ner_entities(self.model, read)
+        return [
+            light_artifacts(p, within_view(p, v, e))
+            for p, v, e in zip(pieces, read, entities, strict=True)
+        ]
+
+
+_CAPITALIZED = re.compile(r"(?<![\w'’])[" + UPPER + r"][\w'’\-]*")
+
+
+_DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
+
+
+def ner_view(text: str, found: list[Finding]) -> str | None:
+    """The text as the model needs to read it, or None when it needs not read it at all.
+
+    The model can add a name only in text written in one case (it is re-cased for it) or in a
+    sentence with a capitalized word that is no function word, no common capitalized word and
+    in no cue-backed finding that outscores the model (which would otherwise win a duplicate
+    and change the outcome). Other sentences are blanked (same length: offsets hold), since the
+    model's time grows with every token it reads.
+    """
+    from .lexicon import COMMON_CAPITALIZED, STOP_WORDS
+
+    if not any(c.isupper() for c in text) or not any(c.islower() for c in text):
+        return text if any(c.isalpha() for c in text) else None
+    covered = [(f.start, f.end) for f in found if not is_weak(f) and f.score >= CUE_SCORE]
+    keep: list[tuple[int, int]] = []
+    for m in _CAPITALIZED.finditer(text):
+        word = m.group(0)
+        if word.lower() in STOP_WORDS or word in COMMON_CAPITALIZED or _DIGIT.search(word):
+            continue
+        if any(a <= m.start() and m.end() <= b for a, b in covered):
+            continue
+        if keep and m.end() <= keep[-1][1]:
+            continue  # in a stretch kept already
+        a, b = _context_around(text, m.start(), m.end())
+        if keep and a <= keep[-1][1]:
+            keep[-1] = (keep[-1][0], b)
+        else:
+            keep.append((a, b))
+    if not keep:
+        return None
+    if len(keep) == 1 and keep[0] == (0, len(text)):
+        return text
+    out = [" " if ch != "\n" else ch for ch in text]
+    for a, b in keep:
+        out[a:b] = text[a:b]
+    return "".join(out)
+
+
+def within_view(text: str, view: str, entities: list[NerEntity]) -> list[NerEntity]:
+    """The model's entities cut where they run into text the view blanked.
+
+    Blanked stretches read as runs of spaces, and the model sometimes carries an entity over
+    them into the next kept stretch ("Bitbucket can review ... Users of"): what it never read
+    is no part of what it found.
+    """
+    if view is text or view == text:
+        return entities
+    out = []
+    for e in entities:
+        start, cut = e.start_char, e.start_char
+        while cut < e.end_char and view[cut] == text[cut]:
+            cut += 1
+        while cut > start and not text[cut - 1].isalnum():
+            cut -= 1
+        if cut == e.end_char:
+            out.append(e)
+        elif cut > start:
+            out.append(NerEntity(start, cut, e.label_))
+    return out
+
+
+# Words of context the model reads on each side of a word it has to judge: enough for the
+# cues it learned ("Caller ... wants", "from ... to"), fewer tokens than whole sentences.
+CONTEXT_WORDS = 5
+_WORD_EDGE = re.compile(r"\S+")
+
+
+def _context_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """CONTEXT_WORDS words each side of text[start:end], within its sentence and line."""
+    s_start, s_end = _sentence_around(text, start)
+    before = list(_WORD_EDGE.finditer(text, s_start, start))
+    after = list(_WORD_EDGE.finditer(text, end, s_end))
+    a = before[-CONTEXT_WORDS].start() if len(before) >= CONTEXT_WORDS else s_start
+    b = after[CONTEXT_WORDS - 1].end() if len(after) >= CONTEXT_WORDS else s_end
+    return a, b
+
+
+def _sentence_around(text: str, at: int) -> tuple[int, int]:
+    start = at
+    while start > 0:
+        ch = text[start - 1]
+        if ch == "\n" or (ch.isspace() and start >= 2 and text[start - 2] in ".!?"):
+            break
+        start -= 1
+    m = _SENTENCE.match(text, at)
+    end = m.end() if m else len(text)
+    return start, end
+
+
+def needs_ner(text: str, found: list[Finding]) -> bool:
+    """Whether the model could add a name to `found` (see ner_view)."""
+    return ner_view(text, found) is not None
+
+
+def finish(
+    text: str, findings: list[Finding], allow: AllowList | None, known: Known | None = None
+) -> list[Finding]:
+    """Raw findings of one text -> the spans to replace: cut to the text's structure, resolved
+    (allow-list, overlaps, other mentions), and cut again (a merge may have joined pieces)."""
+    spans = within_structure(text, resolve(text, within_structure(text, findings), allow, known))
+    return one_decision_per_value(text, spans)
+
+
+def _base_language(language: str | None) -> str:
+    return (language or "").split("-")[0].lower()
 
 
 def _is_english(language: str | None) -> bool:
-    return (language or "").split("-")[0].lower() in _ENGLISH
+    return _base_language(language) in _ENGLISH
 
 
 def _settle(findings: list[Finding], threshold: float) -> list[Finding]:

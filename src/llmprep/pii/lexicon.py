@@ -6,6 +6,25 @@ around a candidate, never as the candidate itself, except countries.
 
 from __future__ import annotations
 
+import re
+
+
+def _letters(upper: bool) -> str:
+    """Regex class body of the upper- (or lower-) case letters of the Latin, Greek and Cyrillic
+    scripts: "Č", "Ł", "Ş" and "Ő" open names as "A" does ("[A-Z]" alone misses them)."""
+    chars = [
+        chr(c)
+        for lo, hi in ((0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF))
+        for c in range(lo, hi + 1)
+        if (chr(c).isupper() if upper else chr(c).islower())
+    ]
+    return ("A-Z" if upper else "a-z") + re.escape("".join(chars))
+
+
+# Upper- and lower-case letters for character classes: f"[{UPPER}]", f"[{LOWER}'’-]".
+UPPER = _letters(True)
+LOWER = _letters(False)
+
 
 def words(text: str) -> frozenset[str]:
     """A set from whitespace-separated words (keeps long lists readable)."""
@@ -48,100 +67,6 @@ NAME_PARTICLES = words(
     """
     al bin binti da das de del della den der di dos du el ibn la le ten ter van von zu
     """
-)
-
-
-# Street-type words, many languages; matched case-insensitively as whole tokens.
-STREET_WORDS = words(
-    """
-    al. alameda aleja allee alley allée av av. ave ave. avenida avenue blvd blvd. boulevard
-    broadway calle camino carrera causeway chaussee chemin cir circle close corso cours court
-    cres crescent ct ct. damm dijk dr dr. dreef drive esplanade estrada expressway faubourg
-    freeway gade gasse gata gatan gate gracht gürtel highway hwy impasse kade katu kuja körút
-    köz laan lane largo ln ln. markt mews nábřeží nám náměstí osiedle parade parkway paseo
-    piazza pkwy pl pl. plac place platz plaza plein praça promenade quai quay rakpart rambla rd
-    rd. ring rkp rkp. road ronda route row rua rue singel sq square st st. steeg steig str str.
-    straat strada strasse straße street ter terrace tie trail travessa travesía trl tér třída
-    ufer ul ul. ulica ulice utca vei veien vej via viale vicolo väg vägen walk way weg wharf
-    zeile út útja λεωφορος λεωφόρος οδος οδός πλατεία πλατεια переулок пр проспект ул улица
-    шоссе
-    """
-)
-
-
-# Compound street names end with these ("Nassaustraat", "Ziegelgasse", "Auerstrasse").
-STREET_SUFFIXES = (
-    "straße",
-    "strasse",
-    "str",  # "Hauptstr. 5a": the usual German abbreviation
-    "straat",
-    "gasse",
-    "platz",
-    "allee",
-    "laan",
-    "plein",
-    "gracht",
-    "vej",
-    "gade",
-    "gatan",
-    "gata",
-    "vägen",
-    "veien",
-    "katu",
-    "weg",
-    "steeg",
-    "dreef",
-    "kade",
-    "dijk",
-    "singel",
-    "ring",
-    "damm",
-    "ufer",
-    "markt",
-    "gürtel",
-    "utca",
-    "útja",
-)
-
-
-# Second address line: "Apt. 018", "Suite 446", "Unit 3B".
-UNIT_WORDS = words(
-    """
-    # apartment apt apt. bldg bldg. box building fl fl. flat floor p.o. po rm rm. room ste ste.
-    suite unit
-    """
-)
-
-
-# Words that say an address follows.
-ADDRESS_CUES = (
-    "address",
-    "addresses",
-    "lives at",
-    "live at",
-    "lived at",
-    "lives on",
-    "live on",
-    "lived in",
-    "live in",
-    "living at",
-    "located at",
-    "located in",
-    "sent to",
-    "send it to",
-    "send to",
-    "deliver to",
-    "ship to",
-    "mail to",
-    "moved to",
-    "move to",
-    "meet me at",
-    "is at",
-    "is on",
-    "taxi to",
-    "residing at",
-    "resides at",
-    "domicile",
 )
 
 
@@ -272,6 +197,19 @@ SIGN_OFFS = (
     # Polish
     r"z powa(?:ż|z)aniem",
     r"pozdrawiam",
+    # English: the closings of letters, emails and chat sign-offs.
+    r"(?:kind(?:est)?|best|warm(?:est)?|many|with)? ?regards",
+    r"best(?: wishes)?",
+    r"all the best",
+    r"cheers",
+    r"(?:many )?thanks(?: again)?",
+    r"thank you",
+    r"(?:yours )?(?:sincerely|truly|faithfully)(?: yours)?",
+    r"yours",
+    r"take care",
+    r"talk soon",
+    r"love",
+    r"br",
 )
 # Greetings before a name and a comma ("Liebe Anna,", "Chère Claire,", "Hola Marta,").
 GREETINGS = words(
@@ -280,6 +218,21 @@ GREETINGS = words(
     estimada hola caro cara gentile ciao beste lieve hoi hej hei kære kaere kjære kjaere olá ola
     droga drogi
     """
+)
+# English greetings before a name and a comma ("Thanks Sara,", "Good morning Ken!").
+EN_GREETINGS = (
+    "hi",
+    "hello",
+    "hey",
+    "dear",
+    "thanks",
+    "thank you",
+    "good morning",
+    "good afternoon",
+    "good evening",
+    "morning",
+    "hiya",
+    "greetings",
 )
 # Form labels for a person's name ("Vorname: Jonas", "Nom : Dubois").
 NAME_LABELS = (
@@ -330,6 +283,8 @@ CUE_NON_NAMES = words(
 # Words near a number that make it a phone number.
 PHONE_CUES = (
     "phone",
+    "callback",
+    "call back",
     "tel",
     "tel.",
     "telephone",
@@ -358,6 +313,17 @@ PHONE_CUES = (
     "ext",
     "landline",
     "phone number",
+    "my number",
+    "his number",
+    "her number",
+    "your number",
+    "our number",
+    "their number",
+    "new number",
+    "home number",
+    "work number",
+    "cell number",
+    "mobile number",
     "phone no",
     "telefon",
     "téléphone",
@@ -402,4 +368,200 @@ ORG_SUFFIXES = words(
     partners pharma pharmaceuticals plc pte pty s.a. s.p.a. sa sarl sas school services software
     solutions spa studio studios systems technologies technology trust university ventures
     """
+)
+
+
+# Words of job titles and roles: "Legal Counsel", "Head of Sales", "Customer", "Holder". A span
+# made only of these (and common words) names a function, not a person or a company.
+ROLE_WORDS = words(
+    """
+    Account Accountant Administrator Advisor Agent Analyst Applicant Architect Assistant
+    Associate Buyer Caller Cardholder Chair Chief Clerk Consultant Contact Contractor
+    Coordinator Counsel Customer Designer Developer Director Driver Editor Employee Engineer
+    Executive Finance Founder Head Holder Human Intern Junior Lead Legal Marketing Member
+    Officer Operations Owner Partner Patient Payee Payer Principal Product Project
+    Representative Resources Sales Secretary Senior Specialist Staff Student Success Supervisor
+    Technician Treasurer Vice Visitor
+    Accounting Business Communications Compliance Design Development Engineering Facilities
+    Growth Infrastructure Logistics Partnerships People Procurement Purchasing Quality
+    Recruiting Research Security Strategy Talent Technology Training
+    """
+)
+_NUMBER_WORD = re.compile(r"[#(]?\d[\d.,:/\-]*[)]?[.,:;]?")
+
+
+def is_common_word(word: str) -> bool:
+    """A word that is no name on its own: a function word, a number, a role, or a common
+    capitalized word, also when written in capitals (headings: "CHAPTER", "PURPOSE")."""
+    base = word.strip(".,:;!?()[]\"'")
+    if not base:
+        return True
+    if base.isupper():
+        base = base.capitalize()
+    low = base.lower()
+    return (
+        low in STOP_WORDS
+        or low.split("'")[0].split("’")[0] in STOP_WORDS
+        or base in COMMON_CAPITALIZED
+        or base in ROLE_WORDS
+        or (base.endswith("s") and (base[:-1] in COMMON_CAPITALIZED or base[:-1] in ROLE_WORDS))
+        or _NUMBER_WORD.fullmatch(word) is not None
+    )
+
+
+# Names of widely used software, languages, formats, protocols and platforms: they fill
+# technical documents, and a small NER model takes them for people, places and companies.
+TECH_TERMS = frozenset(
+    t.lower()
+    for t in [
+        "Ansible",
+        "Apache",
+        "Android",
+        "API",
+        "Arduino",
+        "ASCII",
+        "AWS",
+        "Azure",
+        "Bash",
+        "BigQuery",
+        "Bluetooth",
+        "Bootstrap",
+        "C++",
+        "CLI",
+        "CMake",
+        "CSS",
+        "CSV",
+        "Chrome",
+        "Chromium",
+        "CUDA",
+        "Django",
+        "Docker",
+        "Dockerfile",
+        "ECMAScript",
+        "Elasticsearch",
+        "Electron",
+        "Emacs",
+        "Excel",
+        "FastAPI",
+        "Firefox",
+        "Flask",
+        "Flutter",
+        "Fortran",
+        "GCC",
+        "GNU",
+        "Git",
+        "GitHub",
+        "GitLab",
+        "Go",
+        "Gradle",
+        "GraphQL",
+        "gRPC",
+        "Hadoop",
+        "Haskell",
+        "Helm",
+        "Heroku",
+        "HTML",
+        "HTTP",
+        "HTTPS",
+        "iOS",
+        "Java",
+        "JavaScript",
+        "Jenkins",
+        "Jira",
+        "JSON",
+        "Julia",
+        "Jupyter",
+        "Kafka",
+        "Kotlin",
+        "Kubernetes",
+        "LaTeX",
+        "Linux",
+        "Lua",
+        "macOS",
+        "MariaDB",
+        "Markdown",
+        "Matlab",
+        "Maven",
+        "Memcached",
+        "MongoDB",
+        "MySQL",
+        "Nginx",
+        "Node",
+        "NodeJS",
+        "NumPy",
+        "OAuth",
+        "OpenAPI",
+        "OpenSSL",
+        "Oracle",
+        "Pandas",
+        "Perl",
+        "PHP",
+        "PostgreSQL",
+        "PowerShell",
+        "Prometheus",
+        "Python",
+        "PyTorch",
+        "RabbitMQ",
+        "React",
+        "Redis",
+        "REST",
+        "Ruby",
+        "Rust",
+        "Safari",
+        "Scala",
+        "SciPy",
+        "Slack",
+        "Spark",
+        "SQL",
+        "SQLite",
+        "SSH",
+        "SSL",
+        "Swift",
+        "TCP",
+        "TensorFlow",
+        "Terraform",
+        "TLS",
+        "TOML",
+        "TypeScript",
+        "Ubuntu",
+        "UDP",
+        "Unicode",
+        "Unix",
+        "UTF-8",
+        "UTF-16",
+        "Vim",
+        "VPN",
+        "Vue",
+        "Webpack",
+        "WebSocket",
+        "Windows",
+        "Wi-Fi",
+        "WordPress",
+        "XML",
+        "YAML",
+        "Zoom",
+        "Postgres",
+        "Debian",
+        "Fedora",
+        "CentOS",
+        "Gmail",
+        "Outlook",
+        "PowerPoint",
+        "Word",
+        "Teams",
+        "Confluence",
+        "Grafana",
+        "Kibana",
+        "Redux",
+        "Rails",
+        "Laravel",
+        "Spring",
+        "Hibernate",
+        "Cassandra",
+        "DynamoDB",
+        "Snowflake",
+        "Airflow",
+        "Dagster",
+        "Tableau",
+    ]
 )

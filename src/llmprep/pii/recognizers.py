@@ -191,6 +191,9 @@ def cued_recognizer(inner: Any, cues: tuple[str, ...]) -> Any:
     )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class PlainDetector:
     """One of llmprep's own detectors: a plain function, run without Presidio."""
@@ -200,33 +203,56 @@ class PlainDetector:
     find: Callable[[str], list[Finding]]
 
 
-def plain_detectors(*, english: bool = True) -> list[PlainDetector]:
+def plain_detectors(*, english: bool = True, language: str = "") -> list[PlainDetector]:
     """llmprep's heuristics (contact data, addresses, names); importing them loads nothing heavy.
 
     With `english=False` the heuristics that read English (cue phrases, capitalization) are left
-    out: in German every noun is capitalized, and a French sentence has no "my name is".
+    out: in German every noun is capitalized, and a French sentence has no "my name is";
+    `language` (ISO 639-1) picks that language's place cues where llmprep has them.
     """
     from functools import partial
 
+    def with_digits(fn: Callable[[str], list[Finding]]) -> Callable[[str], list[Finding]]:
+        """Run `fn` only on texts with a digit: every number-shaped detector needs one."""
+
+        def run(text: str) -> list[Finding]:
+            return fn(text) if _DIGIT.search(text) else []
+
+        return run
+
     from .detect_address import find_addresses
-    from .detect_contact import find_emails, find_licences, find_phones
-    from .detect_names import find_organisations, find_people, find_places, find_proper_nouns
+    from .detect_columns import find_column_values
+    from .detect_contact import find_cards, find_emails, find_licences, find_phones
+    from .detect_lines import find_listed_people, find_lowercase_names
+    from .detect_names import find_people, find_proper_nouns
+    from .detect_orgs import find_organisations
+    from .detect_places import find_places
 
     detectors = [
         PlainDetector("email", ("EMAIL_ADDRESS",), find_emails),
-        PlainDetector("phone", ("PHONE_NUMBER",), find_phones),
-        PlainDetector("licence", ("US_DRIVER_LICENSE",), find_licences),
+        PlainDetector("phone", ("PHONE_NUMBER",), with_digits(find_phones)),
+        PlainDetector("licence", ("US_DRIVER_LICENSE",), with_digits(find_licences)),
+        PlainDetector("card", ("CREDIT_CARD",), with_digits(find_cards)),
         PlainDetector(
-            "address", ("ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"), find_addresses
+            "address",
+            ("ADDRESS", "POSTAL_CODE", "PERSON", "ORGANIZATION"),
+            with_digits(find_addresses),
         ),
         PlainDetector("person", ("PERSON",), partial(find_people, english=english)),
         PlainDetector(
             "organisation", ("ORGANIZATION",), partial(find_organisations, english=english)
         ),
-        PlainDetector("place", ("LOCATION",), partial(find_places, english=english)),
+        PlainDetector(
+            "place", ("LOCATION",), partial(find_places, english=english, language=language)
+        ),
+        PlainDetector("listed-people", ("PERSON", "ORGANIZATION"), find_listed_people),
+        PlainDetector(
+            "column", ("PERSON", "LOCATION", "ORGANIZATION", "ADDRESS"), find_column_values
+        ),
     ]
     if english:
         detectors.append(PlainDetector("proper-noun", ("PERSON",), find_proper_nouns))
+        detectors.append(PlainDetector("lower-case-name", ("PERSON",), find_lowercase_names))
     return detectors
 
 

@@ -11,12 +11,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 
-from .findings import Finding
+from .findings import Finding, is_weak
 
 # Two spans of these types separated only by this gap are one address.
 _ADDRESS_PARTS = {"ADDRESS", "POSTAL_CODE", "LOCATION"}
 _ADDRESS_GAP = re.compile(r"^[ \t,]*\n?[ \t,]*$")
-_SAME_TYPE_GAP = re.compile(r"^[ \t]*$")
+_SAME_TYPE_GAP = re.compile(r"^ *$")  # a tab separates cells
 _LIST_GAP = re.compile(r"^[ \t]*,[ \t]*$")
 
 
@@ -91,20 +91,39 @@ def find_known(text: str, known: Known, findings: list[Finding]) -> list[Finding
     """Mentions of known values in `text` that no finding covers yet."""
     if not known:
         return []
-    pattern = re.compile(
-        r"(?<![\w@.\-])(?:"
-        + "|".join(re.escape(v) for v in sorted(known, key=len, reverse=True))
-        + r")(?![\w@\-])"
-    )
+    from .document import occurrences
+
     starts, ends = _union(findings)
     extra: list[Finding] = []
-    for m in pattern.finditer(text):
-        k = bisect_right(starts, m.start()) - 1
-        if k >= 0 and m.end() <= ends[k]:
+    for at, end, value in occurrences(text, list(known)):
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and end <= ends[k]:
             continue  # already inside a finding
-        etype, score = known[m.group(0)]
-        extra.append(Finding(m.start(), m.end(), etype, round(score * 0.9, 3), "propagated"))
+        etype, score = known[value]
+        if etype == "PERSON" and " " not in value:
+            end = _surname_after(text, end)
+        extra.append(Finding(at, end, etype, round(score * 0.9, 3), "propagated"))
     return extra
+
+
+_NEXT_NAME_WORD = re.compile(
+    r"[ \t]+(?:(?:van|von|de|der|den|da|di|du|del|della|le|la|ten|ter|zu)[ \t]+)?"
+    r"[A-ZÀ-ÖØ-Þ][\w'’\-]*[^\W\d_]"
+)
+
+
+def _surname_after(text: str, end: int) -> int:
+    """'Michel' known from a signature, then 'Michel Trupp meldet sich': the capitalized name
+    word after a known given name belongs to the same person."""
+    from .lexicon import is_common_word
+
+    m = _NEXT_NAME_WORD.match(text, end)
+    if m is None:
+        return end
+    last = m.group(0).split()[-1]
+    if is_common_word(last) or (last.isupper() and len(last) <= 4):
+        return end
+    return m.end()
 
 
 def propagate(text: str, findings: list[Finding], allow: AllowList | None = None) -> list[Finding]:
@@ -171,12 +190,18 @@ def _merge_cluster(cluster: list[Finding]) -> Finding:
     end = max(f.end for f in cluster)
     length = end - start
     covering = [f for f in cluster if (f.end - f.start) >= 0.8 * length]
+    # A cue (a title, a closing, a form label) is better evidence of what a value is than a
+    # model's guess or a capitalization: it names the type and keeps the span out of the rules
+    # that drop weak findings.
     best = (
-        max(covering, key=lambda f: (f.score, f.end - f.start))
+        max(covering, key=lambda f: (not is_weak(f), f.score, f.end - f.start))
         if covering
-        else max(cluster, key=lambda f: (f.end - f.start, f.score))
+        else max(cluster, key=lambda f: (f.end - f.start, not is_weak(f), f.score))
     )
-    return Finding(start, end, best.entity_type, max(f.score for f in cluster), best.detector)
+    # A cue's finding speaks for the cluster: a model's guess beside it adds no confidence (and
+    # the model need not have read a text whose capitalized words the cues all explain).
+    voters = [f for f in cluster if not is_weak(f)] if not is_weak(best) else cluster
+    return Finding(start, end, best.entity_type, max(f.score for f in voters), best.detector)
 
 
 def _join_neighbours(text: str, spans: list[Finding]) -> list[Finding]:

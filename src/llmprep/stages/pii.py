@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..models import Document, Element, PiiSpan, PiiSummary
+from ..pii.document import judge_headings
 from ..pii.findings import Finding
 from ..pii.operators import Anonymizer, env_key
 from ..pii.resolve import Known, known_values
@@ -107,6 +108,13 @@ class Pii:
         # one batch first: one model call per document instead of one per field.
         engine.prefetch(_side_texts(doc), doc.language)
         findings = engine.detect([joined], doc.language, seed)[0] if joined else []
+        # Headings need more evidence than prose (pii.document explains why).
+        headings = [
+            (starts[n], starts[n] + len(e.text))
+            for n, e in enumerate(elements)
+            if e.type in ("title", "heading")
+        ]
+        findings = judge_headings(joined, findings, headings)
         known = {**seed, **known_values(joined, findings, engine.allow)}
         counts: Counter[str] = Counter(f.entity_type for f in findings)
         _apply_to_elements(joined, starts, elements, findings, anonymizer)
