@@ -303,6 +303,19 @@ def test_a_missing_hf_tokenizer_stops_the_run_with_exit_2_naming_the_path(tmp_pa
     assert not (tmp_path / "out" / "manifest.jsonl").exists()
 
 
+def test_a_missing_hf_tokenizer_stops_iter_records_before_any_file_is_read(tmp_path: Path) -> None:
+    import llmprep
+    from llmprep.errors import ConfigError
+
+    (tmp_path / "a.md").write_text("# A\n\nA note.\n")
+    seen: list[object] = []
+    with pytest.raises(ConfigError, match=r"/nowhere/tokenizer\.json"):
+        llmprep.iter_records(
+            tmp_path, chunk_tokenizer="hf:/nowhere/tokenizer.json", on_file=seen.append
+        )
+    assert seen == []
+
+
 # -- personal data in metadata ----------------------------------------------------------------------
 
 MESSAGE = """From: Jane Doe <jane.doe@example.org>

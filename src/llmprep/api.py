@@ -149,15 +149,9 @@ def iter_records(
     row. Rejected records are not yielded. Stopping the iteration stops the workers.
     """
     from .pipeline.stream import stream_records
-    from .runners import require_engine, runner_factory
+    from .runners import runner_factory
 
-    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
-    if workers is not None:
-        options["run.workers"] = workers
-    if engine is not None:
-        options["run.engine"] = engine
-    cfg = resolve_config(config, _config_anchor(paths), options)
-    require_engine(cfg)
+    paths, cfg = _run_config(inputs, config, workers, engine, options)
     return stream_records(paths, cfg, runner_factory(quiet=True), order=order, on_file=on_file)
 
 
@@ -187,14 +181,9 @@ def run(
     from .pipeline.run import execute_run
     from .record_files import require_format
     from .remote import is_url
-    from .runners import require_engine, runner_factory
+    from .runners import runner_factory
 
-    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
-    if workers is not None:
-        options["run.workers"] = workers
-    if engine is not None:
-        options["run.engine"] = engine
-    cfg = resolve_config(config, _config_anchor(paths), options)
+    paths, cfg = _run_config(inputs, config, workers, engine, options)
     if include or exclude:
         cfg = cfg.with_overrides(
             **{
@@ -202,9 +191,7 @@ def run(
                 "run.exclude": [*cfg.run.exclude, *(exclude or [])],
             }
         )
-    require_engine(cfg)
     require_format(cfg.output.format)
-    require_tokenizer(cfg)
     note = cfg.discovered_weakening_note
     notes = [note] if note else []
     if isinstance(out, str) and is_url(out):
@@ -231,6 +218,28 @@ def run(
         progress=progress,
         notes=notes,
     )
+
+
+def _run_config(
+    inputs: str | Path | Sequence[str | Path],
+    config: Config | None,
+    workers: int | None,
+    engine: str | None,
+    options: dict[str, Any],
+) -> tuple[list[str | Path], Config]:
+    """The inputs as a list and the config a run over them uses, checked before any input is
+    read: the engine must be importable and a configured tokenizer file must exist."""
+    from .runners import require_engine
+
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    if workers is not None:
+        options["run.workers"] = workers
+    if engine is not None:
+        options["run.engine"] = engine
+    cfg = resolve_config(config, _config_anchor(paths), options)
+    require_engine(cfg)
+    require_tokenizer(cfg)
+    return paths, cfg
 
 
 def require_tokenizer(config: Config) -> None:
