@@ -17,7 +17,8 @@ Both drivers run as their own processes and join one private loopback Ray cluste
 a holder process, so that the driver's CPU time and peak RSS (`getrusage` of the driver
 process alone) are not mixed with the cluster's. Worker CPU time is the CPU of every process
 of the cluster (Ray workers and the llmprep worker processes they start), sampled twice a
-second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) are reported apart.
+second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) and Ray Data's helper
+actors (stats, autoscaling coordinator) are reported apart.
 
 Printed per size, medians over `--repeat` runs: records/s of the whole run for both designs;
 driver CPU seconds (map phase, run-wide phase) against worker CPU seconds, and the ratio;
@@ -47,6 +48,13 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 RAY_DAEMONS = ("gcs_server", "raylet", "dashboard", "log_monitor", "runtime_env", "monitor.py")
 # Ray's per-node agents retitle themselves like workers do; they are daemons all the same.
 RAY_AGENTS = ("ray::DashboardAgent", "ray::RuntimeEnvAgent")
+# Ray Data's helper actors (metrics, autoscaling, block locations): Ray's bookkeeping, not
+# llmprep's work; reported apart like the daemons and not counted as worker CPU.
+RAY_SERVICES = (
+    "ray::_StatsActor",
+    "ray::_AutoscalingCoordinatorActor",
+    "ray::ActorLocationTracker",
+)
 
 
 # -- the cluster holder ---------------------------------------------------------------------
@@ -83,6 +91,23 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _kind(cmdline: bytes) -> str:
+    """A cluster process's kind: `workers`, `ray_daemons` (Ray's daemons and agents) or
+    `ray_services` (Ray Data's helper actors), from its program and script only. A Ray
+    worker's arguments name the raylet and the runtime-env agent: an earlier version of this
+    check looked at every argument and counted the workers that started during a run (the
+    run-wide phase's among them) as daemons."""
+    args = cmdline.decode(errors="replace").split("\0")
+    if args[0].startswith(RAY_SERVICES):
+        return "ray_services"
+    if args[0].startswith(RAY_AGENTS):
+        return "ray_daemons"
+    if args[0].startswith("ray::"):
+        return "workers"
+    script = next((a for a in args[1:] if a and not a.startswith("-")), "")
+    return "ray_daemons" if any(n in f"{args[0]} {script}" for n in RAY_DAEMONS) else "workers"
+
+
 class ClusterCpu:
     """CPU seconds of every process of the holder's cluster, sampled in a thread.
 
@@ -96,7 +121,7 @@ class ClusterCpu:
 
         self.holder = holder
         self.interval = interval
-        self.seen: dict[int, tuple[float, bool]] = {}  # pid -> (CPU seconds, Ray daemon)
+        self.seen: dict[int, tuple[float, str]] = {}  # pid -> (CPU seconds, kind)
         self.series: list[tuple[float, float]] = []  # (time, worker CPU so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -119,16 +144,12 @@ class ClusterCpu:
         for pid in set(_tree(self.holder)) | set(self.seen):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                if pid not in self.seen:
-                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                    daemon = cmd.startswith(RAY_AGENTS) or (
-                        any(n in cmd for n in RAY_DAEMONS) and not cmd.startswith("ray::")
-                    )
-                else:
-                    daemon = self.seen[pid][1]
+                # Classified again at every sample: a Ray worker starts as a plain Python
+                # command and takes its `ray::` title about a second later.
+                kind = _kind(Path(f"/proc/{pid}/cmdline").read_bytes())
             except OSError:
                 continue
-            self.seen[pid] = ((int(fields[11]) + int(fields[12])) / CLK_TCK, daemon)
+            self.seen[pid] = ((int(fields[11]) + int(fields[12])) / CLK_TCK, kind)
         self.series.append((time.time(), self.totals()["workers"]))
 
     def workers_between(self, start: float, end: float) -> float:
@@ -140,9 +161,9 @@ class ClusterCpu:
         return at(end) - at(start)
 
     def totals(self) -> dict[str, float]:
-        cpu = {"workers": 0.0, "ray_daemons": 0.0}
-        for seconds, daemon in self.seen.values():
-            cpu["ray_daemons" if daemon else "workers"] += seconds
+        cpu = {"workers": 0.0, "ray_daemons": 0.0, "ray_services": 0.0}
+        for seconds, kind in self.seen.values():
+            cpu[kind] += seconds
         return cpu
 
 
@@ -394,6 +415,7 @@ def figures(r: dict[str, Any]) -> dict[str, float]:
         "old_wide_records_s": records / max(old_wide["seconds"], 1e-9),
         "worker_cpu": workers,
         "ray_daemon_cpu": r["new_cluster_cpu"]["ray_daemons"],
+        "ray_service_cpu": r["new_cluster_cpu"].get("ray_services", 0.0),
         "new_driver_cpu": new["driver_cpu"],
         "new_driver_map_cpu": new_map["driver_cpu"],
         "new_driver_wide_cpu": new_wide["driver_cpu"],
@@ -436,7 +458,8 @@ def report(runs: list[dict[str, Any]]) -> dict[str, float]:
     print(
         f"driver CPU, new: {m['new_driver_cpu']:.1f} s (map {m['new_driver_map_cpu']:.1f}, "
         f"run-wide {m['new_driver_wide_cpu']:.1f}); workers {m['worker_cpu']:.1f} CPU-s "
-        f"(+ Ray daemons {m['ray_daemon_cpu']:.1f}) -> driver/workers "
+        f"(+ Ray daemons {m['ray_daemon_cpu']:.1f}, Ray Data services {m['ray_service_cpu']:.1f}) "
+        f"-> driver/workers "
         f"{m['new_driver_share']:.1%}"
     )
     print(

@@ -296,7 +296,7 @@ def test_a_ray_worker_killed_mid_run_costs_no_file_and_no_difference(
             return
         for pid in sorted(_descendants(os.getpid())):  # never another user's Ray
             try:
-                if b"MapWorker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if b"_BatchProcessor" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
                     return
