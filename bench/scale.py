@@ -17,8 +17,8 @@ Both drivers run as their own processes and join one private loopback Ray cluste
 a holder process, so that the driver's CPU time (`getrusage` of the driver process alone)
 and peak RSS (its VmHWM) are not mixed with the cluster's. Worker CPU time is the CPU of
 every process of the cluster (Ray workers and the llmprep worker processes they start),
-sampled twice a second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) and Ray Data's helper
-actors (stats, autoscaling coordinator) are reported apart.
+sampled twice a second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) and
+Ray Data's helper actors (stats, autoscaling coordinator) are reported apart.
 
 Printed per size, medians over `--repeat` runs: records/s of the whole run for both designs;
 driver CPU seconds (map phase, run-wide phase) against worker CPU seconds, and the ratio;
