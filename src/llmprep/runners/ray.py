@@ -9,10 +9,10 @@ a cluster it must be a shared filesystem, mounted at the same path everywhere); 
 phase (dedup, policy, output parts) then runs as Ray Data operations (`ray_assemble`).
 
 The map is plain Ray actors rather than a Ray Data `map_batches`: Ray Data's streaming
-executor polls its tasks ten times a second on the driver, which cost the driver about 4 % of
-a core for the whole map (about 40 ms of CPU per second of wall time, 4-7 ms per input file
-in `bench/scale.py`); the driver here sleeps in `ray.wait` until a batch finishes, about 2 ms
-of CPU per batch.
+executor polls its tasks ten times a second on the driver, which cost the driver about 40 ms
+of CPU per second of wall time for the whole map (4-7 ms per input file in `bench/scale.py`);
+the driver here sleeps in `ray.wait` until a batch finishes (about 1 ms of driver CPU per
+input file there).
 
 Without `--ray-address` the runner starts a private single-node cluster bound to loopback and
 stops it afterwards; with one (or when the caller already ran `ray.init`) it uses that cluster
