@@ -14,10 +14,11 @@ For each size, `fixtures/make_dupes.py` writes a mail archive of that many small
   new run's shards and measures its serial assembly; its totals add the new run's map phase.
 
 Both drivers run as their own processes and join one private loopback Ray cluster started by
-a holder process, so that the driver's CPU time and peak RSS (`getrusage` of the driver
-process alone) are not mixed with the cluster's. Worker CPU time is the CPU of every process
-of the cluster (Ray workers and the llmprep worker processes they start), sampled twice a
-second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) are reported apart.
+a holder process, so that the driver's CPU time (`getrusage` of the driver process alone)
+and peak RSS (its VmHWM) are not mixed with the cluster's. Worker CPU time is the CPU of
+every process of the cluster (Ray workers and the llmprep worker processes they start),
+sampled twice a second by pid (`ClusterCpu`); Ray's own daemons (GCS, raylet, agents) and
+Ray Data's helper actors (stats, autoscaling coordinator) are reported apart.
 
 Printed per size, medians over `--repeat` runs: records/s of the whole run for both designs;
 driver CPU seconds (map phase, run-wide phase) against worker CPU seconds, and the ratio;
@@ -47,6 +48,13 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 RAY_DAEMONS = ("gcs_server", "raylet", "dashboard", "log_monitor", "runtime_env", "monitor.py")
 # Ray's per-node agents retitle themselves like workers do; they are daemons all the same.
 RAY_AGENTS = ("ray::DashboardAgent", "ray::RuntimeEnvAgent")
+# Ray Data's helper actors (metrics, autoscaling, block locations): Ray's bookkeeping, not
+# llmprep's work; reported apart like the daemons and not counted as worker CPU.
+RAY_SERVICES = (
+    "ray::_StatsActor",
+    "ray::_AutoscalingCoordinatorActor",
+    "ray::ActorLocationTracker",
+)
 
 
 # -- the cluster holder ---------------------------------------------------------------------
@@ -83,6 +91,23 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _kind(cmdline: bytes) -> str:
+    """A cluster process's kind: `workers`, `ray_daemons` (Ray's daemons and agents) or
+    `ray_services` (Ray Data's helper actors), from its program and script only. A Ray
+    worker's arguments name the raylet and the runtime-env agent: an earlier version of this
+    check looked at every argument and counted the workers that started during a run (the
+    run-wide phase's among them) as daemons."""
+    args = cmdline.decode(errors="replace").split("\0")
+    if args[0].startswith(RAY_SERVICES):
+        return "ray_services"
+    if args[0].startswith(RAY_AGENTS):
+        return "ray_daemons"
+    if args[0].startswith("ray::"):
+        return "workers"
+    script = next((a for a in args[1:] if a and not a.startswith("-")), "")
+    return "ray_daemons" if any(n in f"{args[0]} {script}" for n in RAY_DAEMONS) else "workers"
+
+
 class ClusterCpu:
     """CPU seconds of every process of the holder's cluster, sampled in a thread.
 
@@ -96,7 +121,7 @@ class ClusterCpu:
 
         self.holder = holder
         self.interval = interval
-        self.seen: dict[int, tuple[float, bool]] = {}  # pid -> (CPU seconds, Ray daemon)
+        self.seen: dict[int, tuple[float, str]] = {}  # pid -> (CPU seconds, kind)
         self.series: list[tuple[float, float]] = []  # (time, worker CPU so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -119,16 +144,12 @@ class ClusterCpu:
         for pid in set(_tree(self.holder)) | set(self.seen):
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                if pid not in self.seen:
-                    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                    daemon = cmd.startswith(RAY_AGENTS) or (
-                        any(n in cmd for n in RAY_DAEMONS) and not cmd.startswith("ray::")
-                    )
-                else:
-                    daemon = self.seen[pid][1]
+                # Classified again at every sample: a Ray worker starts as a plain Python
+                # command and takes its `ray::` title about a second later.
+                kind = _kind(Path(f"/proc/{pid}/cmdline").read_bytes())
             except OSError:
                 continue
-            self.seen[pid] = ((int(fields[11]) + int(fields[12])) / CLK_TCK, daemon)
+            self.seen[pid] = ((int(fields[11]) + int(fields[12])) / CLK_TCK, kind)
         self.series.append((time.time(), self.totals()["workers"]))
 
     def workers_between(self, start: float, end: float) -> float:
@@ -140,9 +161,9 @@ class ClusterCpu:
         return at(end) - at(start)
 
     def totals(self) -> dict[str, float]:
-        cpu = {"workers": 0.0, "ray_daemons": 0.0}
-        for seconds, daemon in self.seen.values():
-            cpu["ray_daemons" if daemon else "workers"] += seconds
+        cpu = {"workers": 0.0, "ray_daemons": 0.0, "ray_services": 0.0}
+        for seconds, kind in self.seen.values():
+            cpu[kind] += seconds
         return cpu
 
 
@@ -177,7 +198,7 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
                 "start": wall0,
                 "end": time.time(),
                 # peak RSS of the driver so far (after this phase), and what it holds now
-                "driver_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "driver_peak_rss_mb": _peak_rss(),
                 "driver_rss_mb": _rss_now(),
                 "driver_rss_peaks_mb": peaks.sample(),
             }
@@ -218,7 +239,7 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
             "seconds": t1 - t0 - phases.get("map", {}).get("seconds", 0.0),
             "driver_cpu": c1 - c0 - phases.get("map", {}).get("driver_cpu", 0.0),
         }
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_rss()
     kinds = peaks.stop()
     print(
         json.dumps(
@@ -240,6 +261,22 @@ def drive(mode: str, inputs: Path, out: Path, address: str, workers: int, part_f
     return 0
 
 
+def _peak_rss() -> float:
+    """The driver's peak resident memory in MB: VmHWM, the high-water mark of this process's
+    own address space since it started.
+
+    Not `ru_maxrss`: Linux carries a process's maximum RSS across `execve`, and a child made by
+    fork + exec starts with its parent's resident size at the fork. The parent here holds the
+    generated archive (and, from the second size on, the previous size's rows): `ru_maxrss`
+    of the drivers showed 461 MB at 100,000 documents and 898 MB at 200,000 while the driver
+    itself never went above about 230 MB."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _rss_now() -> dict[str, float]:
     """This process's resident memory now, in MB: anonymous, file-backed and shared pages."""
     found: dict[str, float] = {}
@@ -254,7 +291,7 @@ def _rss_now() -> dict[str, float]:
 class RssPeaks:
     """Peaks of the driver's resident memory by kind, sampled in a thread every 0.2 s.
 
-    `ru_maxrss` counts every resident page, including the pages of Ray's object store that
+    The peak (VmHWM) counts every resident page, including the pages of Ray's object store that
     the driver maps (RssShmem, shared with the raylet and the workers) and of the libraries it
     loaded (RssFile). Anonymous memory (RssAnon: the heap, Python objects, Arrow buffers) is
     what grows if the driver holds per-record state, so it is reported apart."""
@@ -394,6 +431,7 @@ def figures(r: dict[str, Any]) -> dict[str, float]:
         "old_wide_records_s": records / max(old_wide["seconds"], 1e-9),
         "worker_cpu": workers,
         "ray_daemon_cpu": r["new_cluster_cpu"]["ray_daemons"],
+        "ray_service_cpu": r["new_cluster_cpu"].get("ray_services", 0.0),
         "new_driver_cpu": new["driver_cpu"],
         "new_driver_map_cpu": new_map["driver_cpu"],
         "new_driver_wide_cpu": new_wide["driver_cpu"],
@@ -436,7 +474,8 @@ def report(runs: list[dict[str, Any]]) -> dict[str, float]:
     print(
         f"driver CPU, new: {m['new_driver_cpu']:.1f} s (map {m['new_driver_map_cpu']:.1f}, "
         f"run-wide {m['new_driver_wide_cpu']:.1f}); workers {m['worker_cpu']:.1f} CPU-s "
-        f"(+ Ray daemons {m['ray_daemon_cpu']:.1f}) -> driver/workers "
+        f"(+ Ray daemons {m['ray_daemon_cpu']:.1f}, Ray Data services {m['ray_service_cpu']:.1f}) "
+        f"-> driver/workers "
         f"{m['new_driver_share']:.1%}"
     )
     print(
@@ -449,7 +488,7 @@ def report(runs: list[dict[str, Any]]) -> dict[str, float]:
         f"driver CPU-s"
     )
     print(
-        f"driver peak RSS, new: {m['new_peak_rss']:.0f} MB (anonymous {m['new_peak_anon']:.0f} "
+        f"driver peak RSS (VmHWM), new: {m['new_peak_rss']:.0f} MB (anonymous {m['new_peak_anon']:.0f} "
         f"MB, {m['new_map_peak_anon']:.0f} MB by the end of the map; object-store pages "
         f"{m['new_peak_shmem']:.0f} MB); old: {m['old_peak_rss']:.0f} MB (anonymous "
         f"{m['old_peak_anon']:.0f} MB)"

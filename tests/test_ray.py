@@ -194,6 +194,19 @@ def test_ray_outputs_equal_local_outputs_on_500_files_with_exact_and_near_copies
     assert _comparable(ray) == expected
 
 
+def test_more_workers_than_the_cluster_has_cpus_run_on_the_actors_that_start(
+    ray_cluster: None, tmp_path: Path
+) -> None:
+    # Four actors asked for on two CPUs: two never start. The map must run on the two that do
+    # and release every actor (started or waiting) before the run-wide phase needs the CPUs.
+    corpus = tmp_path / "corpus"
+    _make_corpus(corpus, files=40)
+    llmprep.run(corpus, out=tmp_path / "local", workers=2, engine="local", redact=False)
+    summary = llmprep.run(corpus, out=tmp_path / "ray", workers=4, engine="ray", redact=False)
+    assert summary.processed == 40
+    assert _comparable(tmp_path / "ray") == _comparable(tmp_path / "local")
+
+
 def test_a_ray_rerun_over_unchanged_inputs_processes_nothing(
     kb_runs: tuple[Path, Path, Path],
 ) -> None:
@@ -296,7 +309,7 @@ def test_a_ray_worker_killed_mid_run_costs_no_file_and_no_difference(
             return
         for pid in sorted(_descendants(os.getpid())):  # never another user's Ray
             try:
-                if b"MapWorker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if b"_BatchProcessor" in Path(f"/proc/{pid}/cmdline").read_bytes():
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
                     return

@@ -1,12 +1,18 @@
-"""Ray runner: the same per-file work as the local runner, distributed by Ray Data.
+"""Ray runner: the same per-file work as the local runner, distributed on a Ray cluster.
 
-Ray Data splits the file list into batches and hands them to a pool of actors, one CPU each.
-Every actor keeps one warm llmprep worker process (the local runner's, see `worker.py`) for
-its whole life, so per-file timeouts, memory limits and worker recycling behave exactly as on
-one machine, and models load once per actor rather than once per batch. Workers write their
-shards to the output folder (on a cluster it must be a shared filesystem, mounted at the same
-path everywhere); the driver then runs the global phase (dedup, policy, output files) as a
-local run does.
+The driver splits the file list into batches and hands them to a pool of Ray actors, one CPU
+each, keeping two batches queued on every actor that has started. Every actor keeps one warm
+llmprep worker process (the local runner's, see `worker.py`) for its whole life, so per-file
+timeouts, memory limits and worker recycling behave exactly as on one machine, and models load
+once per actor rather than once per batch. Workers write their shards to the output folder (on
+a cluster it must be a shared filesystem, mounted at the same path everywhere); the run-wide
+phase (dedup, policy, output parts) then runs as Ray Data operations (`ray_assemble`).
+
+The map is plain Ray actors rather than a Ray Data `map_batches`: Ray Data's streaming
+executor polls its tasks ten times a second on the driver, which cost the driver about 40 ms
+of CPU per second of wall time for the whole map (4-7 ms per input file in `bench/scale.py`);
+the driver here sleeps in `ray.wait` until a batch finishes (about 1 ms of driver CPU per
+input file there).
 
 Without `--ray-address` the runner starts a private single-node cluster bound to loopback and
 stops it afterwards; with one (or when the caller already ran `ray.init`) it uses that cluster
@@ -16,13 +22,13 @@ without a result go through a new pass, up to `ATTEMPTS` passes.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import time
 import uuid
 import warnings
+from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,12 +41,13 @@ from ..pipeline.inputs import InputFile
 from ..pipeline.run import RowCallback, RunSummary
 from ..pipeline.task import Job, run_key
 from ..report import ReportBuilder
-from .local import STARTUP_TIMEOUT, WorkerPool
+from .local import WorkerPool
 
 log = logging.getLogger(__name__)
 
 BATCH_FILES = 8  # files per Ray task: small for load balance, large enough to hide Ray's overhead
-ATTEMPTS = 4  # Ray Data passes over the files still without a result after workers were lost
+ATTEMPTS = 4  # passes over the files still without a result after workers were lost
+QUEUED_PER_ACTOR = 2  # batches sent to an actor ahead: it never waits for the driver
 LOOPBACK = "127.0.0.1"
 PASS_POLL_SECONDS = 1.0  # how often a per-file actor checks that its pass is still on
 # Read by Ray when it starts processes; a private cluster inherits it.
@@ -154,14 +161,14 @@ def _ray_output(quiet: bool) -> Iterator[None]:
 
 
 class _BatchProcessor:
-    """A Ray Data actor: runs batches through one warm llmprep worker process it keeps alive
-    (a one-worker `WorkerPool`), so models load once per actor, not once per batch."""
+    """A Ray actor: runs batches through one warm llmprep worker process it keeps alive (a
+    one-worker `WorkerPool`), so models load once per actor, not once per batch."""
 
     def __init__(self, config_json: str, out: str, run_key: str, pass_token: str) -> None:
         self.pool = WorkerPool(
             Config.model_validate_json(config_json), Path(out), size=1, run_key=run_key
         )
-        # Start loading models now, while Ray is still scheduling the first batch.
+        # Start loading models now, while the driver is still sending the first batches.
         self.pool.start()
         threading.Thread(
             target=self._exit_after_pass, args=(_pass_file(Path(out)), pass_token), daemon=True
@@ -170,9 +177,8 @@ class _BatchProcessor:
     def _exit_after_pass(self, pass_file: Path, token: str) -> None:
         """Leave when the driver's pass is over (its pass file gone or another pass's).
 
-        Ray Data releases a finished or failed pass's actors by reference counting only; a
-        handle left in a lost pass's traceback kept an actor, and its CPU, alive into the
-        run-wide phase, which on a small cluster then waited for that CPU forever."""
+        The driver kills its actors when a pass ends; this covers a driver that died first, so
+        that no actor keeps its CPU (and its worker process) into another run's phases."""
         while True:
             time.sleep(PASS_POLL_SECONDS)
             try:
@@ -183,21 +189,19 @@ class _BatchProcessor:
                 self.pool.close()
                 os._exit(0)
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        jobs = [
-            (InputFile(path=str(p), rel_path=str(r)), (str(s) or None), str(k))
-            for p, r, s, k in zip(
-                batch["path"], batch["rel_path"], batch["sha256"], batch["key"], strict=True
-            )
-        ]
-        order = [j[0].rel_path for j in jobs]
-        rows: dict[str, str] = {}
+    def ready(self) -> bool:
+        return True
+
+    def process(self, batch: list[tuple[str, str, str, str]]) -> list[tuple[str, dict[str, Any]]]:
+        """(path, rel_path, sha256 or "", key) per file -> (rel_path, manifest row) per file."""
+        jobs = [(InputFile(path=p, rel_path=r), (s or None), k) for p, r, s, k in batch]
+        rows: dict[str, dict[str, Any]] = {}
 
         def keep(item: InputFile, row: dict[str, Any]) -> None:
-            rows[item.rel_path] = json.dumps(row, ensure_ascii=False)
+            rows[item.rel_path] = row
 
         self.pool.process(jobs, keep)
-        return {"rel_path": order, "row": [rows[r] for r in order]}
+        return [(rel, rows[rel]) for _, rel, _, _ in batch]
 
     def __del__(self) -> None:
         pool = getattr(self, "pool", None)
@@ -287,16 +291,6 @@ class RayRunner:
             return self.config.run.workers
         return max(1, int(ray.cluster_resources().get("CPU", self.workers)))
 
-    @staticmethod
-    def _pool(ray: Any, actors: int) -> Any:
-        """Start with the CPUs free now, grow to `actors` as the cluster (or an autoscaler) allows.
-
-        A fixed size larger than the free CPUs would make Ray Data wait for actors that never come.
-        """
-        free = int(ray.available_resources().get("CPU", 0))
-        start = max(1, min(actors, free))
-        return ray.data.ActorPoolStrategy(min_size=1, max_size=actors, initial_size=start)
-
     def _map(self, ray: Any, job_list: list[Job], on_row: RowCallback) -> None:
         """Run the jobs; when Ray loses workers mid-run, run again those without a result."""
         actors = min(self._actors(ray), len(job_list))
@@ -313,19 +307,11 @@ class RayRunner:
             ray.exceptions.NodeDiedError,
             ray.exceptions.ObjectLostError,
         )
-        ctx = ray.data.DataContext.get_current()
-        saved = ctx.execution_no_progress_timeout_s
-        if ctx.execution_no_progress_timeout_s > 0:
-            # A batch may legitimately run every file to its timeout; Ray must not call that a hang.
-            ctx.execution_no_progress_timeout_s = max(
-                ctx.execution_no_progress_timeout_s,
-                batch * self.config.run.timeout + STARTUP_TIMEOUT + 60,
-            )
         try:
             todo = job_list
             for attempt in range(1, ATTEMPTS + 1):
                 try:
-                    self._dataset(ray, todo, deliver, batch, actors)
+                    self._pass(ray, todo, deliver, batch, actors)
                     return
                 except lost as exc:
                     todo = [job for job in todo if job[0].rel_path not in done]
@@ -341,55 +327,60 @@ class RayRunner:
                         ATTEMPTS,
                     )
         finally:
-            ctx.execution_no_progress_timeout_s = saved
             _pass_file(self.out).unlink(missing_ok=True)  # every actor of the map phase exits
 
-    def _dataset(
+    def _pass(
         self, ray: Any, jobs: list[Job], deliver: RowCallback, batch: int, actors: int
     ) -> None:
-        """One Ray Data pass over `jobs`; rows reach `deliver` batch by batch, in no fixed order."""
+        """One pass over `jobs`; rows reach `deliver` batch by batch, in no fixed order.
+
+        `actors` actors are asked for; each gets batches once it has started, so the pass runs
+        on the CPUs free now and grows as the cluster (or an autoscaler) makes room for more.
+        A lost actor ends the pass with Ray's error (`_map` runs what has no result again)."""
         by_rel = {item.rel_path: item for item, _, _ in jobs}
-        blocks = -(-len(jobs) // batch)
+        queue = deque(
+            [
+                (str(Path(i.path).resolve()), i.rel_path, s or "", k)
+                for i, s, k in jobs[start : start + batch]
+            ]
+            for start in range(0, len(jobs), batch)
+        )
         token = uuid.uuid4().hex  # this pass's: a lost pass's actors see it change and exit
         with atomic_writer(_pass_file(self.out)) as fh:
             fh.write(token)
-        ds = ray.data.from_items(
-            [
-                {
-                    "path": str(Path(i.path).resolve()),
-                    "rel_path": i.rel_path,
-                    "sha256": s or "",
-                    "key": k,
-                }
-                for i, s, k in jobs
-            ],
-            override_num_blocks=blocks,
-        )
-        with warnings.catch_warnings():
-            # max_restarts through **ray_remote_args is deprecated from Ray 2.60 on (llmprep pins
-            # ray 2.60.0) and has no named parameter yet.
-            warnings.filterwarnings("ignore", message=r".*ray_remote_args.*deprecated")
-            results = ds.map_batches(
-                _BatchProcessor,
-                fn_constructor_kwargs={
-                    "config_json": self.config.model_dump_json(),
-                    "out": str(self.out),
-                    # The driver's run key: every actor's workers hash a value alike.
-                    "run_key": run_key(),
-                    "pass_token": token,
-                },
-                batch_size=batch,
-                compute=self._pool(ray, min(actors, blocks)),
-                num_cpus=1,
-                # A lost actor fails the pass and `_map` reruns what has no result. Ray's own
-                # restarts would do the same but log an error line on every run (actor arguments
-                # live in the object store), which --quiet could not hide.
-                max_restarts=0,
-                batch_format="numpy",
+        actor_class = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_BatchProcessor)
+        pool = [
+            actor_class.remote(
+                self.config.model_dump_json(),
+                str(self.out),
+                run_key(),  # the driver's run key: every actor's workers hash a value alike
+                token,
             )
-        for out in results.iter_batches(batch_size=None, batch_format="numpy"):
-            for rel, row in zip(out["rel_path"], out["row"], strict=True):
-                data = json.loads(str(row))
-                item = by_rel[str(rel)]
-                data["path"] = item.path  # shown as the user named it, not resolved
-                deliver(item, data)
+            for _ in range(min(actors, len(queue)))
+        ]
+        starting = {actor.ready.remote(): actor for actor in pool}
+        running: dict[Any, Any] = {}  # batch result -> its actor
+
+        def send(actor: Any) -> None:
+            if queue:
+                running[actor.process.remote(queue.popleft())] = actor
+
+        try:
+            while running or (queue and starting):
+                ready, _ = ray.wait([*running, *starting], num_returns=1)
+                ref = ready[0]
+                if ref in starting:
+                    actor = starting.pop(ref)
+                    ray.get(ref)
+                    for _ in range(QUEUED_PER_ACTOR):
+                        send(actor)
+                    continue
+                actor = running.pop(ref)
+                for rel, row in ray.get(ref):
+                    item = by_rel[rel]
+                    row["path"] = item.path  # shown as the user named it, not resolved
+                    deliver(item, row)
+                send(actor)
+        finally:
+            for actor in pool:
+                ray.kill(actor, no_restart=True)

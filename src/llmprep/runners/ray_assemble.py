@@ -16,7 +16,9 @@ After the per-file map, the driver only plans blocks (runs of consecutive files,
    block order, streaming; `parts.json` lists the parts.
 
 The driver holds the block plan (a few dozen bytes per block, plus the job list every runner
-has), never a record, a fingerprint or a decision.
+has), never a record, a fingerprint or a decision. The per-block steps run as a few Ray Data
+tasks per CPU of the cluster, not one per block: Ray Data keeps per-task bookkeeping on the
+driver.
 """
 
 from __future__ import annotations
@@ -51,11 +53,16 @@ def assemble(
         return blockwise.finish_parts(out, blocks, 0, deleted, config, fmt)
     data = ray.data
     with _hash_shuffle(data):  # before any dataset is made: each keeps the context it saw
+        # A few Ray Data blocks per CPU, each holding several of the run's blocks (the key-rows
+        # step still takes one run block per call). Ray Data's bookkeeping on the driver is per
+        # task: with one task per run block, the driver grew by about 50 KB and 14 ms of CPU
+        # per block (111 blocks of one file each against 8 tasks, same run).
         to_write = data.from_items(
-            [blockwise.block_row(b) for b in blocks], override_num_blocks=len(blocks)
+            [blockwise.block_row(b) for b in blocks],
+            override_num_blocks=min(len(blocks), TASKS_PER_CPU * cpus),
         )
         if blockwise.dedup_enabled(config):
-            # Each key-rows task stores its block's table first. Decisions may read any
+            # Each key-rows call stores its block's table first. Decisions may read any
             # block's table: they start once the shuffle has every key row, so every table.
             keys = to_write.map_batches(_key_rows, fn_kwargs={"index": index}, **_ONE_BLOCK)
             decisions = keys.groupby("part", num_partitions=partitions).map_groups(
@@ -75,6 +82,7 @@ def assemble(
     return summary, report
 
 
+TASKS_PER_CPU = 4  # per-block steps: tasks per CPU of the cluster, whatever the run's size
 _ONE_BLOCK = {"batch_size": 1, "batch_format": "pyarrow", "num_cpus": 1}
 _GROUP = {"batch_format": "pyarrow", "num_cpus": 1}
 
