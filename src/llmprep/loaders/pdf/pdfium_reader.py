@@ -70,6 +70,8 @@ class PdfiumReader:
         self._y = ctypes.c_double()
         self._box = [ctypes.c_double() for _ in range(4)]
         self._matrix = raw.FS_MATRIX()
+        # The matrix's six floats as one sequence: unpacking it beats six attribute reads.
+        self._matrix_floats = memoryview(self._matrix).cast("B").cast("f")
         self._flags = ctypes.c_int()
         self._name = ctypes.create_string_buffer(_NAME_SIZE)
         # Reused pointer arguments: building byref() objects per call shows up in profiles.
@@ -150,7 +152,7 @@ class PdfiumReader:
         units = _unit_offsets(text) if mapped else _identity
         self._mapped, self._units = mapped, units
         to_char = calls.to_char
-        x, y, matrix, box_right = self._x, self._y, self._matrix, self._box[1]
+        x, y, matrix, box_right = self._x, self._y, self._matrix_floats, self._box[1]
         px, py, pm = self._px, self._py, self._pm
         pbl, pbr, pbb, pbt = self._pbl, self._pbr, self._pbb, self._pbt
         origin = calls.origin
@@ -158,6 +160,9 @@ class PdfiumReader:
         fontsize = calls.fontsize
         get_matrix = calls.matrix
         style_of = self._style
+        styles = self._styles
+        fontinfo = calls.fontinfo
+        name, name_size, pflags = self._name, self._name_size, self._pflags
         has_control = _CONTROL.search(text) is not None
         lines: list[Line] = []
         starts: list[int] = []
@@ -204,9 +209,10 @@ class PdfiumReader:
             size = fontsize(handle, probe)
             angle = 0
             if get_matrix(handle, probe, pm):
-                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-                if matrix.b or matrix.a < 0:
-                    angle = _angle(matrix.a, matrix.b)
+                a, b, c, d, _e, _f = matrix
+                size *= abs(a * d - b * c) ** 0.5
+                if b or a < 0:
+                    angle = _angle(a, b)
             if size <= 0.5:
                 size = 10.0
             if angle:
@@ -221,7 +227,11 @@ class PdfiumReader:
                 offset = -1
                 if not stripped:
                     continue
-            style = style_of(handle, probe)
+            # `_style` inlined for the first character (a cache hit nearly always).
+            n = fontinfo(handle, probe, name, name_size, pflags)
+            style = styles.get(name.value if 0 < n <= _NAME_SIZE else b"")
+            if style is None:
+                style = style_of(handle, probe)
             if ce > probe and (
                 style & BOLD or (style & ITALIC and _RUN_IN.match(stripped) is not None)
             ):
@@ -405,16 +415,21 @@ class PdfiumReader:
         stride = max(1, len(positions) // MAX_MAP_CHECKS)
         check = self.calls.unmapped
         to_char = self.calls.to_char
+        visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
+        need = max(3, 0.05 * visible)  # sampled errors (times the stride) that make it unmapped
+        sample = positions[::stride]
+        left = len(sample)
         errors = 0
-        for position in positions[::stride]:
+        for position in sample:
+            left -= 1
             index = to_char(tp, units(position)) if mapped else position
             if index >= 0 and check(tp, index) == 1:
                 errors += 1
-        errors *= stride
-        if errors < 3:
-            return False
-        visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
-        return errors >= 0.05 * visible
+                if errors * stride >= need:
+                    return True
+            elif (errors + left) * stride < need:
+                return False  # the checks left cannot reach it: stop asking
+        return errors * stride >= need
 
     def _style(self, tp: Any, index: int) -> int:
         """BOLD and MONO bits of a character's font, cached per font name: bold by name, the
