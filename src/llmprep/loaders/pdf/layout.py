@@ -291,18 +291,12 @@ def _right_edges(lines: list[Line], keys: list[float]) -> list[float]:
         if size == body:
             body_ends.setdefault(int(line.x0 // BODY_SLOT), []).append(line.x1)
     body_edge = {slot: _robust_max(values) for slot, values in body_ends.items()}
-    # Per group, the widest lines of it and of the groups either side (those that exist):
-    # the same for each of its lines, so looked up once.
-    near: dict[tuple[float, int], tuple[float, ...]] = {}
-    for key in widest:
-        size, bucket = key
-        left, right = (size, bucket - 1), (size, bucket + 1)
-        near[key] = tuple(widest[k] for k in (left, key, right) if k in widest)
     edges: list[float] = []
+    get = widest.get
     for key, line in zip(buckets, lines, strict=True):
-        size = key[0]
+        size, bucket = key
         x1 = line.x1
-        edge = max(x1, *near[key])
+        edge = max(x1, get((size, bucket - 1), x1), widest[key], get((size, bucket + 1), x1))
         if len(ends[key]) < 3 and size != body:
             slot = int(line.x0 // BODY_SLOT)
             edge = max(edge, *(body_edge.get(s, x1) for s in (slot - 1, slot, slot + 1)))

@@ -507,14 +507,16 @@ def _stacked_rows(lines: list[Line]) -> list[int]:
     found: list[int] = []
     if len(lines) < 2:
         return found
-    prose = sorted(line.x1 - line.x0 for line in lines if line.text.count(" ") >= 6)
-    column = prose[len(prose) // 2] if prose else float("inf")
+    column: float | None = None  # the median width of prose lines, measured when needed
     for i, (a, b) in enumerate(itertools.pairwise(lines)):
+        if not (abs(a.x0 - b.x0) < 1.0 and abs(a.x1 - b.x1) < 1.0):
+            continue  # nearly every pair of a page: no need to measure its prose
+        if column is None:
+            prose = sorted(line.x1 - line.x0 for line in lines if line.text.count(" ") >= 6)
+            column = prose[len(prose) // 2] if prose else float("inf")
         width = a.x1 - a.x0
         if (
-            abs(a.x0 - b.x0) < 1.0
-            and abs(a.x1 - b.x1) < 1.0
-            and a.size == b.size
+            a.size == b.size
             and width > 6 * a.size
             # As wide as the prose, the rows must be looser than prose set justified.
             and (width < 0.85 * column or width > LOOSE * a.size * len(a.text))
