@@ -42,6 +42,9 @@ class Style(NamedTuple):
         return (-self.size, -int(self.bold), -int(self.caps), -int(self.italic))
 
 
+_new_style = tuple.__new__
+
+
 def style_of(block: Block) -> Style:
     """A block's style. Blocks break where weight or slant changes, so the first line speaks
     for the block."""
@@ -51,7 +54,9 @@ def style_of(block: Block) -> Style:
     first = lines[0]
     text = block.text
     caps = len(lines) <= MAX_LINES and text.isupper() and sum(c.isalpha() for c in text) >= 3
-    return Style(block.size, first.bold, first.italic, caps)
+    # tuple.__new__ builds the same Style without the named tuple's Python-level __new__
+    # (this runs for every block, twice where there is an outline).
+    return _new_style(Style, (block.size, first.bold, first.italic, caps))
 
 
 def _short(block: Block) -> bool:

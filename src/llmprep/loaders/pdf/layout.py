@@ -37,7 +37,8 @@ def merge_segments(segments: list[Line]) -> list[Line]:
     """Join consecutive segments that sit on the same baseline band into one physical line.
 
     pdfium breaks a line wherever the font changes (a superscript, a bold word), so these
-    pieces must be put back together before paragraphs can be recognised.
+    pieces must be put back together before paragraphs can be recognised. The segments are
+    consumed: a merged line is the first of its pieces, updated.
     """
     lines: list[Line] = []
     for seg in segments:
@@ -52,20 +53,17 @@ def merge_segments(segments: list[Line]) -> list[Line]:
                 and abs(prev.base_end - seg.base) < 0.1 * prev.size
             )
             joiner = "" if glued else " "
-            keep_prev = len(prev.text) >= len(seg.text)
-            lines[-1] = Line(
-                text=prev.text + joiner + seg.text,
-                x0=min(prev.x0, seg.x0),
-                x1=max(prev.x1, seg.x1),
-                base=prev.base if keep_prev else seg.base,
-                base_end=prev.base_end if keep_prev else seg.base_end,
-                size=prev.size if keep_prev else seg.size,
-                bold=prev.bold if keep_prev else seg.bold,
-                mono=prev.mono and seg.mono,
-                italic=prev.italic if keep_prev else seg.italic,
-                words=_joined_words(prev, seg, glued),
-                tag=prev.tag or seg.tag,
-            )
+            # The merged line takes the place of the first piece, updated in place (a new Line
+            # per merge cost more than the rest of merging): pieces are not used after this.
+            prev.words = _joined_words(prev, seg, glued)
+            if len(prev.text) < len(seg.text):  # the longer piece gives position and type
+                prev.base, prev.base_end, prev.size = seg.base, seg.base_end, seg.size
+                prev.bold, prev.italic = seg.bold, seg.italic
+            prev.text = prev.text + joiner + seg.text
+            prev.x0 = min(prev.x0, seg.x0)
+            prev.x1 = max(prev.x1, seg.x1)
+            prev.mono = prev.mono and seg.mono
+            prev.tag = prev.tag or seg.tag
         else:
             lines.append(seg)
     return lines

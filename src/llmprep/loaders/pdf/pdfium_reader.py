@@ -409,18 +409,21 @@ class PdfiumReader:
         Only characters outside Latin and common punctuation are candidates, so Western text
         costs one regex scan; of those, an evenly spread sample of MAX_MAP_CHECKS is checked.
         """
-        positions = [m.start() for m in _UNUSUAL.finditer(text)]
-        if len(positions) < 3:
+        count = len(_UNUSUAL.findall(text))
+        if count < 3:
             return False
-        stride = max(1, len(positions) // MAX_MAP_CHECKS)
+        stride = max(1, count // MAX_MAP_CHECKS)
         check = self.calls.unmapped
         to_char = self.calls.to_char
         visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
         need = max(3, 0.05 * visible)  # sampled errors (times the stride) that make it unmapped
-        sample = positions[::stride]
-        left = len(sample)
+        left = len(range(0, count, stride))
+        if left * stride < need:
+            return False  # too few candidates to be unmapped even if every one were
         errors = 0
-        for position in sample:
+        # Every stride-th candidate; the scan stops where the answer is known.
+        for match in itertools.islice(_UNUSUAL.finditer(text), 0, None, stride):
+            position = match.start()
             left -= 1
             index = to_char(tp, units(position)) if mapped else position
             if index >= 0 and check(tp, index) == 1:
