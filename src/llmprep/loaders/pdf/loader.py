@@ -13,7 +13,6 @@ where the document itself shows the joined word. The helpers live in `pdf_*.py`.
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 import warnings
@@ -25,6 +24,7 @@ from ...errors import CorruptDocument, LoadError
 from ...models import Document, DocumentMetadata
 from ..base import Loader, SourceFile
 from ..sniff import is_pdf
+from .collector import paused
 
 if TYPE_CHECKING:
     from .model import OutlineEntry, PageText
@@ -45,7 +45,8 @@ class PdfLoader(Loader):
     def load(self, source: SourceFile) -> Iterator[Document]:
         with _quiet_parsers():
             try:
-                document = _load(source)
+                with paused():
+                    document = _load(source)
             except LoadError as exc:
                 if exc.code == "pdf.corrupt" and _cut_short(source):
                     raise CorruptDocument(
@@ -101,27 +102,6 @@ def _quiet_parsers() -> Iterator[None]:
         yield
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while pages are read and put together.
-
-    Reading keeps every line and block of the document alive until the elements are built,
-    so the collector, triggered by the count of new objects, walks them again and again (and
-    the whole heap now and then) while finding next to nothing to free: a 600-page PDF leaves
-    a few hundred objects in cycles. That was 6% of the loader's time on the corpus. OCR runs
-    with the collector on; so does everything after the load. Nested pauses (a PDF attached
-    to a PDF) leave the switching to the outermost one.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _load(source: SourceFile) -> Document:
     from .assemble import assemble
     from .ocr_pages import read_unread_pages
@@ -129,16 +109,12 @@ def _load(source: SourceFile) -> Document:
 
     opened = open_pdf(source)
     try:
-        with _collector_paused():
-            pages, failed, engines = _read_pages(opened)
+        pages, failed, engines = _read_pages(opened)
         ocr = read_unread_pages(opened, pages, failed, engines, source)
         meta, outline = _metadata_and_outline(opened, len(pages) + len(failed))
     finally:
         opened.close()
-    with _collector_paused():
-        document = assemble(
-            source, pages, failed, engines, meta, outline, encrypted=opened.encrypted
-        )
+    document = assemble(source, pages, failed, engines, meta, outline, encrypted=opened.encrypted)
     if ocr is not None:
         ocr.annotate(document)
     return document
