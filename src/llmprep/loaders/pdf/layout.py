@@ -114,10 +114,10 @@ def build_blocks(lines: list[Line], page: int) -> list[Block]:
             or prev is None
             or list_start
             or line.mono != (current.kind == "code")
-            or _breaks(current, prev, line, nxt, pitch, edges[i - 1])
+            or _breaks(current, prev, line, nxt, pitch.get(keys[i]), edges[i - 1])
         ):
             kind = "code" if line.mono else "list_item" if list_start else "paragraph"
-            current = Block(kind=kind, lines=[line], page=page)
+            current = Block(kind, [line], page)  # positional: this runs for most lines
             current.column_start = prev is None or _goes_up(prev, line)
             blocks.append(current)
         else:
@@ -194,9 +194,10 @@ def _breaks(
     prev: Line,
     line: Line,
     nxt: Line | None,
-    pitch: dict[float, float],
+    usual: float | None,
     right_edge: float,
 ) -> bool:
+    """Whether a new block starts at `line`; `usual` is the page's line pitch for its size."""
     if prev.angle or line.angle:
         return True  # rotated text stands on its own
     if prev.tag != line.tag and (prev.tag or line.tag):
@@ -211,7 +212,8 @@ def _breaks(
     gap = prev.base_end - line.base
     # A size with too few lines on the page to measure its pitch is display type (a title,
     # a heading over two lines): allow it a generous leading.
-    usual = pitch.get(round(line.size * 2) / 2 or 1.0, 1.25 * line.size)
+    if usual is None:
+        usual = 1.25 * line.size
     if gap <= 0.3 * line.size or gap > max(1.3 * usual, usual + 0.25 * line.size):
         return True  # a new column, text going up the page, or extra vertical space
     if block.kind == "code":
