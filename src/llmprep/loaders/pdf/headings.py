@@ -39,7 +39,9 @@ def body_size(blocks: list[Block]) -> float:
     get = weights.get
     for block in blocks:
         if block.lines:
-            size = block.size
+            size = block.size_memo  # the memo read directly: this runs over every block
+            if size is None:
+                size = block.size
             weights[size] = get(size, 0) + len(block.text)
     return max(weights, key=weights.__getitem__) if weights else 10.0
 
