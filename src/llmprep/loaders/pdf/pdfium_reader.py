@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
+import operator
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -459,8 +460,19 @@ class PdfiumReader:
 
 def _split_lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line) for pdfium's CRLF-separated lines; str.split is much faster than a regex."""
+    parts = text.split("\r\n")
+    breaks = len(parts) - 1
+    if text.count("\n") == breaks and text.count("\r") == breaks:
+        # No stray break (nearly every page): offsets are the running sum of the lengths plus
+        # two per CRLF, computed by C-level iterators rather than a Python generator.
+        lengths = itertools.accumulate(map(len, parts), initial=0)
+        return zip(map(operator.add, lengths, range(0, 2 * len(parts), 2)), parts, strict=True)
+    return _split_stray(parts)
+
+
+def _split_stray(parts: list[str]) -> Iterator[tuple[int, str]]:
     offset = 0
-    for line in text.split("\r\n"):
+    for line in parts:
         if "\n" in line or "\r" in line:  # a stray break inside the text itself
             for match in _SEGMENT.finditer(line):
                 yield offset + match.start(), match.group()
