@@ -101,6 +101,8 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
             short.append(i)
     body = chars.most_common(1)[0][0]
     text_styles = {style for style, n in long.items() if n > TEXT_STYLE_LONG * total[style]}
+    # Whether a style can set headings, decided once per style (a document has a few).
+    candidate = {style: _stands_out(style, body) and style not in text_styles for style in total}
     chosen: list[int] = []
     numbers: dict[int, int] = {}
     front_matter = True  # the first page until its first numbered heading: title, authors
@@ -112,7 +114,7 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
             front_matter = False
         if block.kind == "heading":
             continue
-        if not _stands_out(style, body) or style in text_styles or not _short(block):
+        if not candidate[style] or not _short(block):
             continue
         if not_a_heading(block.text):
             continue
