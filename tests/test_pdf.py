@@ -20,6 +20,7 @@ from llmprep.config import Config
 from llmprep.errors import LoadError
 from llmprep.loaders.base import SourceFile
 from llmprep.loaders.pdf.hyphen import Vocabulary, should_join
+from llmprep.loaders.pdf.layout import HYPHEN_MARK
 from llmprep.loaders.pdf.loader import PdfLoader
 from llmprep.loaders.pdf.metadata import pdf_date_to_iso
 from llmprep.models import Document
@@ -338,6 +339,23 @@ def test_dehyphenation_prefers_the_form_the_document_uses() -> None:
     assert not should_join("co", "operative", vocab)
     assert should_join("hyphen", "ation", Vocabulary())  # unknown lowercase pieces: a line break
     assert not should_join("COVID", "19", Vocabulary())
+
+
+def test_the_marks_vocabulary_counts_whole_words_only() -> None:
+    # Counts come from searching for the asked-about words: an occurrence inside a longer word,
+    # or one a hyphen joins to another, is no occurrence of the word itself.
+    mark = HYPHEN_MARK
+    texts = [
+        f"the data{mark}base, a database; databases and metadatabase",
+        f"co{mark}operative: co-operative, non-co-operative, co-operatives",
+        "Database x-database database-y 2database database_",
+    ]
+    words = Vocabulary.for_marks(texts).words
+    # "database": once in the first line, three times in the third (a digit or underscore
+    # next to it is no letter), never in "databases", "metadatabase", "x-database" or "database-y".
+    assert words["database"] == 4
+    assert words["co-operative"] == 1
+    assert words["cooperative"] == 0
 
 
 # -- headings ----------------------------------------------------------------------------------

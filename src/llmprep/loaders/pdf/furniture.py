@@ -32,7 +32,6 @@ _PAGE_NUMBER = re.compile(
 _PAGE_WORD = re.compile(r"\b(?:page|seite|pagina|página|sida|side|pg|p|of|von|de|sur|af|z)\b", re.I)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
 _EDGE_NUMBER = re.compile(r"^(\d{1,4})\b|\b(\d{1,4})$")
 
 
@@ -181,7 +180,9 @@ def _candidates(page: PageText) -> list[_Candidate]:
         for rank, i in enumerate(indices):
             if not gaps[rank]:
                 continue  # every kind of furniture needs a clear gap to the body
-            key = _SPACES.sub(" ", _DIGITS.sub("#", lines[i].text.lower())).strip()
+            # Digits as "#", whitespace runs as one space (str.split's whitespace is the
+            # regular expressions' \s, and splitting is several times faster than a `sub`).
+            key = " ".join(_DIGITS.sub("#", lines[i].text.lower()).split())
             # A line in both bands (a page with very few lines) counts once, as a header.
             if key and i not in seen:
                 seen.add(i)

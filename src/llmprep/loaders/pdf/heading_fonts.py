@@ -42,6 +42,9 @@ class Style(NamedTuple):
         return (-self.size, -int(self.bold), -int(self.caps), -int(self.italic))
 
 
+_new_style = tuple.__new__
+
+
 def style_of(block: Block) -> Style:
     """A block's style. Blocks break where weight or slant changes, so the first line speaks
     for the block."""
@@ -51,7 +54,9 @@ def style_of(block: Block) -> Style:
     first = lines[0]
     text = block.text
     caps = len(lines) <= MAX_LINES and text.isupper() and sum(c.isalpha() for c in text) >= 3
-    return Style(block.size, first.bold, first.italic, caps)
+    # tuple.__new__ builds the same Style without the named tuple's Python-level __new__
+    # (this runs for every block, twice where there is an outline).
+    return _new_style(Style, (block.size, first.bold, first.italic, caps))
 
 
 def _short(block: Block) -> bool:
@@ -96,6 +101,8 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
             short.append(i)
     body = chars.most_common(1)[0][0]
     text_styles = {style for style, n in long.items() if n > TEXT_STYLE_LONG * total[style]}
+    # Whether a style can set headings, decided once per style (a document has a few).
+    candidate = {style: _stands_out(style, body) and style not in text_styles for style in total}
     chosen: list[int] = []
     numbers: dict[int, int] = {}
     front_matter = True  # the first page until its first numbered heading: title, authors
@@ -107,7 +114,7 @@ def apply_fonts(blocks: list[Block], first_page: int, known: dict[Style, int] | 
             front_matter = False
         if block.kind == "heading":
             continue
-        if not _stands_out(style, body) or style in text_styles or not _short(block):
+        if not candidate[style] or not _short(block):
             continue
         if not_a_heading(block.text):
             continue

@@ -39,7 +39,9 @@ def body_size(blocks: list[Block]) -> float:
     get = weights.get
     for block in blocks:
         if block.lines:
-            size = block.size
+            size = block.size_memo  # the memo read directly: this runs over every block
+            if size is None:
+                size = block.size
             weights[size] = get(size, 0) + len(block.text)
     return max(weights, key=weights.__getitem__) if weights else 10.0
 
@@ -60,7 +62,7 @@ def apply_outline(pages: dict[int, list[Block]], outline: list[OutlineEntry], bo
     inserts: dict[int, list[tuple[float | None, Block]]] = {}
     claimed: set[int] = set()
     claimed_spots: set[tuple[int, float | None]] = set()
-    keys: dict[int, str] = {}  # id(block) -> normalised text, computed once per candidate block
+    keys: dict[int, str] = {}  # id(block) -> normalised text of a short block, else ""
     for entry in outline:
         if entry.page is None or entry.page not in pages:
             continue
@@ -115,11 +117,13 @@ def _match_text(
         return None
     found = []
     for b in blocks:
-        if id(b) in claimed or not b.lines or b.kind == "table" or not _short(b):
+        if id(b) in claimed or not b.lines or b.kind == "table":
             continue
         key = keys.get(id(b))
         if key is None:
-            key = keys[id(b)] = _key(b.text)
+            # Computed once per block ("" for a block too long to be a heading): a page's
+            # blocks are compared with each of its bookmarks.
+            key = keys[id(b)] = _key(b.text) if _short(b) else ""
         if key == want:
             found.append(b)
     if not found:

@@ -37,7 +37,8 @@ def merge_segments(segments: list[Line]) -> list[Line]:
     """Join consecutive segments that sit on the same baseline band into one physical line.
 
     pdfium breaks a line wherever the font changes (a superscript, a bold word), so these
-    pieces must be put back together before paragraphs can be recognised.
+    pieces must be put back together before paragraphs can be recognised. The segments are
+    consumed: a merged line is the first of its pieces, updated.
     """
     lines: list[Line] = []
     for seg in segments:
@@ -52,20 +53,17 @@ def merge_segments(segments: list[Line]) -> list[Line]:
                 and abs(prev.base_end - seg.base) < 0.1 * prev.size
             )
             joiner = "" if glued else " "
-            keep_prev = len(prev.text) >= len(seg.text)
-            lines[-1] = Line(
-                text=prev.text + joiner + seg.text,
-                x0=min(prev.x0, seg.x0),
-                x1=max(prev.x1, seg.x1),
-                base=prev.base if keep_prev else seg.base,
-                base_end=prev.base_end if keep_prev else seg.base_end,
-                size=prev.size if keep_prev else seg.size,
-                bold=prev.bold if keep_prev else seg.bold,
-                mono=prev.mono and seg.mono,
-                italic=prev.italic if keep_prev else seg.italic,
-                words=_joined_words(prev, seg, glued),
-                tag=prev.tag or seg.tag,
-            )
+            # The merged line takes the place of the first piece, updated in place (a new Line
+            # per merge cost more than the rest of merging): pieces are not used after this.
+            prev.words = _joined_words(prev, seg, glued)
+            if len(prev.text) < len(seg.text):  # the longer piece gives position and type
+                prev.base, prev.base_end, prev.size = seg.base, seg.base_end, seg.size
+                prev.bold, prev.italic = seg.bold, seg.italic
+            prev.text = prev.text + joiner + seg.text
+            prev.x0 = min(prev.x0, seg.x0)
+            prev.x1 = max(prev.x1, seg.x1)
+            prev.mono = prev.mono and seg.mono
+            prev.tag = prev.tag or seg.tag
         else:
             lines.append(seg)
     return lines
@@ -116,10 +114,10 @@ def build_blocks(lines: list[Line], page: int) -> list[Block]:
             or prev is None
             or list_start
             or line.mono != (current.kind == "code")
-            or _breaks(current, prev, line, nxt, pitch, edges[i - 1])
+            or _breaks(current, prev, line, nxt, pitch.get(keys[i]), edges[i - 1])
         ):
             kind = "code" if line.mono else "list_item" if list_start else "paragraph"
-            current = Block(kind=kind, lines=[line], page=page)
+            current = Block(kind, [line], page)  # positional: this runs for most lines
             current.column_start = prev is None or _goes_up(prev, line)
             blocks.append(current)
         else:
@@ -168,6 +166,8 @@ def code_text(lines: list[Line]) -> str:
 def join_lines(lines: list[Line]) -> str:
     """Lines of one block as running text; a hyphen at a line end becomes a dehyphenation mark
     (a number range broken after its dash is joined as it was: "38-" + "266")."""
+    if len(lines) == 1:
+        return lines[0].text  # most blocks of a page are one line: nothing to join
     parts: list[str] = []
     for line in lines:
         text = line.text
@@ -194,9 +194,10 @@ def _breaks(
     prev: Line,
     line: Line,
     nxt: Line | None,
-    pitch: dict[float, float],
+    usual: float | None,
     right_edge: float,
 ) -> bool:
+    """Whether a new block starts at `line`; `usual` is the page's line pitch for its size."""
     if prev.angle or line.angle:
         return True  # rotated text stands on its own
     if prev.tag != line.tag and (prev.tag or line.tag):
@@ -211,7 +212,8 @@ def _breaks(
     gap = prev.base_end - line.base
     # A size with too few lines on the page to measure its pitch is display type (a title,
     # a heading over two lines): allow it a generous leading.
-    usual = pitch.get(round(line.size * 2) / 2 or 1.0, 1.25 * line.size)
+    if usual is None:
+        usual = 1.25 * line.size
     if gap <= 0.3 * line.size or gap > max(1.3 * usual, usual + 0.25 * line.size):
         return True  # a new column, text going up the page, or extra vertical space
     if block.kind == "code":

@@ -24,6 +24,7 @@ from ...errors import CorruptDocument, LoadError
 from ...models import Document, DocumentMetadata
 from ..base import Loader, SourceFile
 from ..sniff import is_pdf
+from .collector import paused
 
 if TYPE_CHECKING:
     from .model import OutlineEntry, PageText
@@ -44,7 +45,8 @@ class PdfLoader(Loader):
     def load(self, source: SourceFile) -> Iterator[Document]:
         with _quiet_parsers():
             try:
-                document = _load(source)
+                with paused():
+                    document = _load(source)
             except LoadError as exc:
                 if exc.code == "pdf.corrupt" and _cut_short(source):
                     raise CorruptDocument(

@@ -25,6 +25,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ...ocr import EXTRA_HINT, OcrUnavailable, installed
+from .collector import resume
 
 if TYPE_CHECKING:
     from ...ocr.run import OcrRun
@@ -66,6 +67,7 @@ def read_unread_pages(
         return None
     from ...ocr.run import OcrRun
 
+    resume()  # the cycle collector back on: OCR is slow and allocates much
     run = OcrRun(source, dpi=cfg.dpi)
     by_number = {page.number: i for i, page in enumerate(pages)}
     for number in candidates:

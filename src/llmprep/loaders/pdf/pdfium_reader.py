@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
+import operator
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -70,6 +71,8 @@ class PdfiumReader:
         self._y = ctypes.c_double()
         self._box = [ctypes.c_double() for _ in range(4)]
         self._matrix = raw.FS_MATRIX()
+        # The matrix's six floats as one sequence: unpacking it beats six attribute reads.
+        self._matrix_floats = memoryview(self._matrix).cast("B").cast("f")
         self._flags = ctypes.c_int()
         self._name = ctypes.create_string_buffer(_NAME_SIZE)
         # Reused pointer arguments: building byref() objects per call shows up in profiles.
@@ -150,7 +153,7 @@ class PdfiumReader:
         units = _unit_offsets(text) if mapped else _identity
         self._mapped, self._units = mapped, units
         to_char = calls.to_char
-        x, y, matrix, box_right = self._x, self._y, self._matrix, self._box[1]
+        x, y, matrix, box_right = self._x, self._y, self._matrix_floats, self._box[1]
         px, py, pm = self._px, self._py, self._pm
         pbl, pbr, pbb, pbt = self._pbl, self._pbr, self._pbb, self._pbt
         origin = calls.origin
@@ -158,6 +161,9 @@ class PdfiumReader:
         fontsize = calls.fontsize
         get_matrix = calls.matrix
         style_of = self._style
+        styles = self._styles
+        fontinfo = calls.fontinfo
+        name, name_size, pflags = self._name, self._name_size, self._pflags
         has_control = _CONTROL.search(text) is not None
         lines: list[Line] = []
         starts: list[int] = []
@@ -204,9 +210,10 @@ class PdfiumReader:
             size = fontsize(handle, probe)
             angle = 0
             if get_matrix(handle, probe, pm):
-                size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-                if matrix.b or matrix.a < 0:
-                    angle = _angle(matrix.a, matrix.b)
+                a, b, c, d, _e, _f = matrix
+                size *= abs(a * d - b * c) ** 0.5
+                if b or a < 0:
+                    angle = _angle(a, b)
             if size <= 0.5:
                 size = 10.0
             if angle:
@@ -221,7 +228,11 @@ class PdfiumReader:
                 offset = -1
                 if not stripped:
                     continue
-            style = style_of(handle, probe)
+            # `_style` inlined for the first character (a cache hit nearly always).
+            n = fontinfo(handle, probe, name, name_size, pflags)
+            style = styles.get(name.value if 0 < n <= _NAME_SIZE else b"")
+            if style is None:
+                style = style_of(handle, probe)
             if ce > probe and (
                 style & BOLD or (style & ITALIC and _RUN_IN.match(stripped) is not None)
             ):
@@ -399,22 +410,30 @@ class PdfiumReader:
         Only characters outside Latin and common punctuation are candidates, so Western text
         costs one regex scan; of those, an evenly spread sample of MAX_MAP_CHECKS is checked.
         """
-        positions = [m.start() for m in _UNUSUAL.finditer(text)]
-        if len(positions) < 3:
+        count = len(_UNUSUAL.findall(text))
+        if count < 3:
             return False
-        stride = max(1, len(positions) // MAX_MAP_CHECKS)
+        stride = max(1, count // MAX_MAP_CHECKS)
         check = self.calls.unmapped
         to_char = self.calls.to_char
+        visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
+        need = max(3, 0.05 * visible)  # sampled errors (times the stride) that make it unmapped
+        left = len(range(0, count, stride))
+        if left * stride < need:
+            return False  # too few candidates to be unmapped even if every one were
         errors = 0
-        for position in positions[::stride]:
+        # Every stride-th candidate; the scan stops where the answer is known.
+        for match in itertools.islice(_UNUSUAL.finditer(text), 0, None, stride):
+            position = match.start()
+            left -= 1
             index = to_char(tp, units(position)) if mapped else position
             if index >= 0 and check(tp, index) == 1:
                 errors += 1
-        errors *= stride
-        if errors < 3:
-            return False
-        visible = len(text) - text.count(" ") - text.count("\r") - text.count("\n")
-        return errors >= 0.05 * visible
+                if errors * stride >= need:
+                    return True
+            elif (errors + left) * stride < need:
+                return False  # the checks left cannot reach it: stop asking
+        return errors * stride >= need
 
     def _style(self, tp: Any, index: int) -> int:
         """BOLD and MONO bits of a character's font, cached per font name: bold by name, the
@@ -441,8 +460,19 @@ class PdfiumReader:
 
 def _split_lines(text: str) -> Iterator[tuple[int, str]]:
     """(offset, line) for pdfium's CRLF-separated lines; str.split is much faster than a regex."""
+    parts = text.split("\r\n")
+    breaks = len(parts) - 1
+    if text.count("\n") == breaks and text.count("\r") == breaks:
+        # No stray break (nearly every page): offsets are the running sum of the lengths plus
+        # two per CRLF, computed by C-level iterators rather than a Python generator.
+        lengths = itertools.accumulate(map(len, parts), initial=0)
+        return zip(map(operator.add, lengths, range(0, 2 * len(parts), 2)), parts, strict=True)
+    return _split_stray(parts)
+
+
+def _split_stray(parts: list[str]) -> Iterator[tuple[int, str]]:
     offset = 0
-    for line in text.split("\r\n"):
+    for line in parts:
         if "\n" in line or "\r" in line:  # a stray break inside the text itself
             for match in _SEGMENT.finditer(line):
                 yield offset + match.start(), match.group()
@@ -492,14 +522,16 @@ def _stacked_rows(lines: list[Line]) -> list[int]:
     found: list[int] = []
     if len(lines) < 2:
         return found
-    prose = sorted(line.x1 - line.x0 for line in lines if line.text.count(" ") >= 6)
-    column = prose[len(prose) // 2] if prose else float("inf")
+    column: float | None = None  # the median width of prose lines, measured when needed
     for i, (a, b) in enumerate(itertools.pairwise(lines)):
+        if not (abs(a.x0 - b.x0) < 1.0 and abs(a.x1 - b.x1) < 1.0):
+            continue  # nearly every pair of a page: no need to measure its prose
+        if column is None:
+            prose = sorted(line.x1 - line.x0 for line in lines if line.text.count(" ") >= 6)
+            column = prose[len(prose) // 2] if prose else float("inf")
         width = a.x1 - a.x0
         if (
-            abs(a.x0 - b.x0) < 1.0
-            and abs(a.x1 - b.x1) < 1.0
-            and a.size == b.size
+            a.size == b.size
             and width > 6 * a.size
             # As wide as the prose, the rows must be looser than prose set justified.
             and (width < 0.85 * column or width > LOOSE * a.size * len(a.text))
