@@ -331,6 +331,148 @@ def test_technical_names_in_prose_are_not_people(config: Config) -> None:
     assert redact(text, config=config).text == text
 
 
+# -- headings: what a document is about is no one's personal data ----------------------------
+
+
+@pytest.mark.parametrize(
+    "heading, body",
+    [
+        (
+            "Velmora Group Reports Record Growth",
+            "Velmora Group said on Monday that its new plant opens in 2026. Analysts at "
+            "Velmora Group agreed.",
+        ),
+        ("Made in Portugal", "Trade with Portugal grew by 4 percent last year."),
+        ("From Kenya to Chile", "Exports rose again in the spring."),
+        (
+            "QUANTA SUMMIT & EXPO 2025",
+            "This year Quanta Summit drew more visitors than ever.",
+        ),
+        (
+            "Corvix Outage Causes Login Problems",
+            "A major Corvix outage disrupted access on Friday. Corvix said it was fixed.",
+        ),
+    ],
+)
+@needs_model
+def test_a_company_place_or_product_a_heading_names_stays_everywhere(
+    config: Config, heading: str, body: str
+) -> None:
+    doc = stage([("heading", heading), ("paragraph", body)], config)
+    assert [e.text for e in doc.elements] == [heading, body]
+
+
+def test_a_company_in_a_heading_is_redacted_where_the_document_ties_it_to_a_person(
+    patterns: Config,
+) -> None:
+    doc = stage(
+        [
+            ("heading", "Tarrow Foods Ltd"),
+            ("paragraph", "Anna Berg\nTarrow Foods Ltd\n12 Baker Street\nLondon W1U 6TY"),
+        ],
+        patterns,
+    )
+    assert "Tarrow" not in doc.elements[0].text and "Tarrow" not in doc.elements[1].text
+    assert doc.elements[0].text == "<ORGANIZATION_1>"
+
+
+def test_a_table_of_contents_with_page_numbers_is_no_address_block(patterns: Config) -> None:
+    contents = "1 Introduction 2\n2 Methods 5\n3 Results 9\n4 Open Questions 12"
+    doc = stage([("title", "Contents"), ("paragraph", contents)], patterns)
+    assert [e.text for e in doc.elements] == ["Contents", contents]
+
+
+def test_a_street_line_between_prose_lines_is_still_an_address(patterns: Config) -> None:
+    text = "Please send it to\nAnna Berg\n87 Jakobi 69\n10115 Berlin"
+    assert hidden(text, "87 Jakobi 69", patterns)
+
+
+@needs_model
+def test_a_title_word_in_a_title_case_heading_of_ordinary_words_names_nobody(
+    config: Config,
+) -> None:
+    doc = stage([("heading", "General Migration Logging"), ("paragraph", "Figures.")], config)
+    assert doc.elements[0].text == "General Migration Logging"
+
+
+@needs_model
+def test_title_case_table_cells_of_describing_words_and_compounds_are_no_names(
+    config: Config,
+) -> None:
+    text = "| Costs | Events |\n|---|---|\n| Formal Onboarding | 502 |\n| Financial Roadmap | 623 |"
+    assert redact(text, config=config).text == text
+
+
+@needs_model
+def test_event_and_brand_spellings_and_lines_of_capitals_are_no_organisations(
+    config: Config,
+) -> None:
+    text = (
+        "Wishing you all the best for Bio-NetWorld 2025.\n"
+        "BOSTON, MA ANNUAL SUMMIT & EXPO\nSee you at CloudXpo2025."
+    )
+    assert redact(text, config=config).text == text
+
+
+@pytest.mark.parametrize(
+    "value, brand",
+    [
+        ("Bio-NetWorld", True),
+        ("CloudXpo2025", True),
+        ("DevSummit", True),
+        ("McKay", False),
+        ("DeShawn", False),
+        ("LaToya", False),
+        ("Jean-Pierre Roux", False),
+        ("MacArthur", False),
+        ("O'Brien", False),
+    ],
+)
+def test_brand_spellings_are_told_from_names(value: str, brand: bool) -> None:
+    from llmprep.pii.document import _brand_shaped
+
+    assert _brand_shaped(value) is brand
+
+
+def test_a_lower_case_word_a_french_model_tags_in_mixed_case_text_is_a_word_everywhere() -> None:
+    from llmprep.pii.document import one_decision_per_value
+    from llmprep.pii.findings import Finding
+
+    text = "La recherche avance.\n\nDéfendre la recherche publique."
+    first = text.index("recherche")
+    second = text.index("recherche", first + 1)
+    findings = [
+        Finding(first, first + 9, "LOCATION", 0.75, "ner:fr_core_news_sm"),
+        Finding(second, second + 9, "LOCATION", 0.7, "propagated"),
+    ]
+    assert one_decision_per_value(text, findings) == []
+    # The English model's lower-case names in chat lines stand.
+    chat = "Then ask sarah about the Tuesday slot."
+    at = chat.index("sarah")
+    english = [Finding(at, at + 5, "PERSON", 0.85, "ner:en_core_web_sm")]
+    assert one_decision_per_value(chat, english) == english
+
+
+@pytest.mark.parametrize(
+    "value, entity, plain",
+    [
+        ("Formal Onboarding", "PERSON", True),
+        ("Basic Roadmap", "PERSON", True),
+        ("Tamsin Roadmap", "PERSON", False),
+        ("Validate Resources 6", "LOCATION", True),
+    ],
+)
+def test_phrases_of_describing_words_and_compounds_are_plainly_no_names(
+    value: str, entity: str, plain: bool
+) -> None:
+    from llmprep.pii.document import plainly_not_a_name
+    from llmprep.pii.ordinary import has_word_lists
+
+    if not has_word_lists():
+        pytest.skip("no English model: no word lists")
+    assert plainly_not_a_name(value, entity) is plain
+
+
 # -- one decision per value --------------------------------------------------------------------
 
 

@@ -324,7 +324,7 @@ class _Scanner:
                     or after.kind in ("nl", "punct", "num")
                     or after.text[0].isupper()
                     or _is_unit_word(after)
-                ):
+                ) and not _contents_line(self.text, t.start):
                     return i, j + 1, 0.6
             if len(foreign) == len(words[:3]) and len(words) <= 4:
                 # "63 30 N. Stadion\nULLINISH\n, nan\n 40839": needs a postal code or country after it.
@@ -678,6 +678,26 @@ class _Scanner:
 
 def _cue_before(text: str, start: int) -> bool:
     return _CUES_RE.search(text[max(0, start - 40) : start].rstrip()) is not None
+
+
+# A table of contents' line: a section number, a title, a page number (dot leaders allowed).
+_CONTENTS_LINE = re.compile(
+    r"[ \t]*\d{1,3}(?:\.\d{1,3})*\.?[ \t]+[^\n]*?[^\W\d_][ \t.]+\d{1,4}[ \t]*"
+)
+
+
+def _contents_line(text: str, at: int) -> bool:
+    """The line at `at` and a line next to it are lines of a table of contents ("2 Methods 14"
+    above "3 Results 21"): number, words, number is then a section and its page, not a street."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    b = len(text) if b < 0 else b
+    if not _CONTENTS_LINE.fullmatch(text, a, b):
+        return False
+    # The nearest non-blank line before and after (a PDF's contents may have blank lines).
+    before = text[:a].rstrip().rsplit("\n", 1)[-1]
+    after = text[b:].lstrip().split("\n", 1)[0]
+    return any(_CONTENTS_LINE.fullmatch(line) for line in (before, after) if line)
 
 
 def find_addresses(text: str) -> list[Finding]:
