@@ -352,6 +352,7 @@ def test_technical_names_in_prose_are_not_people(config: Config) -> None:
             "Corvix Outage Causes Login Problems",
             "A major Corvix outage disrupted access on Friday. Corvix said it was fixed.",
         ),
+        ("Redis Framework", "The figures below are final."),
     ],
 )
 @needs_model
@@ -360,6 +361,37 @@ def test_a_company_place_or_product_a_heading_names_stays_everywhere(
 ) -> None:
     doc = stage([("heading", heading), ("paragraph", body)], config)
     assert [e.text for e in doc.elements] == [heading, body]
+
+
+@needs_model
+def test_a_whole_name_the_model_finds_in_a_heading_or_the_title_is_redacted(
+    config: Config,
+) -> None:
+    doc = stage([("heading", "Tamsin Okonkwo"), ("paragraph", "The figures are final.")], config)
+    assert doc.elements[0].text == "<PERSON_1>"
+
+
+@needs_model
+def test_the_title_is_judged_as_a_heading_and_follows_the_body(config: Config) -> None:
+    source = Source(
+        path="x.md",
+        sha256="0" * 64,
+        size=1,
+        media_type="text/markdown",
+        loader=LoaderInfo(name="t", version="1"),
+    )
+    doc = Document(
+        id="d1",
+        source=source,
+        elements=[
+            Element(type="paragraph", text="Trade with Portugal grew by 4 percent last year.")
+        ],
+        language="en",
+    )
+    doc.metadata.title = "Made in Portugal"
+    Pii(config)(DocWork(document=doc, rel_path="x.md", config=config, config_hash=config.hash()))
+    assert doc.metadata.title == "Made in Portugal"
+    assert doc.elements[0].text == "Trade with Portugal grew by 4 percent last year."
 
 
 def test_a_company_in_a_heading_is_redacted_where_the_document_ties_it_to_a_person(

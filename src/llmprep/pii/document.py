@@ -214,6 +214,26 @@ def _near_contact_line(text: str, at: int, contact_lines: set[int]) -> bool:
     return above in contact_lines or below in contact_lines
 
 
+def _whole_name(value: str) -> bool:
+    """Two or three capitalized words with no describing word, verb or plural among them, as
+    the model found them ("Tamsin Okonkwo's Home"): a whole name, the way a page or a CV is
+    titled by its author's name. ("Meta Outage Causes Login" has a plural and a verb.)"""
+    from .ordinary import has_word_lists, is_ordinary, is_plain_word
+
+    words = [w.removesuffix("'s").removesuffix("’s") for w in value.split()]
+    if not 2 <= len(words) <= 3 or not has_word_lists():
+        return False
+    if not all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words):
+        return False
+    # A name has a word no word list holds, and no word that is a verb, an adjective or a
+    # plural ("Formal Onboarding", "Regional Supply").
+    from .lexicon import TECH_TERMS
+
+    if any(w.lower() in TECH_TERMS for w in words):
+        return False  # "Redis Framework": a tool's name
+    return any(not is_ordinary(w) for w in words) and not any(is_plain_word(w) for w in words)
+
+
 def _whole_words_in(haystack: str, value: str) -> bool:
     if len(value) < 2:
         return False
@@ -317,7 +337,11 @@ def judge_headings(
             is_weak(f) or f.detector in ("propagated", "address-block")
         ):
             words = value.split()
-            if value not in people and not (words and all(w in parts for w in words)):
+            if (
+                value not in people
+                and not (words and all(w in parts for w in words))
+                and not (f.detector.startswith("ner:") and _whole_name(text[f.start : f.end]))
+            ):
                 dropped.setdefault(value, False)
     if not dropped:
         return findings
