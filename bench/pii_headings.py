@@ -9,12 +9,14 @@ elements of type `heading` or `title` whose redacted text holds a placeholder. T
 written by other projects and hold almost no personal data in their headings, so nearly every
 placeholder there is a false redaction. Prints the share over all headings, the mean of the
 per-file shares (the outside evaluation's measure: at most 3 % per file), and how many files
-have more than 3 % and more than 10 % (file names only).
+have more than 3 % and more than 10 % (file names only), and how many metadata titles hold a
+placeholder.
 
 `--list` also records the findings the PII stage keeps for the document's body and prints, per
 file, each heading finding's entity type and detector (what to fix is a kind of detector
-decision, not a string). `--show-text` adds the heading's words, for reading by hand on this
-public corpus; never paste them into code or tests.
+decision, not a string); the metadata title, judged as a heading, is listed with them.
+`--show-text` adds the heading's words, for reading by hand on this public corpus; never paste
+them into code or tests.
 """
 
 from __future__ import annotations
@@ -87,6 +89,7 @@ def main() -> int:
     shares: list[float] = []
     total = hit = 0
     over3 = over10 = 0
+    title_total = title_hit = 0
     by_kind: Counter[str] = Counter()
     t0 = time.perf_counter()
     for fmt in args.formats.split(","):
@@ -101,6 +104,9 @@ def main() -> int:
                 for e in doc.elements
                 if e.type in ("heading", "title") and e.text.strip()
             ]
+            titles = [doc.metadata.title for doc in res.documents if doc.metadata.title]
+            title_total += len(titles)
+            title_hit += sum(1 for t in titles if PLACEHOLDER.search(t))
             if not heads:
                 continue
             n = sum(1 for h in heads if PLACEHOLDER.search(h))
@@ -110,10 +116,12 @@ def main() -> int:
             shares.append(share)
             over3 += share > 0.03
             over10 += share > 0.10
-            if args.verbose or (args.list and n):
+            hits = heading_hits(calls) if args.list else []
+            if args.verbose or n or hits:
                 print(f"{fmt}/{path.name}: {n}/{len(heads)} headings with a placeholder")
             if args.list:
-                for heading, inside in heading_hits(calls):
+                # (The metadata title is judged as a heading too, so it is listed here.)
+                for heading, inside in hits:
                     kinds = "; ".join(f"{t} by {d}" for t, d, _ in inside)
                     by_kind.update(f"{t} by {d}" for t, d, _ in inside)
                     if args.show_text:
@@ -127,6 +135,7 @@ def main() -> int:
         f"with headings; {over3} files over 3 %, {over10} over 10 % "
         f"({time.perf_counter() - t0:.0f} s)"
     )
+    print(f"metadata titles with a placeholder: {title_hit}/{title_total}")
     if by_kind:
         print("heading findings by type and detector:")
         for kind, count in by_kind.most_common():
