@@ -504,7 +504,7 @@ _SUBJECTS = {
     "company": ["Norvanta", "Quellix Systems", "Tarrow Foods", "Velmora Group", "Ostrik Labs"],
     "product": ["Pelion", "Corvix", "Skyloom", "Brimlet", "Ardent Suite"],
     "event": ["Quanta Summit", "Open Harbor Days", "Northfield Forum", "Lumen Week"],
-    "shaped": ["Bio-NetWorld", "DevSummit", "CloudXpo2025", "Geo-DataFair", "InfoMarket"],
+    "shaped": ["Agro-NetForum", "DevSummit", "CloudXpo2025", "Geo-DataFair", "InfoMarket"],
     "country": ["Portugal", "Canada", "Japan", "Kenya", "Chile", "Norway", "Vietnam"],
 }
 
@@ -516,23 +516,23 @@ def _subject_section(rng: random.Random) -> list[str]:
     year = rng.randrange(2018, 2027)
     headings = {
         "company": [
-            f"{name} Moves to Cut Its Carbon Footprint",
+            f"{name} Plans to Halve Its Water Use",
             f"What {name} Plans for {year}",
             f"{name} Reports Record Growth",
         ],
         "product": [
-            f"{name} Outage Causes Login Problems",
+            f"{name} Disruption Leaves Users Offline",
             f"Getting Started with {name}",
             f"{name} {rng.randrange(2, 9)} Brings a New Editor",
         ],
         "event": [
             f"{name} {year}: Highlights",
-            f"{name.upper()} & EXPO {year}",
+            f"{name.upper()} & TRADE SHOW {year}",
             f"Why We Go to {name}",
         ],
         "shaped": [f"{name} Opens Its Doors", f"Notes from {name}", f"{name} Keynote Recap"],
         "country": [
-            f"Made in {name}",
+            f"Grown in {name}",
             f"From {name} to {rng.choice(_SUBJECTS['country'])}",
             f"Exports to {name} Rose Again",
         ],

@@ -217,7 +217,7 @@ def _near_contact_line(text: str, at: int, contact_lines: set[int]) -> bool:
 def _whole_name(value: str) -> bool:
     """Two or three capitalized words with no describing word, verb or plural among them, as
     the model found them ("Tamsin Okonkwo's Home"): a whole name, the way a page or a CV is
-    titled by its author's name. ("Meta Outage Causes Login" has a plural and a verb.)"""
+    titled by its author's name. ("X Disruption Leaves Users Offline" has a verb and a plural.)"""
     from .ordinary import has_word_lists, is_ordinary, is_plain_word
 
     words = [w.removesuffix("'s").removesuffix("’s") for w in value.split()]
@@ -251,7 +251,7 @@ def _whole_words_in(haystack: str, value: str) -> bool:
 def _names_someone(f: Finding, value: str) -> bool:
     """Body evidence that a value is a person's name: a cue found it, or the model found a
     whole name (two words or more). One capitalized word the model alone calls a person is a
-    product, a place or a brand as often as a name ("Meta", an island)."""
+    product, a place or a brand as often as a name (a product, an island)."""
     if f.entity_type != "PERSON" or f.detector == "propagated":
         return False
     return not is_weak(f) or len(value.split()) >= 2
@@ -267,7 +267,7 @@ def judge_headings(
       as part of a name the body finds by a cue or as a whole name.
     - An organisation, a place or a group (ORGANIZATION, LOCATION, NRP) stands only when the
       document ties the same value to a person: an address block, a form's place field, a
-      people table, a signature or contact line (PERSONAL_CONTEXT). A heading's "Made in X",
+      people table, a signature or contact line (PERSONAL_CONTEXT). A heading's "Grown in X",
       a product, a conference or the company a news story is about is no one's personal data.
     - The name line above an "address" counts as a guess in a heading: a table of contents
       under its title reads like an address block.
@@ -307,7 +307,7 @@ def judge_headings(
             people.add(value)
             parts.update(p for p in value.split() if len(p) >= 2)
     dropped: dict[str, bool] = {}  # value -> drop every finding of it (else weak ones only)
-    # Headings as written, in one case: a subject named in capitals ("X SUMMIT & EXPO") or
+    # Headings as written, in one case: a subject named in capitals ("X SUMMIT & TRADE SHOW") or
     # with more words around it is the same subject.
     titles = " | ".join(_norm(text[a:b]) for a, b in headings)
     for f in findings:
@@ -326,7 +326,7 @@ def judge_headings(
                 and _whole_words_in(titles, value)
             ):
                 # One capitalized word the model calls a person, which a heading shows in a
-                # phrase no detector there took for a name ("X Outage Causes Problems").
+                # phrase no detector there took for a name ("X Disruption Leaves Users Offline").
                 dropped.setdefault(value, False)
             continue
         if f.entity_type in PLACE_OR_GROUP:
@@ -539,7 +539,7 @@ def _no_name(
         return True
     weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
     if weakish and f.entity_type in ("PERSON", "ORGANIZATION") and _brand_shaped(value):
-        # "Expo2025", "Bio-XYWorld": how events and products are written. (Places keep theirs:
+        # "Fair2025", "Agro-XYForum": how events and products are written. (Places keep theirs:
         # town names glue words too.)
         return True
     if f.detector in _AS_WRITTEN and value.islower() and _line_has_capitals(text, f.start):
@@ -552,9 +552,11 @@ def _no_name(
         and f.entity_type in ("ORGANIZATION", "NRP")
         and _capitals_read_as_written(text, f.start, value)
     ):
-        return True  # "ANNUAL SUMMIT & EXPO" on a line of capitals among lines of prose
+        return True  # "REGIONAL SUMMIT & TRADE SHOW" on a line of capitals among lines of prose
     if is_weak(f) and f.detector in _SHAPE_DETECTORS and value.isupper():
-        return True  # "CONFERENCE & EXPO": in capitals all along, a shape of capitals says nothing
+        return (
+            True  # "SUMMIT & TRADE SHOW": in capitals all along, a shape of capitals says nothing
+        )
     if (
         is_weak(f)
         and " " not in value.strip()
@@ -572,7 +574,7 @@ _AS_WRITTEN = frozenset(
 # Detectors that read a name from capitals alone (no model, no cue word).
 _SHAPE_DETECTORS = frozenset({"org-shape", "org-noun", "org-partners", "proper-noun"})
 # A brand's or an event's spelling, never a person's: capitals run into a capitalized word
-# ("XYWorld"), letters glued to two or more digits ("Expo2025"), or a word in lower case with
+# ("XYWorld"), letters glued to two or more digits ("Fair2025"), or a word in lower case with
 # a capital inside after three letters ("HubSpot"-like; not "McKay", "DeShawn", "LaToya").
 _BRAND_WORD = re.compile(
     r"[A-Z]{2,}[a-z]{2,}[A-Za-z]*|[A-Za-z]*[A-Za-z][0-9]{2,}[A-Za-z]*"
