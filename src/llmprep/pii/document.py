@@ -214,6 +214,11 @@ def _near_contact_line(text: str, at: int, contact_lines: set[int]) -> bool:
     return above in contact_lines or below in contact_lines
 
 
+# The name line above an address (read from its place among lines) and copies spread from
+# other text: in a heading, which is no address block, they are guesses like a model's.
+_LINE_CUES = ("propagated", "address-block")
+
+
 def _whole_name(value: str) -> bool:
     """Two or three capitalized words with no describing word, verb or plural among them, as
     the model found them ("Tamsin Okonkwo's Home"): a whole name, the way a page or a CV is
@@ -333,14 +338,12 @@ def judge_headings(
             own = f.detector.startswith(PERSONAL_CONTEXT) and f.detector != "address-block"
             if not own and value not in personal:
                 dropped[value] = True
-        elif f.entity_type == "PERSON" and (
-            is_weak(f) or f.detector in ("propagated", "address-block")
-        ):
+        elif f.entity_type == "PERSON" and (is_weak(f) or f.detector in _LINE_CUES):
             words = value.split()
             if (
                 value not in people
                 and not (words and all(w in parts for w in words))
-                and not (f.detector.startswith("ner:") and _whole_name(text[f.start : f.end]))
+                and not (f.detector != "propagated" and _whole_name(text[f.start : f.end]))
             ):
                 dropped.setdefault(value, False)
     if not dropped:
