@@ -497,8 +497,82 @@ def document(rng: random.Random, split: str) -> str:
     return "\n".join(parts)
 
 
+# What a document is about, named in its headings and its prose: invented companies,
+# products, events and real countries. None of them is anyone's personal data (docs/pii.md:
+# a place or a company in a heading is redacted only where the document ties it to a person).
+_SUBJECTS = {
+    "company": ["Norvanta", "Quellix Systems", "Tarrow Foods", "Velmora Group", "Ostrik Labs"],
+    "product": ["Pelion", "Corvix", "Skyloom", "Brimlet", "Ardent Suite"],
+    "event": ["Quanta Summit", "Open Harbor Days", "Northfield Forum", "Lumen Week"],
+    "shaped": ["Agro-NetForum", "DevSummit", "CloudXpo2025", "Geo-DataFair", "InfoMarket"],
+    "country": ["Portugal", "Canada", "Japan", "Kenya", "Chile", "Norway", "Vietnam"],
+}
+
+
+def _subject_section(rng: random.Random) -> list[str]:
+    """A news-like section about a company, a product, an event or a country (tune only)."""
+    kind = rng.choice(sorted(_SUBJECTS))
+    name = rng.choice(_SUBJECTS[kind])
+    year = rng.randrange(2018, 2027)
+    headings = {
+        "company": [
+            f"{name} Plans to Halve Its Water Use",
+            f"What {name} Plans for {year}",
+            f"{name} Reports Record Growth",
+        ],
+        "product": [
+            f"{name} Disruption Leaves Users Offline",
+            f"Getting Started with {name}",
+            f"{name} {rng.randrange(2, 9)} Brings a New Editor",
+        ],
+        "event": [
+            f"{name} {year}: Highlights",
+            f"{name.upper()} & TRADE SHOW {year}",
+            f"Why We Go to {name}",
+        ],
+        "shaped": [f"{name} Opens Its Doors", f"Notes from {name}", f"{name} Keynote Recap"],
+        "country": [
+            f"Grown in {name}",
+            f"From {name} to {rng.choice(_SUBJECTS['country'])}",
+            f"Exports to {name} Rose Again",
+        ],
+    }[kind]
+    prose = {
+        "company": f"{name} said on Monday that its new plant will open in {year}.",
+        "product": f"Users reported that {name} was slow for about two hours on Friday.",
+        "event": f"This year {name} drew more visitors than ever, the organisers said.",
+        "shaped": f"The {name} team published the schedule and the list of talks.",
+        "country": f"Trade with {name} grew by {rng.randrange(2, 30)} percent last year.",
+    }[kind]
+    return [f"## {rng.choice(headings)}", "", prose, ""]
+
+
+def _contents_with_pages(rng: random.Random, v: Vocab, split: str) -> list[str]:
+    """A table of contents with page numbers, as PDFs print it (tune only)."""
+    page = 1
+    lines = ["## Contents", ""]
+    for k in range(1, rng.randrange(4, 9)):
+        page += rng.randrange(1, 12)
+        lines.append(f"{k} {_heading(rng, v, split)} {page}")
+    return [*lines, ""]
+
+
 def generate(n: int, seed: int = 0, split: str = "tune") -> list[str]:
-    return [document(random.Random(f"clean:{split}:{seed}:{i}"), split) for i in range(n)]
+    docs = [document(random.Random(f"clean:{split}:{seed}:{i}"), split) for i in range(n)]
+    if split != "tune":
+        return docs
+    # Kinds added to the tune split only, from a random stream of their own: the documents
+    # above stay as they were, and the measure split is untouched.
+    out = []
+    for i, text in enumerate(docs):
+        rng = random.Random(f"clean-kinds:{seed}:{i}")
+        extra: list[str] = []
+        if rng.random() < 0.5:
+            extra += _subject_section(rng)
+        if rng.random() < 0.25:
+            extra += _contents_with_pages(rng, TUNE, split)
+        out.append(text + "\n" + "\n".join(extra) if extra else text)
+    return out
 
 
 def main() -> int:

@@ -331,6 +331,196 @@ def test_technical_names_in_prose_are_not_people(config: Config) -> None:
     assert redact(text, config=config).text == text
 
 
+# -- headings: what a document is about is no one's personal data ----------------------------
+
+
+@pytest.mark.parametrize(
+    "heading, body",
+    [
+        (
+            "Velmora Group Reports Record Growth",
+            "Velmora Group said on Monday that its new plant opens in 2026. Analysts at "
+            "Velmora Group agreed.",
+        ),
+        ("Grown in Portugal", "Trade with Portugal grew by 4 percent last year."),
+        ("From Kenya to Chile", "Exports rose again in the spring."),
+        (
+            "QUANTA SUMMIT & TRADE SHOW 2025",
+            "This year Quanta Summit drew more visitors than ever.",
+        ),
+        (
+            "Corvix Disruption Leaves Users Offline",
+            "A long Corvix disruption cut access on Friday. Corvix said it was fixed.",
+        ),
+        ("Redis Framework", "The figures below are final."),
+    ],
+)
+@needs_model
+def test_a_company_place_or_product_a_heading_names_stays_everywhere(
+    config: Config, heading: str, body: str
+) -> None:
+    doc = stage([("heading", heading), ("paragraph", body)], config)
+    assert [e.text for e in doc.elements] == [heading, body]
+
+
+@needs_model
+def test_a_whole_name_the_model_finds_in_a_heading_or_the_title_is_redacted(
+    config: Config,
+) -> None:
+    doc = stage([("heading", "Tamsin Okonkwo"), ("paragraph", "The figures are final.")], config)
+    assert doc.elements[0].text == "<PERSON_1>"
+
+
+@needs_model
+def test_the_title_is_judged_as_a_heading_and_follows_the_body(config: Config) -> None:
+    source = Source(
+        path="x.md",
+        sha256="0" * 64,
+        size=1,
+        media_type="text/markdown",
+        loader=LoaderInfo(name="t", version="1"),
+    )
+    doc = Document(
+        id="d1",
+        source=source,
+        elements=[
+            Element(type="paragraph", text="Trade with Portugal grew by 4 percent last year.")
+        ],
+        language="en",
+    )
+    doc.metadata.title = "Grown in Portugal"
+    Pii(config)(DocWork(document=doc, rel_path="x.md", config=config, config_hash=config.hash()))
+    assert doc.metadata.title == "Grown in Portugal"
+    assert doc.elements[0].text == "Trade with Portugal grew by 4 percent last year."
+
+
+def test_a_company_in_a_heading_is_redacted_where_the_document_ties_it_to_a_person(
+    patterns: Config,
+) -> None:
+    doc = stage(
+        [
+            ("heading", "Tarrow Foods Ltd"),
+            ("paragraph", "Anna Berg\nTarrow Foods Ltd\n12 Baker Street\nLondon W1U 6TY"),
+        ],
+        patterns,
+    )
+    assert "Tarrow" not in doc.elements[0].text and "Tarrow" not in doc.elements[1].text
+    assert doc.elements[0].text == "<ORGANIZATION_1>"
+
+
+def test_a_table_of_contents_with_page_numbers_is_no_address_block(patterns: Config) -> None:
+    contents = "1 Introduction 2\n2 Methods 5\n3 Results 9\n4 Open Questions 12"
+    doc = stage([("title", "Contents"), ("paragraph", contents)], patterns)
+    assert [e.text for e in doc.elements] == ["Contents", contents]
+
+
+@pytest.mark.parametrize(
+    "text", ["Archiv - 14 März 2019 - Blog - Fotos, Termine", "Posted 4 March 2021 - Notes, Links"]
+)
+def test_a_day_a_month_name_and_a_year_are_a_date_not_an_address(
+    patterns: Config, text: str
+) -> None:
+    assert redact(text, config=patterns).text == text
+
+
+def test_an_address_after_a_date_is_still_found(patterns: Config) -> None:
+    text = "Seit dem 3. März 2015 wohnen wir in der Hauptstraße 5, 10115 Berlin."
+    assert hidden(text, "Hauptstraße 5, 10115 Berlin", patterns)
+    assert "2015" in redact(text, config=patterns).text
+
+
+def test_a_street_line_between_prose_lines_is_still_an_address(patterns: Config) -> None:
+    text = "Please send it to\nAnna Berg\n87 Jakobi 69\n10115 Berlin"
+    assert hidden(text, "87 Jakobi 69", patterns)
+
+
+@needs_model
+def test_a_title_word_in_a_title_case_heading_of_ordinary_words_names_nobody(
+    config: Config,
+) -> None:
+    doc = stage([("heading", "General Migration Logging"), ("paragraph", "Figures.")], config)
+    assert doc.elements[0].text == "General Migration Logging"
+
+
+@needs_model
+def test_title_case_table_cells_of_describing_words_and_compounds_are_no_names(
+    config: Config,
+) -> None:
+    text = "| Costs | Events |\n|---|---|\n| Formal Onboarding | 502 |\n| Financial Roadmap | 623 |"
+    assert redact(text, config=config).text == text
+
+
+@needs_model
+def test_an_event_spelled_like_a_brand_is_no_organisation(config: Config) -> None:
+    text = "Wishing you all the best for Agro-NetForum 2025."
+    assert redact(text, config=config).text == text
+
+
+@needs_model
+def test_a_line_of_capitals_among_prose_lines_is_no_organisation(config: Config) -> None:
+    text = "Dear Exhibitor,\nDENVER, CO REGIONAL SUMMIT & TRADE SHOW\nSee you there."
+    assert "DENVER, CO REGIONAL SUMMIT & TRADE SHOW" in redact(text, config=config).text
+
+
+@pytest.mark.parametrize(
+    "value, brand",
+    [
+        ("Agro-NetForum", True),
+        ("CloudXpo2025", True),
+        ("DevSummit", True),
+        ("McKay", False),
+        ("DeShawn", False),
+        ("LaToya", False),
+        ("Jean-Pierre Roux", False),
+        ("MacArthur", False),
+        ("O'Brien", False),
+    ],
+)
+def test_brand_spellings_are_told_from_names(value: str, brand: bool) -> None:
+    from llmprep.pii.document import _brand_shaped
+
+    assert _brand_shaped(value) is brand
+
+
+def test_a_lower_case_word_a_french_model_tags_in_mixed_case_text_is_a_word_everywhere() -> None:
+    from llmprep.pii.document import one_decision_per_value
+    from llmprep.pii.findings import Finding
+
+    text = "La recherche avance.\n\nDéfendre la recherche publique."
+    first = text.index("recherche")
+    second = text.index("recherche", first + 1)
+    findings = [
+        Finding(first, first + 9, "LOCATION", 0.75, "ner:fr_core_news_sm"),
+        Finding(second, second + 9, "LOCATION", 0.7, "propagated"),
+    ]
+    assert one_decision_per_value(text, findings) == []
+    # The English model's lower-case names in chat lines stand.
+    chat = "Then ask sarah about the Tuesday slot."
+    at = chat.index("sarah")
+    english = [Finding(at, at + 5, "PERSON", 0.85, "ner:en_core_web_sm")]
+    assert one_decision_per_value(chat, english) == english
+
+
+@pytest.mark.parametrize(
+    "value, entity, plain",
+    [
+        ("Formal Onboarding", "PERSON", True),
+        ("Basic Roadmap", "PERSON", True),
+        ("Tamsin Roadmap", "PERSON", False),
+        ("Validate Resources 6", "LOCATION", True),
+    ],
+)
+def test_phrases_of_describing_words_and_compounds_are_plainly_no_names(
+    value: str, entity: str, plain: bool
+) -> None:
+    from llmprep.pii.document import plainly_not_a_name
+    from llmprep.pii.ordinary import has_word_lists
+
+    if not has_word_lists():
+        pytest.skip("no English model: no word lists")
+    assert plainly_not_a_name(value, entity) is plain
+
+
 # -- one decision per value --------------------------------------------------------------------
 
 

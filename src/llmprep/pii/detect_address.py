@@ -324,7 +324,7 @@ class _Scanner:
                     or after.kind in ("nl", "punct", "num")
                     or after.text[0].isupper()
                     or _is_unit_word(after)
-                ):
+                ) and not _contents_line(self.text, t.start):
                     return i, j + 1, 0.6
             if len(foreign) == len(words[:3]) and len(words) <= 4:
                 # "63 30 N. Stadion\nULLINISH\n, nan\n 40839": needs a postal code or country after it.
@@ -680,12 +680,60 @@ def _cue_before(text: str, start: int) -> bool:
     return _CUES_RE.search(text[max(0, start - 40) : start].rstrip()) is not None
 
 
+# Month names in the languages whose dates write the day first ("14 März 2019").
+_MONTHS = words(
+    """
+    january february march april may june july august september october november december
+    januar februar märz april mai juni juli august september oktober november dezember jänner
+    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+    gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre
+    janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro
+    januari februari maart april mei juni juli augustus september oktober november december
+    jan feb mar apr jun jul aug sep sept oct okt nov dec dez
+    """
+)
+_DATE_RE = re.compile(r"(?:[1-9]|[12]\d|3[01])\.?[ \t]+([^\W\d_]+)\.?[ \t]+(?:1[5-9]|20)\d\d(?!\d)")
+
+
+def _date_end(text: str, at: int) -> int:
+    """Where a date at `at` ends (day, month name, year: "14 März 2019" is a date, not a
+    house number and a street), or -1."""
+    m = _DATE_RE.match(text, at)
+    return m.end() if m is not None and m.group(1).lower() in _MONTHS else -1
+
+
+# A table of contents' line: a section number, a title, a page number (dot leaders allowed).
+_CONTENTS_LINE = re.compile(
+    r"[ \t]*\d{1,3}(?:\.\d{1,3})*\.?[ \t]+[^\n]*?[^\W\d_][ \t.]+\d{1,4}[ \t]*"
+)
+
+
+def _contents_line(text: str, at: int) -> bool:
+    """The line at `at` and a line next to it are lines of a table of contents ("2 Methods 14"
+    above "3 Results 21"): number, words, number is then a section and its page, not a street."""
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    b = len(text) if b < 0 else b
+    if not _CONTENTS_LINE.fullmatch(text, a, b):
+        return False
+    # The nearest non-blank line before and after (a PDF's contents may have blank lines).
+    before = text[:a].rstrip().rsplit("\n", 1)[-1]
+    after = text[b:].lstrip().split("\n", 1)[0]
+    return any(_CONTENTS_LINE.fullmatch(line) for line in (before, after) if line)
+
+
 def find_addresses(text: str) -> list[Finding]:
     scan = _Scanner(text)
     toks = scan.toks
     out: list[Finding] = []
     i = 0
     while i < len(toks):
+        date_end = _date_end(text, toks[i].start) if toks[i].kind == "num" else -1
+        if date_end >= 0:
+            while i < len(toks) and toks[i].start < date_end:
+                i += 1  # no part of an address starts inside a date
+            continue
         got = scan.anchor_at(i)
         if got is None:
             i += 1

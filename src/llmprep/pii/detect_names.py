@@ -251,7 +251,15 @@ def _not_after_a_title(text: str, title_start: int, value: str) -> bool:
 
     if _ARTICLE_BEFORE.search(text, max(0, title_start - 8), title_start):
         return True
-    return " " not in value and has_word_lists() and is_ordinary(value)
+    if not has_word_lists():
+        return False
+    if " " not in value:
+        return is_ordinary(value)
+    from .document import _title_case_line
+
+    # "General Migration Logging" as a heading or a table cell: the title is a word of a line
+    # written in Title Case, and the words after it are ordinary words, not a name.
+    return _title_case_line(text, title_start) and all(is_ordinary(w) for w in value.split())
 
 
 def _english_people(text: str) -> list[Finding]:

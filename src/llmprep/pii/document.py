@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 
 from .findings import NAME_TYPES, Finding, is_weak
+from .model_names import PREFERRED_BY_LANGUAGE
 
 
 def plainly_not_a_name(value: str, entity_type: str, detector: str = "") -> bool:
@@ -31,11 +32,18 @@ def plainly_not_a_name(value: str, entity_type: str, detector: str = "") -> bool
 
     if all(w.lower().strip(".,") in TECH_TERMS for w in value.split()):
         return True
-    words = [p for w in value.split() for p in w.split("-") if p]
+    # Numbers are no part of a name: "Restart Network 34" is a contents line's title and page.
+    words = [p for w in value.split() for p in w.split("-") if p and not p.isdigit()]
     if not words:
         return True
     if not has_word_lists():
         return False
+    if entity_type == "PERSON" and len(words) > 1 and is_plain_word(words[0]):
+        # "Formal Onboarding", "Financial Roadmap": a describing word, then ordinary words or
+        # words made of two of them (which no word list holds): a phrase, not a given name.
+        first = words[0].lower()
+        if first not in STOP_WORDS and all(is_ordinary(w) or _compound(w) for w in words[1:]):
+            return True
     if not all(is_ordinary(w) for w in words):
         return False
     if detector == "org-partners":
@@ -47,6 +55,16 @@ def plainly_not_a_name(value: str, entity_type: str, detector: str = "") -> bool
         # rarely are: a person's name goes only when its first word is no bare noun.
         return is_plain_word(words[0]) and words[0].lower() not in STOP_WORDS
     return any(is_plain_word(w) and w.lower() not in STOP_WORDS for w in words)
+
+
+def _compound(word: str) -> bool:
+    """A closed compound of two ordinary words ("roadmap", "onboarding", "workflow")."""
+    from .ordinary import is_ordinary
+
+    low = word.lower()
+    if not low.isalpha() or len(low) < 6:
+        return False
+    return any(is_ordinary(low[:k]) and is_ordinary(low[k:]) for k in range(2, len(low) - 2))
 
 
 def occurrences(text: str, values: list[str]) -> list[tuple[int, int, str]]:
@@ -152,10 +170,116 @@ def _norm(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+# Detectors that tie an organisation or a place to a person: an address block, a form's place
+# field, a people table's column, a signature or contact line. A company or a place a heading
+# names is personal data only where the document uses the same value that way.
+PERSONAL_CONTEXT = ("address", "place-label", "column", "record-cell", "org-listed")
+# Places, companies and groups: in a heading they name what a document is about.
+PLACE_OR_GROUP = frozenset({"ORGANIZATION", "LOCATION", "NRP"})
+
+
+def _contact(f: Finding) -> bool:
+    """A person a cue names (a model's guess makes no contact block), or a postal address.
+    (A mailbox or a phone number beside a company is often the company's own.)"""
+    if f.entity_type == "PERSON":
+        return not is_weak(f) and f.detector != "propagated"
+    return f.entity_type == "ADDRESS"
+
+
+# Lines of a signature or an address block are short; a paragraph is one long line.
+_SHORT_LINE = 100
+
+
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _short_line(text: str, at: int) -> bool:
+    a = _line_start(text, at)
+    b = text.find("\n", at)
+    return (len(text) if b < 0 else b) - a <= _SHORT_LINE
+
+
+def _near_contact_line(text: str, at: int, contact_lines: set[int]) -> bool:
+    """The line at `at`, or the nearest line above or below it, is a contact line."""
+    a = _line_start(text, at)
+    if a in contact_lines:
+        return True
+    above = _line_start(text, max(0, len(text[:a].rstrip()) - 1)) if a else -1
+    b = text.find("\n", at)
+    below = -1
+    if b >= 0:
+        rest = text[b:]
+        below = b + len(rest) - len(rest.lstrip())
+    return above in contact_lines or below in contact_lines
+
+
+# The name line above an address (read from its place among lines) and copies spread from
+# other text: in a heading, which is no address block, they are guesses like a model's.
+_LINE_CUES = ("propagated", "address-block")
+
+
+def _whole_name(value: str) -> bool:
+    """Two or three capitalized words with no describing word, verb or plural among them, as
+    the model found them ("Tamsin Okonkwo's Home"): a whole name, the way a page or a CV is
+    titled by its author's name. ("X Disruption Leaves Users Offline" has a verb and a plural.)"""
+    from .ordinary import has_word_lists, is_ordinary, is_plain_word
+
+    words = [w.removesuffix("'s").removesuffix("’s") for w in value.split()]
+    if not 2 <= len(words) <= 3 or not has_word_lists():
+        return False
+    if not all(w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words):
+        return False
+    # A name has a word no word list holds, and no word that is a verb, an adjective or a
+    # plural ("Formal Onboarding", "Regional Supply").
+    from .lexicon import TECH_TERMS
+
+    if any(w.lower() in TECH_TERMS for w in words):
+        return False  # "Redis Framework": a tool's name
+    return any(not is_ordinary(w) for w in words) and not any(is_plain_word(w) for w in words)
+
+
+def _whole_words_in(haystack: str, value: str) -> bool:
+    if len(value) < 2:
+        return False
+    at = haystack.find(value)
+    while at >= 0:
+        end = at + len(value)
+        before = haystack[at - 1] if at else " "
+        after = haystack[end] if end < len(haystack) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        at = haystack.find(value, at + 1)
+    return False
+
+
+def _names_someone(f: Finding, value: str) -> bool:
+    """Body evidence that a value is a person's name: a cue found it, or the model found a
+    whole name (two words or more). One capitalized word the model alone calls a person is a
+    product, a place or a brand as often as a name (a product, an island)."""
+    if f.entity_type != "PERSON" or f.detector == "propagated":
+        return False
+    return not is_weak(f) or len(value.split()) >= 2
+
+
 def judge_headings(
     text: str, findings: list[Finding], headings: list[tuple[int, int]]
 ) -> list[Finding]:
-    """Drop weak name-like findings inside headings unless the rest of the text confirms them."""
+    """Drop findings in headings that the document gives no personal reason for.
+
+    - A person's name stands when a cue found it in the heading (a title, a mailbox, a
+      greeting), or when the body names the same person: the same value, or every word of it
+      as part of a name the body finds by a cue or as a whole name.
+    - An organisation, a place or a group (ORGANIZATION, LOCATION, NRP) stands only when the
+      document ties the same value to a person: an address block, a form's place field, a
+      people table, a signature or contact line (PERSONAL_CONTEXT). A heading's "Grown in X",
+      a product, a conference or the company a news story is about is no one's personal data.
+    - The name line above an "address" counts as a guess in a heading: a table of contents
+      under its title reads like an address block.
+
+    A value dropped from a heading is decided once for the document: its other findings go
+    too (weak and propagated ones for a person; every one for a place, company or group).
+    """
     if not headings or not findings:
         return findings
     starts = [a for a, _ in headings]
@@ -164,30 +288,75 @@ def judge_headings(
         k = bisect_right(starts, f.start) - 1
         return k >= 0 and f.start < headings[k][1]
 
-    confirmed: set[str] = set()
-    for f in findings:
-        if f.detector != "propagated" and not in_heading(f):
-            value = _norm(text[f.start : f.end])
-            confirmed.add(value)
-            if f.entity_type == "PERSON":
-                confirmed.update(p for p in value.split() if len(p) >= 3)
-    dropped: set[str] = set()
-    for f in findings:
-        if in_heading(f) and (is_weak(f) or f.detector == "propagated"):
-            value = _norm(text[f.start : f.end])
-            if value not in confirmed and not (
-                f.entity_type == "PERSON" and any(p in confirmed for p in value.split())
-            ):
-                dropped.add(value)
-    # The value is ordinary text everywhere: its copies spread from the heading go too.
-    return [
-        f
+    people: set[str] = set()
+    parts: set[str] = set()
+    personal: set[str] = set()
+    # Short lines naming a person by a cue, or holding a postal address: a signature, a
+    # letter's head, an address block. A company or a place on or next to them is a person's.
+    contact_lines = {
+        _line_start(text, f.start)
         for f in findings
-        if not (
-            _norm(text[f.start : f.end]) in dropped
-            and (in_heading(f) or f.detector == "propagated" or is_weak(f))
-        )
-    ]
+        if _contact(f) and not in_heading(f) and _short_line(text, f.start)
+    }
+    for f in findings:
+        if in_heading(f):
+            continue
+        value = _norm(text[f.start : f.end])
+        if f.detector.startswith(PERSONAL_CONTEXT) or (
+            f.entity_type in PLACE_OR_GROUP
+            and _short_line(text, f.start)
+            and _near_contact_line(text, f.start, contact_lines)
+        ):
+            personal.add(value)
+        if f.detector != "propagated" and _names_someone(f, value):
+            people.add(value)
+            parts.update(p for p in value.split() if len(p) >= 2)
+    dropped: dict[str, bool] = {}  # value -> drop every finding of it (else weak ones only)
+    # Headings as written, in one case: a subject named in capitals ("X SUMMIT & TRADE SHOW") or
+    # with more words around it is the same subject.
+    titles = " | ".join(_norm(text[a:b]) for a, b in headings)
+    for f in findings:
+        value = _norm(text[f.start : f.end])
+        if not in_heading(f):
+            if (
+                f.entity_type in PLACE_OR_GROUP
+                and value not in personal
+                and _whole_words_in(titles, value)
+            ):
+                dropped[value] = True  # what a heading names is what the document is about
+            elif (
+                f.entity_type == "PERSON"
+                and is_weak(f)
+                and value not in people
+                and _whole_words_in(titles, value)
+            ):
+                # One capitalized word the model calls a person, which a heading shows in a
+                # phrase no detector there took for a name ("X Disruption Leaves Users Offline").
+                dropped.setdefault(value, False)
+            continue
+        if f.entity_type in PLACE_OR_GROUP:
+            own = f.detector.startswith(PERSONAL_CONTEXT) and f.detector != "address-block"
+            if not own and value not in personal:
+                dropped[value] = True
+        elif f.entity_type == "PERSON" and (is_weak(f) or f.detector in _LINE_CUES):
+            words = value.split()
+            if (
+                value not in people
+                and not (words and all(w in parts for w in words))
+                and not (f.detector != "propagated" and _whole_name(text[f.start : f.end]))
+            ):
+                dropped.setdefault(value, False)
+    if not dropped:
+        return findings
+    out = []
+    for f in findings:
+        value = _norm(text[f.start : f.end])
+        if value in dropped and (
+            dropped[value] or in_heading(f) or f.detector == "propagated" or is_weak(f)
+        ):
+            continue
+        out.append(f)
+    return out
 
 
 _WORD_RE = re.compile(r"\b[^\W\d_][\w'’\-]*\b")
@@ -337,7 +506,14 @@ def _ordinary_not_a_name(text: str, f: Finding, value: str) -> bool:
         return True  # "PERFORMANCE BUDGET": capitals all along say nothing at all
     # One ordinary word where capitals say nothing ("| Reliability |", "Queries"): a word.
     word = value.strip()
-    return " " not in word and has_word_lists() and is_ordinary(word) and f.entity_type != "NRP"
+    if " " in word or not has_word_lists() or not is_ordinary(word):
+        return False
+    # A group's name is an ordinary word too ("Americans", "Catholics"): only a word with no
+    # nationality's or creed's ending ("Costs", "Events") is plainly none.
+    return f.entity_type != "NRP" or not _GROUP_ENDING.search(word)
+
+
+_GROUP_ENDING = re.compile(r"(?:an|ese|ish|ic|i|ist|ite|ch)s?$", re.IGNORECASE)
 
 
 # A verb right after a capitalized word makes it the subject of a clause: a noun, so "Frank
@@ -346,6 +522,102 @@ _VERB_AFTER = re.compile(
     r"[ \t]+(?:had|has|was|is|will|would|could|should|can|did|does|said|says|told|asked|"
     r"wrote|replied|called|gave|went|came|met|sent|left|wants|wanted|thinks|thought)\b"
 )
+
+
+def _no_name(
+    text: str,
+    f: Finding,
+    versioned: set[str],
+    technical: bool,
+    backed: set[str],
+    lower_words: set[str],
+) -> bool:
+    """Whether a finding is plainly no personal data (see one_decision_per_value)."""
+    value = text[f.start : f.end]
+    if versioned and f.entity_type in NAME_TYPES and _names_a_version(value, versioned):
+        return True  # "Python 3", "Future of Python 3" where the text writes "Python 2.7"
+    if technical and _lone_model_guess(f, value) and _norm(value) not in backed:
+        return True  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
+    if f.detector.startswith("ner:") and _named_as_product(text, f.start, f.end):
+        return True
+    weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
+    if weakish and f.entity_type in ("PERSON", "ORGANIZATION") and _brand_shaped(value):
+        # "Fair2025", "Agro-XYForum": how events and products are written. (Places keep theirs:
+        # town names glue words too.)
+        return True
+    if f.detector in _AS_WRITTEN and value.islower() and _line_has_capitals(text, f.start):
+        # Models for other languages read text as written (re-casing is English only), and
+        # their small models tag common nouns ("la recherche"); a writer who uses capitals
+        # gives a name one. (The English model finds real names in lower-case chat lines.)
+        return True
+    if (
+        f.detector.startswith("ner:")
+        and f.entity_type in ("ORGANIZATION", "NRP")
+        and _capitals_read_as_written(text, f.start, value)
+    ):
+        return True  # "REGIONAL SUMMIT & TRADE SHOW" on a line of capitals among lines of prose
+    if is_weak(f) and f.detector in _SHAPE_DETECTORS and value.isupper():
+        return (
+            True  # "SUMMIT & TRADE SHOW": in capitals all along, a shape of capitals says nothing
+        )
+    if (
+        is_weak(f)
+        and " " not in value.strip()
+        and not value.islower()
+        and value.lower() in lower_words
+    ):
+        return True  # "Growth" in a heading, "growth" in the prose: a word, not a name
+    lower_ok = not value.islower() or f.detector.startswith("ner:")
+    return weakish and lower_ok and _ordinary_not_a_name(text, f, value)
+
+
+_AS_WRITTEN = frozenset(
+    f"ner:{model}" for models in PREFERRED_BY_LANGUAGE.values() for model in models
+)
+# Detectors that read a name from capitals alone (no model, no cue word).
+_SHAPE_DETECTORS = frozenset({"org-shape", "org-noun", "org-partners", "proper-noun"})
+# A brand's or an event's spelling, never a person's: capitals run into a capitalized word
+# ("XYWorld"), letters glued to two or more digits ("Fair2025"), or a word in lower case with
+# a capital inside after three letters ("HubSpot"-like; not "McKay", "DeShawn", "LaToya").
+_BRAND_WORD = re.compile(
+    r"[A-Z]{2,}[a-z]{2,}[A-Za-z]*|[A-Za-z]*[A-Za-z][0-9]{2,}[A-Za-z]*"
+    r"|(?!Fitz|Mac|Van|Von)[A-Z][a-z]{2,}[A-Z][a-z]+"
+)
+
+
+def _brand_shaped(value: str) -> bool:
+    return any(
+        _BRAND_WORD.fullmatch(part.strip(".,;:!?()'’\""))
+        for w in value.split()
+        for part in w.split("-")
+    )
+
+
+def _capitals_read_as_written(text: str, at: int, value: str) -> bool:
+    """Ordinary words in capitals on a line of capitals next to a line in lower case: the model
+    read them as written (only text in one case is re-cased for it), and capitals all along
+    give it nothing to go on. (A form or a message written all in capitals is re-cased.)"""
+    from .ordinary import has_word_lists, is_ordinary
+
+    if not value.isupper() or not has_word_lists():
+        return False
+    words = [w for w in re.split(r"[\s&/\-]+", value) if len(w.strip(".,")) > 2]
+    if not words or not all(is_ordinary(w) for w in words):
+        return False
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    b = len(text) if b < 0 else b
+    if any(c.islower() for c in text[a:b]):
+        return False
+    before = text[:a].rstrip().rsplit("\n", 1)[-1]
+    after = text[b:].lstrip().split("\n", 1)[0]
+    return any(c.islower() for c in before + after)
+
+
+def _line_has_capitals(text: str, at: int) -> bool:
+    a = text.rfind("\n", 0, at) + 1
+    b = text.find("\n", at)
+    return any(c.isupper() for c in text[a : b if b >= 0 else len(text)])
 
 
 def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
@@ -362,26 +634,25 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     technical = _technical(text)
     versioned = {m.group(1) for m in _VERSIONED.finditer(text)}
     kept: list[Finding] = []
+    dropped: set[str] = set()
     for f in findings:
-        value = text[f.start : f.end]
-        if versioned and f.entity_type in NAME_TYPES and _names_a_version(value, versioned):
-            continue  # "Python 3", "Future of Python 3" where the text writes "Python 2.7"
-        if technical and _lone_model_guess(f, value) and _norm(value) not in backed:
-            continue  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
-        if f.detector.startswith("ner:") and _named_as_product(text, f.start, f.end):
-            continue
-        if (
-            is_weak(f)
-            and " " not in value.strip()
-            and not value.islower()
-            and value.lower() in lower_words
-        ):
-            continue  # "Growth" in a heading, "growth" in the prose: a word, not a name
-        weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
-        lower_ok = not value.islower() or f.detector.startswith("ner:")
-        if weakish and lower_ok and _ordinary_not_a_name(text, f, value):
-            continue
-        kept.append(f)
+        if _no_name(text, f, versioned, technical, backed, lower_words):
+            dropped.add(_norm(text[f.start : f.end]))
+        else:
+            kept.append(f)
+    if dropped:
+        # One decision per value: copies spread from a value judged ordinary text go too,
+        # unless another finding of the same value stands on its own.
+        standing = {_norm(text[f.start : f.end]) for f in kept if f.detector != "propagated"}
+        kept = [
+            f
+            for f in kept
+            if not (
+                f.detector == "propagated"
+                and f.entity_type in NAME_TYPES
+                and _norm(text[f.start : f.end]) in dropped - standing
+            )
+        ]
     values: dict[str, Finding] = {}
     for f in sorted(kept, key=lambda f: -f.score):
         value = text[f.start : f.end].strip()

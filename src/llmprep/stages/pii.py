@@ -20,7 +20,7 @@ from ..models import Document, Element, PiiSpan, PiiSummary
 from ..pii.document import judge_headings
 from ..pii.findings import Finding
 from ..pii.operators import Anonymizer, env_key
-from ..pii.resolve import Known, known_values
+from ..pii.resolve import Known, find_known, known_values
 from ..pii.table_cells import redact_table_metadata
 from .base import DocWork
 from .pii_metadata import (
@@ -107,19 +107,36 @@ class Pii:
         # The short texts read one by one below (titles, subjects, headings) go through NER in
         # one batch first: one model call per document instead of one per field.
         engine.prefetch(_side_texts(doc), doc.language)
-        findings = engine.detect([joined], doc.language, seed)[0] if joined else []
+        # The document's title (metadata) is detected with the body and judged as a heading.
+        title = doc.metadata.title or ""
+        texts = [joined, title] if title else [joined]
+        found = engine.detect(texts, doc.language, seed) if joined or title else [[]]
         # Headings need more evidence than prose (pii.document explains why).
         headings = [
             (starts[n], starts[n] + len(e.text))
             for n, e in enumerate(elements)
             if e.type in ("title", "heading")
         ]
-        findings = judge_headings(joined, findings, headings)
+        findings, title_findings = _judge_with_title(joined, found, title, headings)
         known = {**seed, **known_values(joined, findings, engine.allow)}
         counts: Counter[str] = Counter(f.entity_type for f in findings)
         _apply_to_elements(joined, starts, elements, findings, anonymizer)
         _redact_heading_paths(doc, elements, originals, engine, anonymizer, counts, known)
-        fields = redact_metadata(doc, engine, anonymizer, counts, known)
+        title_types: list[str] = []
+        if title:
+            # Values the body found are found in the title too (a name the model missed there).
+            more = [
+                f
+                for f in find_known(title, known, title_findings)
+                if not any(f.start < g.end and g.start < f.end for g in title_findings)
+            ]
+            title_findings = sorted(title_findings + more, key=lambda f: f.start)
+            doc.metadata.title = anonymizer.apply(title, title_findings)[0]
+            counts.update(f.entity_type for f in title_findings)
+            title_types = sorted({f.entity_type for f in title_findings})
+        fields = redact_metadata(doc, engine, anonymizer, counts, known, skip=("title",))
+        if title_types:
+            fields = {"title": title_types, **fields}
         doc.pii = PiiSummary(counts=dict(sorted(counts.items())), engine=engine.label)
         extra: dict[str, object] = {"engine": engine.label, "ner": engine.ner}
         if fields:  # which metadata fields held what (no values): `llmprep check` reports them
@@ -127,6 +144,31 @@ class Pii:
         if anonymizer.used_ephemeral_key:
             extra["hash_key"] = "ephemeral"
         doc.metadata.extra["pii"] = extra
+
+
+def _judge_with_title(
+    joined: str, found: list[list[Finding]], title: str, headings: list[tuple[int, int]]
+) -> tuple[list[Finding], list[Finding]]:
+    """The body's findings and the title's, judged together with the title as one more heading
+    after the body (offsets of each in its own text)."""
+    body = found[0]
+    if not title:
+        return judge_headings(joined, body, headings), []
+    off = len(joined) + len(SEPARATOR)
+    shifted = [
+        Finding(f.start + off, f.end + off, f.entity_type, f.score, f.detector) for f in found[1]
+    ]
+    kept = judge_headings(
+        joined + SEPARATOR + title, body + shifted, [*headings, (off, off + len(title))]
+    )
+    return (
+        [f for f in kept if f.start < off],
+        [
+            Finding(f.start - off, f.end - off, f.entity_type, f.score, f.detector)
+            for f in kept
+            if f.start >= off
+        ],
+    )
 
 
 def _side_texts(doc: Document) -> list[str]:

@@ -73,13 +73,21 @@ def redact_texts(
 
 
 def redact_metadata(
-    doc: Document, engine: PiiEngine, anonymizer: Anonymizer, counts: Counter[str], known: Known
+    doc: Document,
+    engine: PiiEngine,
+    anonymizer: Anonymizer,
+    counts: Counter[str],
+    known: Known,
+    skip: tuple[str, ...] = (),
 ) -> FieldFindings:
-    """Redact `doc.metadata` in place; returns field -> entity types found there."""
+    """Redact `doc.metadata` in place; returns field -> entity types found there. Text fields
+    in `skip` were redacted by the caller (the title, judged as a heading with the body)."""
     meta = doc.metadata
     fields: FieldFindings = {}
     texts: list[tuple[str, str]] = [
-        (name, getattr(meta, name)) for name in TEXT_FIELDS if getattr(meta, name)
+        (name, getattr(meta, name))
+        for name in TEXT_FIELDS
+        if getattr(meta, name) and name not in skip
     ]
     texts += [
         (f"extra.{name}", meta.extra[name])
