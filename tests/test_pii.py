@@ -390,6 +390,52 @@ def test_a_repeated_segment_is_read_once_and_gets_the_same_entities(default_conf
     assert [text[e.start_char : e.end_char] for e in first].count("Brightline Analytics") == 3
 
 
+@needs_model
+def test_ner_through_numpy_finds_what_it_finds_through_blis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where BLIS runs its generic kernels, the model's products go through numpy's OpenBLAS
+    # (one thread while the model runs): same entities, one text at a time or piped.
+    from llmprep.pii import nlp
+
+    setter = nlp._openblas_thread_setter()
+    if setter is None:
+        pytest.skip("numpy's OpenBLAS has no per-thread thread count here")
+    model = resolve_model("auto") or ""
+    texts = [
+        "Anna Berg met Olaf Vandersloot of Brightline Analytics in Lisbon on Monday.",
+        "Please ask Dr. Keiko Tanaka at Northwind Traders about the Oslo office.",
+        "the refund went to mateus ferreira in porto, says the helpdesk",
+        "Sent from Maria Schneider's phone: meet at Hauptstrasse 12 in Graz.",
+    ]
+
+    def entities(pipeline: object) -> tuple[list[object], list[object]]:
+        with nlp.one_blas_thread():
+            alone = [
+                [(e.start_char, e.end_char, e.label_) for e in nlp._through(pipeline, t).ents]
+                for t in texts
+            ]
+            piped = [
+                [(e.start_char, e.end_char, e.label_) for e in d.ents] for d in pipeline.pipe(texts)
+            ]  # type: ignore[attr-defined]
+        return alone, piped
+
+    monkeypatch.setattr(nlp, "_BLAS_STATE", [])
+    through_blis = entities(nlp.load_ner_only(model))
+    assert any(through_blis[0])
+    monkeypatch.setattr(nlp, "_blis_is_generic", lambda: True)
+    switched = nlp.load_ner_only(model)
+    nlp._use_openblas_if_blis_is_generic(switched)
+    assert nlp._BLAS_STATE[0] is not None
+    assert not switched.get_pipe("ner").model.ops.use_blis
+    assert entities(switched) == through_blis
+    # The thread count is one inside and what it was after.
+    before = setter(3)
+    with nlp.one_blas_thread():
+        assert setter(1) == 1
+    assert setter(before) == 3
+
+
 def test_one_letter_list_markers_are_hidden_from_ner_but_initials_are_not() -> None:
     from llmprep.pii.nlp import _unmarked
 
