@@ -811,3 +811,28 @@ def test_the_metadata_author_is_redacted_wherever_the_body_names_them(
     Pii(patterns_config)(work)
     assert work.document.elements[0].text == "<PERSON_1> - draft 2"
     assert work.document.metadata.authors == ["<PERSON_1>"]
+
+
+def test_presidio_registry_remembers_its_answer_until_recognizers_change() -> None:
+    from presidio_analyzer import Pattern, PatternRecognizer, RecognizerRegistry
+
+    from llmprep.pii.engine import _registry_class
+
+    def recognizer(name: str, entity: str) -> PatternRecognizer:
+        return PatternRecognizer(
+            supported_entity=entity, name=name, patterns=[Pattern(name, r"\bX\d{3}\b", 0.5)]
+        )
+
+    recognizers = [recognizer("a", "A_ID"), recognizer("b", "B_ID"), recognizer("c", "A_ID")]
+    plain = RecognizerRegistry(recognizers=list(recognizers), supported_languages=["en"])
+    memo = _registry_class(RecognizerRegistry)(
+        recognizers=list(recognizers), supported_languages=["en"]
+    )
+    for entities in (["A_ID"], ["A_ID", "B_ID"], ["B_ID"]):
+        expected = {r.name for r in plain.get_recognizers("en", entities)}
+        assert {r.name for r in memo.get_recognizers("en", entities)} == expected
+        assert memo.get_recognizers("en", entities) == memo.get_recognizers("en", entities)
+    memo.add_recognizer(recognizer("d", "B_ID"))
+    assert {r.name for r in memo.get_recognizers("en", ["B_ID"])} == {"b", "d"}
+    memo.remove_recognizer("b")
+    assert {r.name for r in memo.get_recognizers("en", ["B_ID"])} == {"d"}
