@@ -390,6 +390,52 @@ def test_a_repeated_segment_is_read_once_and_gets_the_same_entities(default_conf
     assert [text[e.start_char : e.end_char] for e in first].count("Brightline Analytics") == 3
 
 
+@needs_model
+def test_ner_through_numpy_finds_what_it_finds_through_blis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where BLIS runs its generic kernels, the model's products go through numpy's OpenBLAS
+    # (one thread while the model runs): same entities, one text at a time or piped.
+    from llmprep.pii import nlp
+
+    setter = nlp._openblas_thread_setter()
+    if setter is None:
+        pytest.skip("numpy's OpenBLAS has no per-thread thread count here")
+    model = resolve_model("auto") or ""
+    texts = [
+        "Anna Berg met Olaf Vandersloot of Brightline Analytics in Lisbon on Monday.",
+        "Please ask Dr. Keiko Tanaka at Northwind Traders about the Oslo office.",
+        "the refund went to mateus ferreira in porto, says the helpdesk",
+        "Sent from Maria Schneider's phone: meet at Hauptstrasse 12 in Graz.",
+    ]
+
+    def entities(pipeline: object) -> tuple[list[object], list[object]]:
+        with nlp.one_blas_thread():
+            alone = [
+                [(e.start_char, e.end_char, e.label_) for e in nlp._through(pipeline, t).ents]
+                for t in texts
+            ]
+            piped = [
+                [(e.start_char, e.end_char, e.label_) for e in d.ents] for d in pipeline.pipe(texts)
+            ]  # type: ignore[attr-defined]
+        return alone, piped
+
+    monkeypatch.setattr(nlp, "_BLAS_STATE", [])
+    through_blis = entities(nlp.load_ner_only(model))
+    assert any(through_blis[0])
+    monkeypatch.setattr(nlp, "_blis_is_generic", lambda: True)
+    switched = nlp.load_ner_only(model)
+    nlp._use_openblas_if_blis_is_generic(switched)
+    assert nlp._BLAS_STATE[0] is not None
+    assert not switched.get_pipe("ner").model.ops.use_blis
+    assert entities(switched) == through_blis
+    # The thread count is one inside and what it was after.
+    before = setter(3)
+    with nlp.one_blas_thread():
+        assert setter(1) == 1
+    assert setter(before) == 3
+
+
 def test_one_letter_list_markers_are_hidden_from_ner_but_initials_are_not() -> None:
     from llmprep.pii.nlp import _unmarked
 
@@ -765,3 +811,28 @@ def test_the_metadata_author_is_redacted_wherever_the_body_names_them(
     Pii(patterns_config)(work)
     assert work.document.elements[0].text == "<PERSON_1> - draft 2"
     assert work.document.metadata.authors == ["<PERSON_1>"]
+
+
+def test_presidio_registry_remembers_its_answer_until_recognizers_change() -> None:
+    from presidio_analyzer import Pattern, PatternRecognizer, RecognizerRegistry
+
+    from llmprep.pii.engine import _registry_class
+
+    def recognizer(name: str, entity: str) -> PatternRecognizer:
+        return PatternRecognizer(
+            supported_entity=entity, name=name, patterns=[Pattern(name, r"\bX\d{3}\b", 0.5)]
+        )
+
+    recognizers = [recognizer("a", "A_ID"), recognizer("b", "B_ID"), recognizer("c", "A_ID")]
+    plain = RecognizerRegistry(recognizers=list(recognizers), supported_languages=["en"])
+    memo = _registry_class(RecognizerRegistry)(
+        recognizers=list(recognizers), supported_languages=["en"]
+    )
+    for entities in (["A_ID"], ["A_ID", "B_ID"], ["B_ID"]):
+        expected = {r.name for r in plain.get_recognizers("en", entities)}
+        assert {r.name for r in memo.get_recognizers("en", entities)} == expected
+        assert memo.get_recognizers("en", entities) == memo.get_recognizers("en", entities)
+    memo.add_recognizer(recognizer("d", "B_ID"))
+    assert {r.name for r in memo.get_recognizers("en", ["B_ID"])} == {"b", "d"}
+    memo.remove_recognizer("b")
+    assert {r.name for r in memo.get_recognizers("en", ["B_ID"])} == {"d"}

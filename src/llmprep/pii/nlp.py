@@ -14,7 +14,8 @@ import importlib.util
 import logging
 import re
 from collections import OrderedDict
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,8 +89,81 @@ def ner_pipeline(model: str) -> Any:
     if model not in _PIPELINES:
         if not model_installed(model):
             raise RuntimeError(f"spaCy model {model!r} is not installed")
-        _PIPELINES[model] = load_ner_only(model)
+        nlp = load_ner_only(model)
+        _use_openblas_if_blis_is_generic(nlp)
+        _PIPELINES[model] = nlp
     return _PIPELINES[model]
+
+
+# spaCy's matrix products go through BLIS (the `blis` package), which picks its kernels for the
+# CPU it finds. On a CPU it does not know (AMD Zen 5, for one) it falls back to its generic
+# reference kernels: there the model's matrix products take most of NER's time, 2-3x what
+# numpy's OpenBLAS takes for the same products. Only then are the NER model's products routed
+# through numpy (thinc's own path for machines without BLIS), with OpenBLAS held to one thread
+# for the calling thread while the model runs: its thread pool costs more than it saves on a
+# sentence, and PII runs already spread over processes. Elsewhere nothing changes.
+_BLAS_STATE: list[Any] = []  # [openblas_set_num_threads_local, or None], once checked
+
+
+def _blis_is_generic() -> bool:
+    try:
+        import ctypes
+
+        import blis.cy
+
+        lib = ctypes.CDLL(blis.cy.__file__)
+        lib.bli_arch_string.restype = ctypes.c_char_p
+        return bool(lib.bli_arch_string(lib.bli_arch_query_id()) == b"generic")
+    except Exception:  # another BLIS build: leave it be
+        return False
+
+
+def _openblas_thread_setter() -> Any:
+    """numpy's OpenBLAS `openblas_set_num_threads_local`, if that library is the one loaded."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads its OpenBLAS)
+
+    maps = Path("/proc/self/maps")
+    if not maps.is_file():
+        return None
+    paths = {line.split()[-1] for line in maps.read_text().splitlines() if "openblas" in line}
+    for path in sorted(p for p in paths if p.startswith("/")):
+        try:
+            setter = ctypes.CDLL(path).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
+        return setter
+    return None
+
+
+def _use_openblas_if_blis_is_generic(nlp: Any) -> None:
+    if not _BLAS_STATE:
+        _BLAS_STATE.append(_openblas_thread_setter() if _blis_is_generic() else None)
+    if _BLAS_STATE[0] is None:
+        return
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for node in model.walk() if model is not None else ():
+            node.ops = ops
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """While the model runs, numpy's OpenBLAS uses one thread in this thread (see above)."""
+    setter = _BLAS_STATE[0] if _BLAS_STATE else None
+    if setter is None:
+        yield
+        return
+    before = setter(1)
+    try:
+        yield
+    finally:
+        setter(before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,17 +257,22 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
     todo = [s for s in todo if s not in known]
     if todo:
         nlp = ner_pipeline(model)
-        # One short text (a `redact` call) goes straight through the model's components: `pipe`
-        # costs more than the model itself on a sentence or two.
-        docs = [_through(nlp, todo[0])] if len(todo) == 1 else nlp.pipe(todo, batch_size=BATCH_SIZE)
-        for seg, doc in zip(todo, docs, strict=True):
-            known[seg] = found = tuple(
-                NerEntity(e.start_char, e.end_char, e.label_)
-                for e in doc.ents
-                if e.label_ in LABEL_MAPPING
+        with one_blas_thread():
+            # One short text (a `redact` call) goes straight through the model's components:
+            # `pipe` costs more than the model itself on a sentence or two.
+            docs = (
+                [_through(nlp, todo[0])]
+                if len(todo) == 1
+                else nlp.pipe(todo, batch_size=BATCH_SIZE)
             )
-            if len(seg) <= SEGMENT_CACHE_MAX_CHARS:
-                cache[seg] = found
+            for seg, doc in zip(todo, docs, strict=True):
+                known[seg] = found = tuple(
+                    NerEntity(e.start_char, e.end_char, e.label_)
+                    for e in doc.ents
+                    if e.label_ in LABEL_MAPPING
+                )
+                if len(seg) <= SEGMENT_CACHE_MAX_CHARS:
+                    cache[seg] = found
     out: list[list[NerEntity]] = [[] for _ in texts]
     for i, a, seg in plan:
         out[i].extend(NerEntity(e.start_char + a, e.end_char + a, e.label_) for e in known[seg])
