@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -227,7 +228,9 @@ class Values:
         if base == "amount":
             return f"{rng.randrange(5, 2000)}.{rng.randrange(100):02d}"
         if base == "date":
-            return str(en.date(pattern=rng.choice(("%d/%m/%Y", "%B %d, %Y", "%Y-%m-%d"))))
+            # Fixed bounds: Faker's own default range ends today, so the file would change daily.
+            day = en.date_between(start_date=FIRST_DATE, end_date=LAST_DATE)
+            return day.strftime(rng.choice(("%d/%m/%Y", "%B %d, %Y", "%Y-%m-%d")))
         if base == "time":
             return f"{rng.randrange(7, 19)}:{rng.choice(('00', '15', '30', '45'))}"
         if base == "product":
@@ -552,6 +555,20 @@ def render(template: str, values: Values, case: Callable[[str], str]) -> dict[st
     return {"full_text": "".join(text_parts), "spans": spans}
 
 
+FIRST_DATE, LAST_DATE = date(1950, 1, 1), date(2025, 12, 31)
+
+
+def _ordered(fake: Any) -> Any:
+    """`fake` with its providers' value lists in a fixed order. Some locales build a list from a
+    set (it_IT's cities), whose order follows the interpreter's hash seed: the same seed then
+    gave other values in another process."""
+    for provider in fake.providers:
+        for name, value in vars(type(provider)).items():
+            if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                setattr(provider, name, sorted(value))
+    return fake
+
+
 def generate(split: str, n: int, seed: int = 0) -> list[dict[str, Any]]:
     """`n` labelled examples of `split` ('tune', 'measure' or 'short')."""
     from faker import Faker
@@ -559,7 +576,7 @@ def generate(split: str, n: int, seed: int = 0) -> list[dict[str, Any]]:
     templates = TUNE if split == "tune" else MEASURE
     if split == "short":
         templates = [t for t in MEASURE if t[0] in SHORT_STYLES and "\n" not in t[2]]
-    fakers = {loc: Faker(loc) for loc in LOCALES}
+    fakers = {loc: _ordered(Faker(loc)) for loc in LOCALES}
     out = []
     for i in range(n):
         rng = random.Random(f"{split}:{seed}:{i}")
