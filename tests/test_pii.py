@@ -836,3 +836,31 @@ def test_presidio_registry_remembers_its_answer_until_recognizers_change() -> No
     assert {r.name for r in memo.get_recognizers("en", ["B_ID"])} == {"b", "d"}
     memo.remove_recognizer("b")
     assert {r.name for r in memo.get_recognizers("en", ["B_ID"])} == {"d"}
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("first", "last", "domain"),
+    [("Lena", "Fischbach", "example.org"), ("Tomasz", "Wierzba", "mail.example.net")],
+)
+def test_a_sign_off_name_that_the_senders_address_spells_in_lower_case_is_redacted(
+    first: str, last: str, domain: str
+) -> None:
+    # The address writes the name in lower case; that is no sign it is an ordinary word.
+    text = (
+        f"From: {first} {last} <{first.lower()}.{last.lower()}@{domain}>\n"
+        "To: team@example.com\n\n"
+        "Hi all,\n\nplease send me your slides before the review on Thursday.\n\n"
+        f"{first}"
+    )
+    result = redact(text, config=Config())
+    assert first not in result.text and last not in result.text
+    assert result.text.rstrip().endswith(">") and result.text.rstrip().endswith("_2>")
+
+
+def test_a_word_the_prose_writes_in_lower_case_is_still_ordinary_beside_addresses() -> None:
+    text = (
+        "Contact: support@example.com\n\n"
+        "Growth\n\nThe growth of the archive is reviewed every quarter by the team."
+    )
+    assert "Growth" in redact(text, config=Config()).text

@@ -17,6 +17,7 @@ import re
 from bisect import bisect_right
 
 from .findings import NAME_TYPES, Finding, is_weak
+from .lexicon import prose_only
 from .model_names import PREFERRED_BY_LANGUAGE
 
 
@@ -620,6 +621,12 @@ def _line_has_capitals(text: str, at: int) -> bool:
     return any(c.isupper() for c in text[a : b if b >= 0 else len(text)])
 
 
+def _cue_backed(f: Finding) -> bool:
+    """Found by a cue (a header field, a greeting, a form label), not by the model, a shape or
+    a copy of another finding."""
+    return not (is_weak(f) or f.detector.startswith("ner:") or f.detector == "propagated")
+
+
 def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     """Every occurrence of a value gets the decision of the value.
 
@@ -628,15 +635,26 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     """
     if not findings:
         return findings
-    lower_words = {w for w in _WORD_RE.findall(text) if w.islower()}
+    lower_words = {w for w in _WORD_RE.findall(prose_only(text)) if w.islower()}
     # Values some detector other than the model found: evidence for the model's other finds.
     backed = {_norm(text[f.start : f.end]) for f in findings if not f.detector.startswith("ner:")}
+    # Given names and surnames of people a cue names ("From: Lena Fischbach <...>"): the same
+    # word alone elsewhere (a sign-off, "Thanks Lena") is that person, not an ordinary word.
+    name_parts = {
+        part
+        for f in findings
+        if f.entity_type == "PERSON" and _cue_backed(f)
+        for part in text[f.start : f.end].split()
+        if len(part) >= 3 and part.istitle()
+    }
     technical = _technical(text)
     versioned = {m.group(1) for m in _VERSIONED.finditer(text)}
     kept: list[Finding] = []
     dropped: set[str] = set()
     for f in findings:
-        if _no_name(text, f, versioned, technical, backed, lower_words):
+        if f.entity_type == "PERSON" and text[f.start : f.end].strip() in name_parts:
+            kept.append(f)
+        elif _no_name(text, f, versioned, technical, backed, lower_words):
             dropped.add(_norm(text[f.start : f.end]))
         else:
             kept.append(f)

@@ -565,3 +565,14 @@ TECH_TERMS = frozenset(
         "Tableau",
     ]
 )
+
+
+# E-mail addresses and web addresses are written in lower case whatever they hold: the
+# "oskar" of oskar.nilsson@example.com is no sign that Oskar is an ordinary word.
+_ADDRESS_TOKENS = re.compile(r"[\w.+'’-]+@[\w-]+(?:\.[\w-]+)+|\b(?:https?://|www\.)\S+")
+
+
+def prose_only(text: str) -> str:
+    """`text` with e-mail and web addresses blanked (same length), for questions about how the
+    writer cases a word."""
+    return _ADDRESS_TOKENS.sub(lambda m: " " * len(m.group(0)), text)

@@ -136,8 +136,10 @@ def propagate(text: str, findings: list[Finding], allow: AllowList | None = None
 
 
 def _lower_words(text: str) -> set[str]:
-    """Words the text writes in lower case (so they are words, not names)."""
-    return set(re.findall(r"\b[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+\b", text))
+    """Words the text writes in lower case (so they are words, not names), addresses aside."""
+    from .lexicon import prose_only
+
+    return set(re.findall(r"\b[a-zà-öø-ÿ][a-zà-öø-ÿ'’\-]+\b", prose_only(text)))
 
 
 def _union(findings: list[Finding]) -> tuple[list[int], list[int]]:
