@@ -157,3 +157,21 @@ def test_a_rotated_side_stamp_is_furniture_and_a_rotated_label_in_the_body_is_re
     assert doc.metadata.extra["furniture"].get("margin") == 1
     assert "Orders per week" in [e.text for e in doc.elements]
     assert all("Orders per week" not in e.text or e.text == "Orders per week" for e in doc.elements)
+
+
+def test_the_sentence_end_check_agrees_with_searching_the_whole_text() -> None:
+    import itertools
+
+    from llmprep.loaders.pdf.layout import _ENDS_SENTENCE, TAIL, ends_sentence
+
+    # Endings shorter and longer than the tail searched first: closers, note numbers, a
+    # final newline, digits that are not a note number, and no sentence end at all.
+    heads = ["", "word", "a long line of running text ends here", "x" * 40]
+    marks = ["", ".", "?", ":", "…", ","]
+    trailers = ["", ")", '"', "”’", ")" * (TAIL + 3), "12", "123", ")]" * TAIL + "7", "\n", ".\n"]
+    checked = 0
+    for head, mark, trailer in itertools.product(heads, marks, trailers):
+        text = head + mark + trailer
+        assert ends_sentence(text) == (_ENDS_SENTENCE.search(text) is not None), repr(text)
+        checked += ends_sentence(text)
+    assert 0 < checked < len(heads) * len(marks) * len(trailers)

@@ -117,7 +117,9 @@ def _flows_into(a: Block, b: Block, moved: bool) -> bool:
 
 
 def _join(a: Block, b: Block) -> None:
-    if _HYPHENATED.search(a.text) and b.text[:1].isalpha():
+    # The pattern is two characters at the end (or before a final newline): searching from
+    # there, not through the whole paragraph, which grows with every join.
+    if _HYPHENATED.search(a.text, len(a.text) - 3) and b.text[:1].isalpha():
         a.text = a.text[:-1] + HYPHEN_MARK + b.text
     else:
         a.text = f"{a.text} {b.text}"

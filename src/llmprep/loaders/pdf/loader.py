@@ -87,10 +87,12 @@ def _cut_short(source: SourceFile) -> bool:
     """Whether a PDF body lacks the end-of-file marker every complete PDF has near its end."""
     size = source.size
     with source.open() as stream:
-        head = stream.read(_HEAD_WINDOW)
         stream.seek(max(0, size - _EOF_WINDOW))
-        tail = stream.read(_EOF_WINDOW)
-    return _EOF_MARKER not in tail and _OBJECT.search(head) is not None
+        if _EOF_MARKER in stream.read(_EOF_WINDOW):
+            return False  # nearly every file: the head need not be read
+        stream.seek(0)
+        head = stream.read(_HEAD_WINDOW)
+    return _OBJECT.search(head) is not None
 
 
 @contextmanager
