@@ -175,3 +175,28 @@ def test_the_sentence_end_check_agrees_with_searching_the_whole_text() -> None:
         assert ends_sentence(text) == (_ENDS_SENTENCE.search(text) is not None), repr(text)
         checked += ends_sentence(text)
     assert 0 < checked < len(heads) * len(marks) * len(trailers)
+
+
+def test_a_word_hyphenated_at_the_foot_of_a_page_is_not_glued_to_the_page_number(
+    tmp_path: Path,
+) -> None:
+    # pdfium joins a line-end hyphen to whatever is drawn next: here the page number below.
+    path = tmp_path / "foot.pdf"
+    body = [" ".join(words(12, i)).capitalize() + "." for i in range(0, 240, 12)]
+    c = canvas(path, (612, 792))
+    for page in (1, 2):
+        c.setFont("Helvetica", 10)
+        if page == 1:
+            y = _lines(c, 72, 700, body[:20], pitch=12)
+            _lines(c, 72, y, ["The depot review closes with the regional figures and a docu-"])
+        else:
+            _lines(c, 72, 700, ["ment that every team reads before the quarter starts.", *body[:3]])
+        c.setFont("Helvetica", 10)
+        c.drawString(304, 60, str(page))
+        c.showPage()
+    c.save()
+    found = texts(path, "paragraph")
+    assert any("regional figures and a document that every team reads" in text for text in found), (
+        found
+    )
+    assert not any(text.split()[-1:] == ["1"] or " 1 " in text for text in found)

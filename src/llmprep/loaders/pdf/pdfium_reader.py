@@ -16,7 +16,7 @@ import itertools
 import math
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .forms import page_annotations
@@ -169,7 +169,10 @@ class PdfiumReader:
         starts: list[int] = []
         spread: list[int] = []
         append = lines.append
-        for seg_start, seg in _split_lines(text):
+        pieces: Iterable[tuple[int, str]] = _split_lines(text)
+        if "\ufffe" in text:
+            pieces = self._unjoin_far(handle, list(pieces))
+        for seg_start, seg in pieces:
             stripped = seg.strip()
             if not stripped:
                 continue
@@ -251,6 +254,40 @@ class PdfiumReader:
             append(line)
             starts.append(offset)
         return lines, starts, spread, self._unmapped(handle, text, units, mapped)
+
+    def _unjoin_far(self, handle: Any, pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Undo pdfium's joins of a line-end hyphen with text that is not the next line.
+
+        pdfium glues a line ending in a hyphen to whatever the content stream draws next
+        ("ele\ufffe1"): at the foot of a column that continues on the next page, that is the
+        page number far below. A continuation more than three letter heights below the hyphen
+        is no word's second half: the line ends with its hyphen (joined or not by the flow of
+        paragraphs, like any line-end hyphen) and the rest is a line of its own.
+        """
+        out: list[tuple[int, str]] = []
+        origin, charbox, to_char = self.calls.origin, self.calls.charbox, self.calls.to_char
+        units, mapped, y, box = self._units, self._mapped, self._y, self._box
+        for start, seg in pieces:
+            mark = seg.find("\ufffe")
+            while mark >= 0 and mark + 1 < len(seg) and not seg[mark + 1].isspace():
+                at, nxt = start + mark, start + mark + 1
+                if mapped:
+                    at, nxt = to_char(handle, units(at)), to_char(handle, units(nxt))
+                    if at < 0 or nxt < 0:
+                        break
+                origin(handle, at, self._px, self._py)
+                hyphen_base = y.value
+                origin(handle, nxt, self._px, self._py)
+                next_base = y.value
+                charbox(handle, nxt, self._pbl, self._pbr, self._pbb, self._pbt)
+                height = max(box[3].value - box[2].value, 1.0)
+                if hyphen_base - next_base <= 3 * height:
+                    break
+                out.append((start, seg[:mark] + "-"))
+                start, seg = start + mark + 1, seg[mark + 1 :]
+                mark = seg.find("\ufffe")
+            out.append((start, seg))
+        return out
 
     def _box_of(self, handle: Any, first: int, last: int) -> tuple[float, float, float]:
         """Left, right and bottom of the boxes of two characters (ends of a rotated line)."""
