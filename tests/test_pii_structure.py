@@ -118,6 +118,20 @@ def test_military_addresses_and_po_boxes_are_addresses(patterns: Config, address
     assert hidden(f"Forward all mail to {address} until June.", address, patterns)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The reserve covers 13.1 million square kilometers of forest.",
+        "Die Fläche misst 2,5 Millionen Quadratmeter.",
+        "About 4 million square miles are managed this way.",
+        "Budget: 1.5 billion Euro, spread over 12 years.",
+    ],
+)
+def test_amounts_and_decimals_are_no_street_addresses(patterns: Config, text: str) -> None:
+    # A house number starts at a word's start (never after "13." or "2,") and is no amount.
+    assert redact(text, config=patterns).text == text
+
+
 def test_a_non_english_street_address_is_found(patterns: Config) -> None:
     assert hidden("Entrega: Rua das Flores 1208, 4050-265 Porto", "Rua das Flores 1208", patterns)
 

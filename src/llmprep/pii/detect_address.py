@@ -171,6 +171,14 @@ def _looks_like_name(tok: Tok) -> bool:
     return tok.text[0].isupper() or not tok.text.isascii()
 
 
+_MAGNITUDES = frozenset({"thousand", "million", "billion", "trillion", "mio", "mrd"})
+
+
+def _in_decimal(text: str, start: int) -> bool:
+    """A digit run right after "<digit>." or "<digit>,": the decimals of a number."""
+    return start >= 2 and text[start - 1] in ".," and text[start - 2].isdigit()
+
+
 def _is_number(tok: Tok, max_digits: int = 6) -> bool:
     core = tok.text.rstrip(".")
     return (
@@ -286,6 +294,10 @@ class _Scanner:
                 and toks[i + 1].text[:1].islower()
             ):
                 return None
+            if _in_decimal(self.text, t.start):
+                return None  # the "1" of "13.1 million": a span never starts inside a number
+            if i + 1 < len(toks) and toks[i + 1].text.lower() in _MAGNITUDES:
+                return None  # "1 million square kilometers" is an amount, not a street
             k = i + 1
             if k < len(toks) and _is_number(toks[k], 5) and toks[k].start - t.end <= 2:
                 k += 1  # "23 8 wressle road": building number + street number
