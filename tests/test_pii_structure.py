@@ -15,7 +15,10 @@ from hypothesis import strategies as st
 
 from llmprep.config import Config
 from llmprep.models import Document, Element, LoaderInfo, Source
+from llmprep.pii.document import one_decision_per_value
+from llmprep.pii.findings import Finding
 from llmprep.pii.nlp import resolve_model
+from llmprep.pii.structure import within_structure
 from llmprep.stages.base import DocWork
 from llmprep.stages.pii import Pii, redact
 
@@ -543,6 +546,37 @@ def test_every_occurrence_of_a_detected_value_gets_the_same_placeholder(patterns
     red = redact(text, config=patterns)
     assert "Haldor" not in red.text
     assert red.text.count("<PERSON_1>") == 3
+
+
+@pytest.mark.parametrize(
+    ("quoted", "name"),
+    [
+        ("Haldor Quist\u2019", "Haldor Quist"),  # a possessive's curly apostrophe
+        ("\u201cHaldor Quist\u201d", "Haldor Quist"),
+        ("\u00abHaldor Quist\u00bb", "Haldor Quist"),
+        ("\u201eHaldor Quist\u201c", "Haldor Quist"),
+        ("\u2018Haldor Quist\u2019", "Haldor Quist"),
+    ],
+)
+def test_typographic_quotes_and_apostrophes_end_a_name(quoted: str, name: str) -> None:
+    text = f"The report of {quoted} lands came late."
+    start = text.index(quoted)
+    found = within_structure(text, [Finding(start, start + len(quoted), "PERSON", 0.85, "ner:x")])
+    assert [text[f.start : f.end] for f in found] == [name]
+
+
+def test_a_value_the_model_calls_several_kinds_gets_one_kind_and_one_placeholder() -> None:
+    text = "Vantor Peoples held it. Vantor Peoples sold it. Ask Vantor Peoples first."
+    at = [m.start() for m in re.finditer("Vantor Peoples", text)]
+    n = len("Vantor Peoples")
+    kinds = ["LOCATION", "PERSON", "LOCATION"]
+    findings = [Finding(a, a + n, k, 0.85, "ner:en") for a, k in zip(at, kinds, strict=True)]
+    decided = one_decision_per_value(text, findings)
+    assert sorted((f.start, f.entity_type) for f in decided) == [(a, "LOCATION") for a in at]
+    # A kind a cue gave outweighs the model's more frequent guess.
+    findings[1] = Finding(at[1], at[1] + n, "PERSON", 0.86, "greeting")
+    decided = one_decision_per_value(text, findings)
+    assert {f.entity_type for f in decided} == {"PERSON"}
 
 
 # -- properties on random documents ---------------------------------------------------------

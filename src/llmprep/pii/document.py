@@ -627,6 +627,40 @@ def _cue_backed(f: Finding) -> bool:
     return not (is_weak(f) or f.detector.startswith("ner:") or f.detector == "propagated")
 
 
+def _one_kind_per_value(text: str, findings: list[Finding]) -> list[Finding]:
+    """A name the text gives several times is one kind of thing everywhere, so one placeholder.
+
+    The model may call the same words a place in one sentence, a person in the next and a
+    company in a third ("Indigenous Peoples"). The kind a cue gave wins, then the kind found
+    most often, then the best-scored one.
+    """
+    kinds_of: dict[str, dict[str, list[Finding]]] = {}
+    for f in findings:
+        if f.entity_type in NAME_TYPES:
+            value = text[f.start : f.end].strip()
+            kinds_of.setdefault(value, {}).setdefault(f.entity_type, []).append(f)
+
+    def weight(found: list[Finding]) -> tuple[bool, int, float]:
+        return (any(_cue_backed(f) for f in found), len(found), max(f.score for f in found))
+
+    chosen = {
+        value: max(kinds, key=lambda kind: weight(kinds[kind]))
+        for value, kinds in kinds_of.items()
+        if len(kinds) > 1
+    }
+    if not chosen:
+        return findings
+    out = []
+    for f in findings:
+        kind = chosen.get(text[f.start : f.end].strip()) if f.entity_type in NAME_TYPES else None
+        out.append(
+            f
+            if kind in (None, f.entity_type)
+            else Finding(f.start, f.end, kind, f.score, f.detector)
+        )
+    return out
+
+
 def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
     """Every occurrence of a value gets the decision of the value.
 
@@ -671,6 +705,7 @@ def one_decision_per_value(text: str, findings: list[Finding]) -> list[Finding]:
                 and _norm(text[f.start : f.end]) in dropped - standing
             )
         ]
+    kept = _one_kind_per_value(text, kept)
     values: dict[str, Finding] = {}
     for f in sorted(kept, key=lambda f: -f.score):
         value = text[f.start : f.end].strip()

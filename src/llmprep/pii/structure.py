@@ -36,7 +36,8 @@ _LABEL_LINE = re.compile(
 _ABBREVIATIONS = words(
     "inc ltd co corp jr sr st ave rd lda ltda hnos cie cia kft zrt nyrt bt bros mfg"
 )
-_EDGE = " \t\r\n,;:.!?\"'()[]{}<>|*-–—"
+# Typographic quotes and apostrophes too: "Peoples’ lands" ends the name at "Peoples".
+_EDGE = " \t\r\n,;:.!?\"'()[]{}<>|*-–—‘’“”„«»"
 _SPACE = " \t\r\n"
 
 
