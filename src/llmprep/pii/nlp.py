@@ -18,10 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .lexicon import UPPER
 from .model_names import PREFERRED_BY_LANGUAGE, PREFERRED_MODELS
+
+if TYPE_CHECKING:
+    from .ner_numpy import NumpyNer
 
 log = logging.getLogger("llmprep.pii")
 
@@ -82,6 +85,7 @@ def presidio_nlp_engine() -> Any:
 
 
 _PIPELINES: dict[str, Any] = {}
+_NUMPY_NER: dict[str, NumpyNer | None] = {}
 
 
 def ner_pipeline(model: str) -> Any:
@@ -92,7 +96,36 @@ def ner_pipeline(model: str) -> Any:
         nlp = load_ner_only(model)
         _use_openblas_if_blis_is_generic(nlp)
         _PIPELINES[model] = nlp
+        _NUMPY_NER[model] = _checked_numpy_ner(nlp, model)
     return _PIPELINES[model]
+
+
+# Sentences both NER paths read when a model is loaded: numpy's path (pii.ner_numpy) is used
+# only when it finds exactly the entities spaCy finds in them.
+_PROBES = [
+    "Anna Berg met Olaf Vandersloot of Brightline Analytics in Lisbon on Monday.",
+    "Please ask Dr. Keiko Tanaka at Northwind Traders about the Oslo office.",
+    "Thanks Sara,\nthe invoice from Keller & Sons GmbH reached Zurich yesterday.",
+    "Le contrat a été signé par Jean Dupont à Marseille pour la société Durand SA.",
+    "Kind regards,\nMartin O'Neill\nHead of Sales, Acme Corporation, Dublin",
+]
+
+
+def _checked_numpy_ner(nlp: Any, model: str) -> NumpyNer | None:
+    from .ner_numpy import NumpyNer
+
+    fast = NumpyNer.from_pipeline(nlp)
+    if fast is None:
+        return None
+    with one_blas_thread():
+        docs = [nlp.make_doc(text) for text in _PROBES]
+        theirs = [
+            [(e.start_char, e.end_char, e.label_) for e in _through(nlp, d).ents] for d in docs
+        ]
+        if fast([nlp.make_doc(text) for text in _PROBES]) != theirs:
+            log.info("NER of %s runs through spaCy: the numpy path disagrees on probes", model)
+            return None
+    return fast
 
 
 # spaCy's matrix products go through BLIS (the `blis` package), which picks its kernels for the
@@ -102,7 +135,7 @@ def ner_pipeline(model: str) -> Any:
 # through numpy (thinc's own path for machines without BLIS), with OpenBLAS held to one thread
 # for the calling thread while the model runs: its thread pool costs more than it saves on a
 # sentence, and PII runs already spread over processes. Elsewhere nothing changes.
-_BLAS_STATE: list[Any] = []  # [openblas_set_num_threads_local, or None], once checked
+_BLAS_STATE: list[Any] = []  # [openblas_set_num_threads_local, or None], once looked up
 
 
 def _blis_is_generic() -> bool:
@@ -138,10 +171,14 @@ def _openblas_thread_setter() -> Any:
     return None
 
 
-def _use_openblas_if_blis_is_generic(nlp: Any) -> None:
+def _blas_thread_setter() -> Any:
     if not _BLAS_STATE:
-        _BLAS_STATE.append(_openblas_thread_setter() if _blis_is_generic() else None)
-    if _BLAS_STATE[0] is None:
+        _BLAS_STATE.append(_openblas_thread_setter())
+    return _BLAS_STATE[0]
+
+
+def _use_openblas_if_blis_is_generic(nlp: Any) -> None:
+    if _blas_thread_setter() is None or not _blis_is_generic():
         return
     from thinc.api import NumpyOps
 
@@ -154,8 +191,9 @@ def _use_openblas_if_blis_is_generic(nlp: Any) -> None:
 
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """While the model runs, numpy's OpenBLAS uses one thread in this thread (see above)."""
-    setter = _BLAS_STATE[0] if _BLAS_STATE else None
+    """While the model runs, numpy's OpenBLAS uses one thread in this thread (see above; the
+    numpy NER path, pii.ner_numpy, runs its products there too)."""
+    setter = _blas_thread_setter()
     if setter is None:
         yield
         return
@@ -256,20 +294,12 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
         known[seg] = ()
     todo = [s for s in todo if s not in known]
     if todo:
-        nlp = ner_pipeline(model)
         with one_blas_thread():
-            # One short text (a `redact` call) goes straight through the model's components:
-            # `pipe` costs more than the model itself on a sentence or two.
-            docs = (
-                [_through(nlp, todo[0])]
-                if len(todo) == 1
-                else nlp.pipe(todo, batch_size=BATCH_SIZE)
-            )
-            for seg, doc in zip(todo, docs, strict=True):
+            for seg, entities in zip(todo, _read(model, todo), strict=True):
                 known[seg] = found = tuple(
-                    NerEntity(e.start_char, e.end_char, e.label_)
-                    for e in doc.ents
-                    if e.label_ in LABEL_MAPPING
+                    NerEntity(start, end, label)
+                    for start, end, label in entities
+                    if label in LABEL_MAPPING
                 )
                 if len(seg) <= SEGMENT_CACHE_MAX_CHARS:
                     cache[seg] = found
@@ -288,8 +318,25 @@ def ner_entities(model: str, texts: list[str]) -> list[list[NerEntity]]:
 _CAPITALIZED = re.compile(r"(?<![\w'’])[" + UPPER + r"][\w'’\-]*")
 
 
-def _through(nlp: Any, text: str) -> Any:
-    doc = nlp.make_doc(text)
+def _read(model: str, texts: list[str]) -> Iterator[list[tuple[int, int, str]]]:
+    """(start, end, label) of the model's entities in each text, batch by batch."""
+    nlp = ner_pipeline(model)
+    fast = _NUMPY_NER.get(model)
+    if fast is not None:
+        for i in range(0, len(texts), BATCH_SIZE):
+            yield from fast([nlp.make_doc(text) for text in texts[i : i + BATCH_SIZE]])
+        return
+    # One short text (a `redact` call) goes straight through the model's components: `pipe`
+    # costs more than the model itself on a sentence or two.
+    docs = [_through(nlp, texts[0])] if len(texts) == 1 else nlp.pipe(texts, batch_size=BATCH_SIZE)
+    for doc in docs:
+        yield [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def _through(nlp: Any, doc: Any) -> Any:
+    """A text or a tokenized doc through the pipeline's components, without `pipe`."""
+    if isinstance(doc, str):
+        doc = nlp.make_doc(doc)
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc
