@@ -135,6 +135,94 @@ def test_amounts_and_decimals_are_no_street_addresses(patterns: Config, text: st
     assert redact(text, config=patterns).text == text
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Im Ofen in 15 Minuten backen, bis der Teig goldbraun ist.", "de"),
+        ("Wir treffen uns um 14 Uhr auf dem Hackeschen Markt.", "de"),
+        ("Das Laufwerk mit 16 Gigabyte USB 3.0 kostet nur 6 Euro.", "de"),
+        (
+            "Durch die geplanten Erhöhungen 2013 – auch bekannt als Reform – steigen die Kosten.",
+            "de",
+        ),
+        ("Vgl. Kommentar, 3. Aufl., § 19a UrhG Rdn. 29. Siehe I ZR 86/83, GRUR 1986, 248.", "de"),
+        ("Mit 50 geöffneten Tabs. Mädchenflohmarkt war die erste Seite.", "de"),
+        ("Les revues sont classées de 1 à 4, selon leur rang.", "fr"),
+        ("Ils ont publié dans 57 titres de revues. Quelle place pour la recherche ?", "fr"),
+        ("Selon la version datée d’octobre 2007, aucune des revues n’est concernée.", "fr"),
+        ("The route is 12 miles long and takes 3 hours by Harbor Road.", "en"),
+        ("Das Notebook Aspire V 15 Nitro Black 15,6 Zoll kostet 899 Euro.", "de"),
+    ],
+)
+def test_quantities_times_ranges_versions_and_citations_are_no_addresses(
+    patterns: Config, text: str, language: str
+) -> None:
+    # A number before a unit is an amount; a street name does not run over a sentence's end;
+    # "3.0" is a decimal; abbreviations in capitals and "1 à 4" make a citation or a range;
+    # a house number is no postal code for the words after it.
+    assert redact(text, language, config=patterns).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Büro: Lánovská 491\n10115 Berlin", "Lánovská 491\n10115 Berlin"),
+        ("Schreiben Sie an Schloßstraße 50, 10115 Berlin.", "Schloßstraße 50, 10115 Berlin"),
+        ("Send it to 87 Jakobi 69, 50090 Tartu, Estonia.", "87 Jakobi 69"),
+        ("Adresse : 3, rue du Château d’Eau, 75010 Paris", "3, rue du Château d’Eau"),
+        ("Weinhaus GmbH, Postfach 11 20, 53333 Meckenheim", "Postfach 11 20"),
+    ],
+)
+def test_street_addresses_next_to_those_shapes_are_still_found(
+    patterns: Config, text: str, address: str
+) -> None:
+    assert hidden(text, address, patterns)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Wir kamen um 11 Uhr selbst vorbei. Schloßstraße 50. Im Süden", "Schloßstraße 50"),
+        ("Im Treppenhaus der Schlossstraße 50 hängen Briefkästen.", "Schlossstraße 50"),
+    ],
+)
+def test_a_street_starts_at_its_name_not_in_the_prose_before_it(
+    patterns: Config, text: str, address: str
+) -> None:
+    [span] = redact(text, "de", config=patterns).spans
+    assert text[span.start : span.end] == address
+
+
+@needs_model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For purposes of the limit, see 12 C.F.R. § 330 and 11 U.S.C. § 345.",
+        "File the claim under Fed. R. Bankr. P. 3002, as amended.",
+        "The drive holds 16 Gigabyte and supports USB 3.0.",
+    ],
+)
+def test_units_after_numbers_and_citation_titles_are_no_names(config: Config, text: str) -> None:
+    assert redact(text, config=config).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Birjandtalab, J.; Pouyan, M. B. (2016-02-01). Nonlinear dimensionality reduction.",
+        "The report was updated (2019-11-30) and again later.",
+    ],
+)
+def test_an_iso_date_in_parentheses_is_no_phone_number(patterns: Config, text: str) -> None:
+    assert not any(s.entity_type == "PHONE_NUMBER" for s in redact(text, config=patterns).spans)
+
+
+def test_an_unclosed_parenthesis_stays_outside_a_phone_number(patterns: Config) -> None:
+    text = "Call the desk (+41 31 555 02 17) or (540)624-8670x36728 today."
+    found = {text[s.start : s.end] for s in redact(text, config=patterns).spans}
+    assert found == {"+41 31 555 02 17", "(540)624-8670x36728"}
+
+
 def test_a_non_english_street_address_is_found(patterns: Config) -> None:
     assert hidden("Entrega: Rua das Flores 1208, 4050-265 Porto", "Rua das Flores 1208", patterns)
 

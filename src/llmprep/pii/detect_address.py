@@ -28,6 +28,7 @@ from .lexicon import (
     COUNTRIES,
     NAME_PARTICLES,
     ORG_SUFFIXES,
+    QUANTITY_WORDS,
     STOP_WORDS,
     words,
 )
@@ -65,7 +66,7 @@ _POSTAL_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _PO_BOX_RE = re.compile(
-    r"(?:\bP\.?[ \t]?O\.?|\bPost[ \t]+Office)[ \t]+Box[ \t]+\d{1,7}\b|\bPostfach[ \t]+\d{1,7}\b"
+    r"(?:\bP\.?[ \t]?O\.?|\bPost[ \t]+Office)[ \t]+Box[ \t]+\d{1,7}\b|\bPostfach[ \t]+\d{1,7}(?:[ \t]\d{2,3})?\b"
     r"|\bBo[iî]te[ \t]+postale[ \t]+\d{1,7}\b|\bApartado(?:[ \t]+de[ \t]+correos)?[ \t]+\d{1,7}\b"
     r"|\bCaixa[ \t]+Postal[ \t]+\d{1,7}\b|\bCasella[ \t]+postale[ \t]+\d{1,7}\b",
     re.IGNORECASE,
@@ -171,7 +172,7 @@ def _looks_like_name(tok: Tok) -> bool:
     return tok.text[0].isupper() or not tok.text.isascii()
 
 
-_MAGNITUDES = frozenset({"thousand", "million", "billion", "trillion", "mio", "mrd"})
+_DECIMAL_TAIL = re.compile(r"[.,]\d")
 
 
 def _in_decimal(text: str, start: int) -> bool:
@@ -259,6 +260,7 @@ class _Scanner:
         self.text = text
         self.toks = tokenize(text)
         self.lower_text = not any(ch.isupper() for ch in text)
+        self.has_lower = any(ch.islower() for ch in text)
         # Set by grow(): a unit, a country or a full postal code was among the parts.
         self.decisive = False
         # Set by grow(): a postal code and a place side by side ("10115 Berlin", "Toledo, 14475",
@@ -278,6 +280,8 @@ class _Scanner:
             ):
                 break
             j += 1
+            if _ends_sentence(t):
+                break  # "57 titres de revues. Quelle place": no street runs over a sentence end
         while j > i and self.toks[j - 1].core in NAME_PARTICLES:
             j -= 1
         return j
@@ -296,8 +300,8 @@ class _Scanner:
                 return None
             if _in_decimal(self.text, t.start):
                 return None  # the "1" of "13.1 million": a span never starts inside a number
-            if i + 1 < len(toks) and toks[i + 1].text.lower() in _MAGNITUDES:
-                return None  # "1 million square kilometers" is an amount, not a street
+            if i + 1 < len(toks) and toks[i + 1].core in QUANTITY_WORDS:
+                return None  # an amount, a time or a measure, not a house number
             k = i + 1
             if k < len(toks) and _is_number(toks[k], 5) and toks[k].start - t.end <= 2:
                 k += 1  # "23 8 wressle road": building number + street number
@@ -308,7 +312,10 @@ class _Scanner:
                 return None
             words = toks[k:j]
             house_after = (
-                j < len(toks) and _is_number(toks[j], 5) and toks[j].start - toks[j - 1].end <= 2
+                j < len(toks)
+                and _is_number(toks[j], 5)
+                and toks[j].start - toks[j - 1].end <= 2
+                and not self._decimal_at(j)
             )
             if _is_first_type(words[0]) and len(words) > 1:
                 # "48 rue Descartes"
@@ -328,7 +335,13 @@ class _Scanner:
                 # a place, a postal code or a cue ("12 Data Points" is no street).
                 return i, k + weak[-1] + 1, WEAK_ANCHOR
             foreign = [w for w in words[:3] if _looks_like_name(w)]
-            if house_after and len(words) <= 3 and len(foreign) == len(words):
+            if (
+                house_after
+                and len(words) <= 3
+                and len(foreign) == len(words)
+                # Not a range ("1 à 4") nor a citation's abbreviations ("§ 19a UrhG Rdn. 29").
+                and all(len(w.core) >= 3 and not w.text.endswith(".") for w in words)
+            ):
                 # "46 velký průhon 426", "87 Jakobi 69": number, name, number.
                 after = toks[j + 1] if j + 1 < len(toks) else None
                 if (
@@ -350,8 +363,11 @@ class _Scanner:
                 and j > i
                 and _is_number(toks[j], 5)
                 and toks[j].start - toks[j - 1].end <= 2
+                and not self._decimal_at(j)
             ):
                 words = toks[i:j]
+                if self._compound_after_prose(words):
+                    return None  # "Im Treppenhaus der Schlossstraße 50": the street starts later
                 is_typed = _is_type_last(words[-1]) or (_is_first_type(words[0]) and len(words) > 1)
                 named = any(_looks_like_name(w) for w in words) or self.lower_text
                 if is_typed and named and not self._citation_like(i, words):
@@ -360,6 +376,11 @@ class _Scanner:
                     named
                     and len(words) <= 3
                     and all(_looks_like_name(w) or w.core in NAME_PARTICLES for w in words)
+                    # Abbreviations in capitals among lower-case text name a court file, a
+                    # reporter or a standard ("I ZR 63/45", "GRUR 2018", "USB 3"), not a street.
+                    and not (
+                        self.has_lower and all(w.text.isupper() and len(w.text) <= 5 for w in words)
+                    )
                 ):
                     # "Lánovská 491", "Lilypad 62": a street named without its type; only with
                     # a postal code and a place after it ("Chapter 13" is no street).
@@ -375,6 +396,24 @@ class _Scanner:
         if _is_unit_word(t) and t.core not in ("#", "box", "po", "p.o"):
             return self._unit_then_street(i)
         return None
+
+    def _compound_after_prose(self, words: list[Tok]) -> bool:
+        """A street written as one compound word ("Schlossstraße") after a lower-case word of
+        the sentence: the compound is the whole street name, the words before are prose."""
+        last = words[-1]
+        return (
+            not self.lower_text
+            and _has_street_suffix(last)
+            and not _is_street_word(last)
+            and any(w.text.islower() for w in words[:-1])
+        )
+
+    def _decimal_at(self, j: int) -> bool:
+        """The number at token j is the integer part of a decimal ("3" of "USB 3.0", "15" of
+        "15,6 Zoll")."""
+        tok = self.toks[j]
+        end = tok.end - 1 if tok.text.endswith(".") else tok.end
+        return _DECIMAL_TAIL.match(self.text, end) is not None
 
     def _citation_like(self, i: int, words: list[Tok]) -> bool:
         """A one-letter street type ("R.", "C.") among abbreviations: a citation's initials
@@ -633,7 +672,9 @@ class _Scanner:
                 ):
                     break
             saved = self.decisive
-            after_postal = comma and not newlines and _is_postal(toks, j - 1) > 0
+            # The anchor's own house number is no postal code: "Tariferhöhungen 2013 – auch
+            # bekannt" has no town after a code.
+            after_postal = comma and not newlines and j > end and _is_postal(toks, j - 1) > 0
             part = self._part_at(k, loose=bool(comma or newlines), after_postal=after_postal)
             if part is None and parts == 0 and comma and _is_number(toks[k], 4):
                 part = (k + 1, False)  # "Calle de Alcalá, 12"

@@ -156,6 +156,10 @@ def find_phones(text: str) -> list[Finding]:
     for m in PHONE_RE.finditer(text):
         body = m.group(0).rstrip(" .-")
         start, end = m.start(), m.start() + len(body)
+        if body.startswith("(") and ")" not in body:
+            # An opening parenthesis with no close belongs to the sentence ("(2016-02-01)."),
+            # not to the number: the span starts after it.
+            body, start = body[1:], start + 1
         ext = _EXT_RE.search(body)
         main = body[: ext.start()].rstrip() if ext else body
         n = len(_digits(main)) - (2 if main.startswith("00") else 0)  # "00" is the "+"

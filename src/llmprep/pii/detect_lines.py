@@ -212,6 +212,13 @@ def _record_cells(text: str, cells: list[tuple[int, int]], named: set[int]) -> l
                 is_ordinary(w) and (is_plain_word(w) or w.lower() in STOP_WORDS) for w in words
             ):
                 continue  # "Next Steps", "Blue": words, not a town
+            if (
+                has_word_lists()
+                and len(words) > 1
+                and is_plain_word(words[0])
+                and words[1].islower()
+            ):
+                continue  # "Call the desk (+41 ...)": a sentence's verb and object, not a town
             out.append(Finding(lead, lead + len(value), "LOCATION", 0.5, "record-cell"))
     return out
 

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 
 from .findings import NAME_TYPES, Finding, is_weak
-from .lexicon import prose_only
+from .lexicon import QUANTITY_WORDS, prose_only
 from .model_names import PREFERRED_BY_LANGUAGE
 
 
@@ -541,6 +541,10 @@ def _no_name(
         return True  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
     if f.detector.startswith("ner:") and _named_as_product(text, f.start, f.end):
         return True
+    if f.detector.startswith("ner:") and (
+        _unit_after_number(text, f.start, value) or _in_citation(text, f.start, f.end)
+    ):
+        return True  # "holds 16 Gigabyte", "12 C.F.R. § 330", "Fed. R. Bankr. P. 3002"
     weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
     if weakish and f.entity_type in ("PERSON", "ORGANIZATION") and _brand_shaped(value):
         # "Fair2025", "Agro-XYForum": how events and products are written. (Places keep theirs:
@@ -570,6 +574,29 @@ def _no_name(
         return True  # "Growth" in a heading, "growth" in the prose: a word, not a name
     lower_ok = not value.islower() or f.detector.startswith("ner:")
     return weakish and lower_ok and _ordinary_not_a_name(text, f, value)
+
+
+_NUMBER_BEFORE = re.compile(r"\d[\d.,]*[ \t\u00a0]*$")
+# A chain of two or more capitalized abbreviations, then a section sign or a number: the title
+# of a statute, a rule or a reporter in a citation ("12 C.F.R. § 330", "Fed. R. Civ. P. 26").
+_CITATION = re.compile(
+    r"(?:\b[A-Z][A-Za-z]{0,5}\.[ \t]?){2,}[ \t]*(?:§+[ \t]*)?\d+(?:[.\-]\d+)*(?:\([a-z0-9]\))*"
+)
+
+
+def _unit_after_number(text: str, start: int, value: str) -> bool:
+    """A unit of measure, time or money right after a number ("16 Gigabyte", "12 Minuten")."""
+    return (
+        value.strip(" .").lower() in QUANTITY_WORDS
+        and _NUMBER_BEFORE.search(text, max(0, start - 24), start) is not None
+    )
+
+
+def _in_citation(text: str, start: int, end: int) -> bool:
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    line = text[a : len(text) if b < 0 else b]
+    return any(m.start() <= start - a and end - a <= m.end() + 1 for m in _CITATION.finditer(line))
 
 
 _AS_WRITTEN = frozenset(

@@ -359,6 +359,29 @@ PHONE_CUES = (
 
 
 # Nouns that say "the capitalized words before are a company".
+# Words after a number that make it an amount, a time or a measure: not a house number ("14
+# Uhr auf dem Markt", "1 million square kilometers") and not a name ("16 Gigabyte").
+QUANTITY_WORDS = words(
+    """
+    thousand million millions billion billions trillion mio mrd tausend millionen milliarden
+    mille millier milliers milliard milliards mil millón millones milione milioni
+    percent per cent prozent pourcent pour por procent
+    second seconds minute minutes min mins hour hours hrs day days week weeks month months year
+    years sekunde sekunden minuten stunde stunden uhr tag tage tagen woche wochen monat monate
+    monaten jahr jahre jahren seconde secondes heure heures jour jours semaine semaines mois an
+    ans année années minuto minutos hora horas día días semana semanas mes meses año años
+    minuti ore giorno giorni settimane mese mesi anno anni minuut minuten uur dagen weken maanden
+    jaar jaren
+    euro euros eur usd dollar dollars cent cents pound pounds franken francs franc yen
+    byte bytes kb mb gb tb kilobyte kilobytes megabyte megabytes gigabyte gigabytes terabyte
+    terabytes
+    mm cm km m² km² qm ha kg g mg lb lbs oz ml cl liter liters litre litres mile miles meter
+    meters metre metres kilometer kilometers kilometre kilometres kilometern metern stück
+    people persons personen personnes employees mitarbeiter times mal fois veces volte keer
+    """
+)
+
+
 ORG_SUFFIXES = words(
     """
     a/s ab academy ag agency airlines analytics aps asa associates b.v. bancorp bank bv capital
