@@ -593,6 +593,7 @@ def _unit_after_number(text: str, start: int, value: str) -> bool:
 
 
 def _in_citation(text: str, start: int, end: int) -> bool:
+    """The span lies inside a citation's title on its line (see _CITATION)."""
     a = text.rfind("\n", 0, start) + 1
     b = text.find("\n", end)
     line = text[a : len(text) if b < 0 else b]
