@@ -94,11 +94,16 @@ def _cells(
     return out
 
 
+# A job title is a few words; a longer cell with a role word in it is a sentence.
+_ROLE_CELL_WORDS = 8
+
+
 def _role_cell(text: str, a: int, b: int) -> bool:
     words = text[a:b].split()
-    return bool(words) and any(w.strip(",.") in ROLE_WORDS for w in words)
+    return 0 < len(words) <= _ROLE_CELL_WORDS and any(w.strip(",.") in ROLE_WORDS for w in words)
 
 
+_SENTENCE_END = re.compile(r"[.!?][ \t]+[A-ZÀ-ÖØ-Þ]")
 _ROLE_THEN_COMPANY = re.compile(
     r"(?P<role>(?:[A-Z][\w&/\-]*|of|and|&)(?:[ \t]+(?:[A-Z][\w&/\-]*|of|and|&)){0,4}),[ \t]+"
     r"(?P<org>[A-ZÀ-ÖØ-Þ][^\n|;@]{0,60}?)[ \t]*$"
@@ -170,7 +175,13 @@ def find_listed_people(text: str) -> list[Finding]:
         if signature_row and roles[-1] + 1 < len(cells):
             x, y = cells[roles[-1] + 1]
             org = text[x:y].strip()
-            if org and org[0].isupper() and not _CONTACT_ON_LINE.search(org):
+            if (
+                org
+                and org[0].isupper()
+                and len(org.split()) <= _ROLE_CELL_WORDS
+                and not _SENTENCE_END.search(org)
+                and not _CONTACT_ON_LINE.search(org)
+            ):
                 lead = len(text[x:y]) - len(text[x:y].lstrip())
                 out.append(
                     Finding(x + lead, x + lead + len(org), "ORGANIZATION", 0.5, "org-listed")

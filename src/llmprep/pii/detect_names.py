@@ -263,6 +263,8 @@ def _not_after_a_title(text: str, title_start: int, value: str) -> bool:
 
 
 def _english_people(text: str) -> list[Finding]:
+    from .ordinary import is_adverb
+
     out: list[Finding] = []
     for m in _SUBJECT_RE.finditer(text):
         name = m.group("name")
@@ -286,6 +288,7 @@ def _english_people(text: str) -> list[Finding]:
             or _is_stop(name)
             or name in COMMON_CAPITALIZED
             or name.lower() in TITLES
+            or is_adverb(name)  # "Realistically, we ..." opens a sentence, names nobody
         ):
             continue
         out.append(Finding(m.start("name"), m.end("name"), "PERSON", 0.6, "person-vocative"))

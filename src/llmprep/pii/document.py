@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 
 from .findings import NAME_TYPES, Finding, is_weak
-from .lexicon import QUANTITY_WORDS, prose_only
+from .lexicon import QUANTITY_WORDS, REFERENCE_WORDS, prose_only
 from .model_names import PREFERRED_BY_LANGUAGE
 
 
@@ -534,6 +534,8 @@ def _no_name(
     lower_words: set[str],
 ) -> bool:
     """Whether a finding is plainly no personal data (see one_decision_per_value)."""
+    from .ordinary import is_adverb
+
     value = text[f.start : f.end]
     if versioned and f.entity_type in NAME_TYPES and _names_a_version(value, versioned):
         return True  # "Python 3", "Future of Python 3" where the text writes "Python 2.7"
@@ -541,10 +543,17 @@ def _no_name(
         return True  # "Users of Zendesk and Looker" in a manual: tools; no cue says otherwise
     if f.detector.startswith("ner:") and _named_as_product(text, f.start, f.end):
         return True
+    if f.entity_type in NAME_TYPES and not _cue_backed(f) and _reference(text, f.end, value):
+        return True  # "Rule 9017", "Subject to Rule 1019", "Form 1099" (not "Mr. Page 3 ...")
     if f.detector.startswith("ner:") and (
-        _unit_after_number(text, f.start, value) or _in_citation(text, f.start, f.end)
+        _unit_after_number(text, f.start, value)
+        or _in_citation(text, f.start, f.end)
+        or (f.entity_type == "PERSON" and _after_determiner(text, f.start, value))
+        or (f.entity_type in NAME_TYPES and is_adverb(value.strip()))
     ):
-        return True  # "holds 16 Gigabyte", "12 C.F.R. § 330", "Fed. R. Bankr. P. 3002"
+        # "holds 16 Gigabyte", "12 C.F.R. § 330", "Fed. R. Bankr. P. 3002", "this Handbook",
+        # "Realistically, ..."
+        return True
     weakish = is_weak(f) or (f.detector == "propagated" and f.entity_type in NAME_TYPES)
     if weakish and f.entity_type in ("PERSON", "ORGANIZATION") and _brand_shaped(value):
         # "Fair2025", "Agro-XYForum": how events and products are written. (Places keep theirs:
@@ -580,7 +589,8 @@ _NUMBER_BEFORE = re.compile(r"\d[\d.,]*[ \t\u00a0]*$")
 # A chain of two or more capitalized abbreviations, then a section sign or a number: the title
 # of a statute, a rule or a reporter in a citation ("12 C.F.R. § 330", "Fed. R. Civ. P. 26").
 _CITATION = re.compile(
-    r"(?:\b[A-Z][A-Za-z]{0,5}\.[ \t]?){2,}[ \t]*(?:§+[ \t]*)?\d+(?:[.\-]\d+)*(?:\([a-z0-9]\))*"
+    r"(?:(?:\b[A-Z][A-Za-z]{0,5}\.[ \t]?){2,}|\b(?:[A-Z]\.)+[A-Z]\b[ \t]?)"  # "Fed. R.", "U.S.C"
+    r"[ \t]*(?:§+[ \t]*)?\d+(?:[.\-]\d+)*(?:\([a-z0-9]\))*"
 )
 
 
@@ -589,6 +599,37 @@ def _unit_after_number(text: str, start: int, value: str) -> bool:
     return (
         value.strip(" .").lower() in QUANTITY_WORDS
         and _NUMBER_BEFORE.search(text, max(0, start - 24), start) is not None
+    )
+
+
+_NUMBER_AFTER = re.compile(r"[ \t\u00a0]+\(?\d")
+# Determiners before a thing, not before a person's name ("this Handbook").
+_THING_DETERMINER = re.compile(
+    r"\b(?:this|that|these|those|our|your|its|their|the)[ \t]+$", re.IGNORECASE
+)
+
+
+_REFERENCE_VALUE = re.compile(r"(?P<noun>[^\W\d_]+)(?:[ \t\u00a0]+\(?\d[\w().\-]*)?")
+
+
+def _reference(text: str, end: int, value: str) -> bool:
+    """A reference noun and its number: "Rule 9017", "Form 1099", "Rule 1007(b)(7)"."""
+    m = _REFERENCE_VALUE.fullmatch(value.strip())
+    if m is None or m.group("noun").lower() not in REFERENCE_WORDS:
+        return False
+    return m.end("noun") < m.end() or _NUMBER_AFTER.match(text, end) is not None
+
+
+def _after_determiner(text: str, start: int, value: str) -> bool:
+    """ "this Handbook", "the Handbook": one ordinary word after a determiner names a thing."""
+    from .ordinary import has_word_lists, is_ordinary
+
+    word = value.strip()
+    return (
+        " " not in word
+        and has_word_lists()
+        and is_ordinary(word)
+        and _THING_DETERMINER.search(text, max(0, start - 12), start) is not None
     )
 
 

@@ -358,7 +358,18 @@ PHONE_CUES = (
 )
 
 
-# Nouns that say "the capitalized words before are a company".
+# Nouns a document refers to its own parts or to rules by, before a number: "Rule 9017",
+# "Form 1099", "Section 5", "Table 2", "Artikel 6", "Annexe 3".
+REFERENCE_WORDS = words(
+    """
+    rule rules section sections chapter article articles form forms table figure fig item part
+    title schedule exhibit appendix annex page step phase version volume vol book clause
+    paragraph para regulation act bill amendment note footnote line lines box question task
+    level stage grade room floor gate platform route exit unit lesson module week
+    artikel absatz kapitel abschnitt anlage tabelle abbildung seite teil
+    annexe chapitre alinéa tableau partie étape
+    """
+)
 # Words after a number that make it an amount, a time or a measure: not a house number ("14
 # Uhr auf dem Markt", "1 million square kilometers") and not a name ("16 Gigabyte").
 QUANTITY_WORDS = words(
@@ -382,6 +393,7 @@ QUANTITY_WORDS = words(
 )
 
 
+# Nouns that say "the capitalized words before are a company".
 ORG_SUFFIXES = words(
     """
     a/s ab academy ag agency airlines analytics aps asa associates b.v. bancorp bank bv capital

@@ -105,6 +105,12 @@ def is_plain_word(word: str) -> bool:
     return low not in words and _inflected(low, words)
 
 
+def is_adverb(word: str) -> bool:
+    """An adverb in -ly ("Realistically", "Notably"): one of the model's non-nouns, so never a
+    name ("Holly", "Kelly" are nouns there)."""
+    return word.lower().endswith("ly") and has_word_lists() and is_plain_word(word)
+
+
 def is_ordinary(word: str) -> bool:
     """An ordinary word, as written or in a simple inflection ("refunds", "citations")."""
     low = word.lower().strip(".,:;!?'’\"()")
