@@ -66,7 +66,8 @@ _POSTAL_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _PO_BOX_RE = re.compile(
-    r"(?:\bP\.?[ \t]?O\.?|\bPost[ \t]+Office)[ \t]+Box[ \t]+\d{1,7}\b|\bPostfach[ \t]+\d{1,7}(?:[ \t]\d{2,3})?\b"
+    r"(?:\bP\.?[ \t]?O\.?|\bPost[ \t]+Office)[ \t]+Box[ \t]+\d{1,7}\b"
+    r"|\bPostfach[ \t]+\d{1,7}(?:[ \t]\d{2,3})?\b"  # "Postfach 11 20"
     r"|\bBo[iî]te[ \t]+postale[ \t]+\d{1,7}\b|\bApartado(?:[ \t]+de[ \t]+correos)?[ \t]+\d{1,7}\b"
     r"|\bCaixa[ \t]+Postal[ \t]+\d{1,7}\b|\bCasella[ \t]+postale[ \t]+\d{1,7}\b",
     re.IGNORECASE,
